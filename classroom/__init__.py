@@ -1,0 +1,70 @@
+"""Classroom: students read real news and learn to spot what a careful reader questions."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+csrf = CSRFProtect()
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _asset_folder(name: str) -> str:
+    """Templates and static files sit beside the package in a checkout, inside it in a wheel."""
+    inside = Path(__file__).resolve().parent / name
+    return str(inside if inside.is_dir() else PROJECT_ROOT / name)
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: config, database, exercise library, blueprints and commands."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=_asset_folder("templates"),
+        static_folder=_asset_folder("static"),
+    )
+    app.config.from_mapping(
+        DATABASE=os.path.join(app.instance_path, "classroom.sqlite"),
+        EXERCISES_DIR=os.environ.get("CLASSROOM_EXERCISES", str(PROJECT_ROOT / "exercises")),
+        MAX_CONTENT_LENGTH=512 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("CLASSROOM")
+    else:
+        app.config.from_mapping(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+
+    csrf.init_app(app)
+
+    from . import api, auth, cli, db, errors, exercises, security, student, teacher
+
+    db.init_app(app)
+    exercises.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(student.bp)
+    app.register_blueprint(teacher.bp)
+    app.register_blueprint(api.bp)
+    app.add_url_rule("/", endpoint="index", view_func=auth.index)
+    return app
+
+
+def _instance_secret(instance: Path) -> str:
+    """The secret key kept in the instance folder, generated on first run."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

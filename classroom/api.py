@@ -1,0 +1,43 @@
+"""The JSON the exercise page needs: reading and autosaving the student's draft."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, g, jsonify, request
+
+from . import records
+from .auth import login_required
+from .db import get_db
+from .exercises import get_exercise
+from .student import current_work, my_assignment
+from .work import InvalidWork, clean_work
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+@bp.get("/assignments/<int:assignment_id>/draft")
+@login_required("student")
+def draft(assignment_id: int):
+    """The saved draft, placed on the current version of the exercise."""
+    assignment = my_assignment(assignment_id)
+    exercise = get_exercise(assignment["exercise_id"])
+    work, saved_at = current_work(assignment, exercise)
+    return jsonify(version=exercise.version, work=work, saved_at=saved_at)
+
+
+@bp.put("/assignments/<int:assignment_id>/draft")
+@login_required("student")
+def save_draft(assignment_id: int):
+    """Autosave: replace the draft with the work sent, once it is checked."""
+    assignment = my_assignment(assignment_id)
+    exercise = get_exercise(assignment["exercise_id"])
+    data = request.get_json(silent=True)
+    if data is None:
+        abort(400, "Send the draft as a JSON object with 'highlights' and 'answers'.")
+    try:
+        work = clean_work(exercise, data)
+    except InvalidWork as err:
+        abort(400, str(err))
+    previous, _ = current_work(assignment, exercise)
+    work["unplaced"] = previous.get("unplaced", [])
+    saved_at = records.save_draft(get_db(), assignment_id, g.user["id"], exercise.version, work)
+    return jsonify(saved_at=saved_at, version=exercise.version)

@@ -1,0 +1,105 @@
+"""The auth views and the decorator that checks who is logged in."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+
+from .. import records
+from ..db import get_db
+from .forms import JoinForm, LoginForm
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.before_app_request
+def load_logged_in_user() -> None:
+    """Put the logged-in user (or None) on g for this request."""
+    user_id = session.get("user_id")
+    g.user = records.get_user(get_db(), user_id) if user_id is not None else None
+
+
+def login_required(role: str | None = None) -> Callable:
+    """Let the view run only for a logged-in user, of the given role if one is named."""
+
+    def decorator(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapped(**kwargs):
+            if g.user is None:
+                return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+            if role is not None and g.user["role"] != role:
+                abort(403, f"This page is for {role}s.")
+            return view(**kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def index():
+    """Send each visitor to their own start page."""
+    if g.user is None:
+        return redirect(url_for("auth.login"))
+    if g.user["role"] == "teacher":
+        return redirect(url_for("teacher.home"))
+    return redirect(url_for("student.home"))
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only follow a 'next' that stays on this site."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return None
+
+
+def _start_session(user_id: int) -> None:
+    """A fresh session for this user: nothing from before login carries over."""
+    session.clear()
+    session["user_id"] = user_id
+    session.permanent = True
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Log in with username and password."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = records.check_login(get_db(), form.username.data, form.password.data)
+        if user is None:
+            flash("That username and password do not match an account.", "error")
+        else:
+            _start_session(user["id"])
+            return redirect(_safe_next(request.args.get("next")) or url_for("index"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    """Log out and forget the session."""
+    session.clear()
+    flash("You are logged out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/join", methods=["GET", "POST"])
+def join():
+    """Create a student account in a class, using the class's join code."""
+    form = JoinForm()
+    if request.method == "GET" and request.args.get("code"):
+        form.join_code.data = request.args["code"]
+    if form.validate_on_submit():
+        db = get_db()
+        klass = records.class_by_join_code(db, form.join_code.data)
+        if klass is None:
+            form.join_code.errors.append("No class has this join code. Check it with your teacher.")
+        elif records.username_taken(db, form.username.data):
+            form.username.errors.append("This username is taken. Try another.")
+        else:
+            user_id = records.create_student(db, klass["id"], form.display_name.data.strip(),
+                                             form.username.data, form.password.data)
+            _start_session(user_id)
+            flash(f"Welcome to {klass['name']}!", "success")
+            return redirect(url_for("student.home"))
+    return render_template("auth/join.html", form=form)

@@ -1,0 +1,1 @@
+"""Exercise content: plain data read from files, with no Flask in it."""

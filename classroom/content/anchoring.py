@@ -1,0 +1,143 @@
+"""Turning an author's quote into character offsets in an article, and explaining failures."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+_LOOKALIKES = {
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u00a0": " ",
+}
+
+
+class AnchorError(ValueError):
+    """A quote that cannot be placed in the article; the message says why and how to fix it."""
+
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Where a quote stands in an article, with the text around it for re-anchoring."""
+
+    start: int
+    end: int
+    prefix: str
+    suffix: str
+
+
+def occurrences(text: str, quote: str) -> list[int]:
+    """Start offsets of every occurrence of quote in text, overlapping ones included."""
+    found, at = [], text.find(quote)
+    while at != -1 and quote:
+        found.append(at)
+        at = text.find(quote, at + 1)
+    return found
+
+
+def line_of(text: str, offset: int) -> int:
+    """The 1-based line of the article on which offset falls."""
+    return text.count("\n", 0, offset) + 1
+
+
+def anchor(
+    text: str,
+    quote: str,
+    *,
+    prefix: str = "",
+    suffix: str = "",
+    occurrence: int | None = None,
+    context: int = 32,
+) -> Anchor:
+    """Place quote in text, using prefix, suffix or an occurrence number when it repeats."""
+    if not quote.strip():
+        raise AnchorError("the quote is empty", "copy the exact words from the article")
+    starts = occurrences(text, quote)
+    if not starts:
+        raise AnchorError(*_not_found(text, quote))
+    if prefix or suffix:
+        starts = [
+            s
+            for s in starts
+            if text[:s].endswith(prefix) and text[s + len(quote) :].startswith(suffix)
+        ]
+        if not starts:
+            raise AnchorError(
+                f"the quote {quote!r} occurs, but never with that prefix/suffix",
+                "prefix is the exact text just before the quote, suffix the text just after",
+            )
+    if occurrence is not None:
+        if not 1 <= occurrence <= len(starts):
+            raise AnchorError(
+                f"occurrence {occurrence} asked for, but the quote occurs {len(starts)} time(s)",
+                "occurrence counts from 1 in reading order",
+            )
+        starts = [starts[occurrence - 1]]
+    if len(starts) > 1:
+        lines = ", ".join(str(line_of(text, s)) for s in starts)
+        raise AnchorError(
+            f"the quote {quote!r} occurs {len(starts)} times in the article (lines {lines})",
+            "add 'occurrence: N' (1 = first) or a 'prefix'/'suffix' of the words around the one "
+            "you mean",
+        )
+    start = starts[0]
+    end = start + len(quote)
+    return Anchor(start, end, text[max(0, start - context) : start], text[end : end + context])
+
+
+def _not_found(text: str, quote: str) -> tuple[str, str]:
+    """The message and hint for a quote that is not in the text: the nearest passage and its difference."""
+    closest = closest_passage(text, quote)
+    if closest is None:
+        return f"the quote {quote!r} is not in the article", "copy the words from the article"
+    return (
+        f"the quote {quote!r} is not in the article; closest passage (line "
+        f"{line_of(text, closest[0])}): {closest[1]!r}",
+        describe_difference(quote, closest[1]),
+    )
+
+
+def closest_passage(text: str, quote: str) -> tuple[int, str] | None:
+    """The start and text of the passage most like quote, or None if nothing is close."""
+    size = len(quote)
+    best: tuple[float, int] = (0.0, -1)
+    step = max(1, size // 4)
+    for start in range(0, max(1, len(text) - size + 1), step):
+        ratio = difflib.SequenceMatcher(None, quote, text[start : start + size]).quick_ratio()
+        if ratio > best[0]:
+            best = (ratio, start)
+    if best[1] < 0 or best[0] < 0.6:
+        return None
+    # refine around the rough match, a character at a time
+    lo, hi = max(0, best[1] - step), min(len(text) - size, best[1] + step)
+    scored = [
+        (difflib.SequenceMatcher(None, quote, text[s : s + size]).ratio(), s)
+        for s in range(lo, max(lo, hi) + 1)
+    ]
+    ratio, start = max(scored)
+    return (start, text[start : start + size]) if ratio >= 0.6 else None
+
+
+def describe_difference(quote: str, passage: str) -> str:
+    """A short, human explanation of how quote differs from the passage it was meant to copy."""
+    if _fold(quote) == _fold(passage):
+        return "the quote uses straight quotes or dashes where the article has curly ones (’ “ ” –)"
+    if " ".join(quote.split()) == " ".join(passage.split()):
+        return "the spacing or line breaks differ from the article"
+    if quote.lower() == passage.lower():
+        return "upper and lower case differ from the article"
+    ops = difflib.SequenceMatcher(None, quote, passage).get_opcodes()
+    diffs = [f"{quote[a:b]!r} -> {passage[c:d]!r}" for tag, a, b, c, d in ops if tag != "equal"]
+    return "differs from the article at: " + "; ".join(diffs[:3])
+
+
+def _fold(s: str) -> str:
+    return "".join(_LOOKALIKES.get(c, c) for c in s)

@@ -1,0 +1,150 @@
+"""Reading an exercises folder into validated exercises, with every problem's file and line."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from .fields import Fields, Report, parse_yaml, position
+from .model import BUILTIN_CATEGORIES, Article, Category, Exercise, Library, Problem
+from .tasks import ID_PATTERN, Context, read_task
+
+EXERCISE_FIELDS = ("title", "summary", "articles", "categories", "tasks")
+ARTICLE_FIELDS = ("title", "title_added_by_editor", "outlet", "date", "note")
+STYLES = 6  # colour-and-pattern pairs in the stylesheet
+
+
+def exercise_files(folder: Path) -> list[Path]:
+    """The exercise files of a folder, in name order."""
+    return sorted(p for p in folder.glob("*.y*ml") if p.suffix in (".yaml", ".yml"))
+
+
+def load_library(folder: Path) -> Library:
+    """Every article and exercise under folder; broken files are reported and skipped."""
+    library = Library()
+    library.articles, library.problems = load_articles(folder / "articles", folder)
+    for path in exercise_files(folder):
+        exercise, problems = load_exercise(path, library.articles, folder)
+        library.problems.extend(problems)
+        if exercise is not None:
+            library.exercises[exercise.id] = exercise
+    return library
+
+
+def load_articles(articles_dir: Path, root: Path) -> tuple[dict[str, Article], list[Problem]]:
+    """Articles are NAME.txt (the text, verbatim) with optional NAME.yaml (what is known of it)."""
+    articles: dict[str, Article] = {}
+    problems: list[Problem] = []
+    for txt in sorted(articles_dir.glob("*.txt")):
+        meta_path = txt.with_suffix(".yaml")
+        report = Report(_shown(meta_path, root))
+        try:
+            text = txt.read_text(encoding="utf-8")
+        except UnicodeDecodeError as err:
+            problems.append(Problem(_shown(txt, root), 1, 1, f"not UTF-8 text: {err.reason}",
+                                    "save the article as UTF-8"))
+            continue
+        meta: dict = {}
+        if meta_path.exists():
+            node, problem = parse_yaml(meta_path.read_text(encoding="utf-8"), report.path)
+            if problem:
+                report.problems.append(problem)
+            elif node is not None:
+                f = Fields(report, node, "the article's metadata", optional=ARTICLE_FIELDS)
+                meta = {"title": f.text("title"), "outlet": f.text("outlet", "as provided"),
+                        "date": f.text("date", "unknown"), "note": f.text("note"),
+                        "title_added_by_editor": f.flag("title_added_by_editor")}
+        problems.extend(report.problems)
+        if not text.strip():
+            problems.append(Problem(_shown(txt, root), 1, 1, "the article is empty"))
+            continue
+        title = meta.pop("title", "") or text.strip().splitlines()[0][:120]
+        articles[txt.stem] = Article(id=txt.stem, title=title, text=text, **meta)
+    return articles, problems
+
+
+def load_exercise(
+    path: Path, articles: dict[str, Article], root: Path | None = None
+) -> tuple[Exercise | None, list[Problem]]:
+    """One exercise file, or None and the problems that stop it from loading."""
+    report = Report(_shown(path, root or path.parent))
+    try:
+        raw = path.read_bytes()
+        source = raw.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        report.error((1, 1), f"cannot read the file: {err}", "save it as UTF-8 text")
+        return None, report.problems
+    node, problem = parse_yaml(source, report.path)
+    if problem:
+        return None, [problem]
+    if not ID_PATTERN.match(path.stem):
+        report.error((1, 1), f"the file name '{path.name}' cannot be an exercise id",
+                     "name it with lowercase letters, digits and dashes")
+    f = Fields(report, node, "the exercise", required=("title", "articles", "tasks"),
+               optional=EXERCISE_FIELDS)
+    if not f.ok:
+        return None, report.problems
+    article_ids = tuple(str(a) for a in f.items("articles"))
+    for i, article_id in enumerate(article_ids):
+        if article_id not in articles:
+            report.error(f.item_pos("articles", i), f"unknown article '{article_id}'",
+                         "articles are the .txt files in exercises/articles/, named without .txt")
+    categories = read_categories(f, report)
+    ctx = Context(report, articles, article_ids, categories)
+    tasks = []
+    for i, task_node in enumerate(f.items("tasks")):
+        task = read_task(task_node, ctx, i)
+        if task is None:
+            continue
+        if any(t.id == task.id for t in tasks):
+            report.error(position(task_node), f"duplicate task id '{task.id}'",
+                         "each task needs its own id")
+        tasks.append(task)
+    if "tasks" in f.node and not tasks and not report.has_errors:
+        report.error(f.pos("tasks"), "the exercise has no tasks")
+    title, summary = f.text("title", nonempty=True), f.text("summary")
+    if report.has_errors:
+        return None, report.problems
+    version = _version(raw, [articles[a] for a in article_ids])
+    exercise = Exercise(
+        id=path.stem, title=title, summary=summary, version=version, path=path,
+        articles=tuple(articles[a] for a in article_ids), categories=categories,
+        tasks=tuple(tasks), mtime=path.stat().st_mtime,
+    )
+    return exercise, report.problems
+
+
+def read_categories(f: Fields, report: Report) -> dict[str, Category]:
+    """The built-in categories plus the exercise's own."""
+    categories = dict(BUILTIN_CATEGORIES)
+    for i, node in enumerate(f.items("categories")):
+        c = Fields(report, node, f"category {i + 1}", required=("id", "label", "definition"))
+        if not c.ok:
+            continue
+        cid = c.text("id")
+        if not ID_PATTERN.match(cid):
+            report.error(c.pos("id"), f"category id {cid!r} should be lowercase letters, digits, "
+                         "dashes or underscores")
+        elif cid in categories:
+            report.error(c.pos("id"), f"duplicate category id '{cid}'")
+        categories[cid] = Category(cid, c.text("label", nonempty=True),
+                                   c.text("definition", nonempty=True), len(categories) % STYLES)
+    return categories
+
+
+def _version(raw: bytes, articles: list[Article]) -> str:
+    """A content hash of the exercise file and its articles: it changes when either does."""
+    digest = hashlib.sha256(raw)
+    for article in articles:
+        digest.update(article.id.encode())
+        digest.update(article.title.encode())
+        digest.update(article.text.encode())
+    return digest.hexdigest()[:12]
+
+
+def _shown(path: Path, root: Path) -> str:
+    """The path as an author would type it: relative to the exercises folder's parent."""
+    try:
+        return str(path.relative_to(root.parent))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,149 @@
+"""The plain data an exercise file becomes: articles, categories, tasks and answer-key items."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .tasks import Task
+
+
+@dataclass(frozen=True)
+class Category:
+    """A kind of problem a student can tag a highlight with."""
+
+    id: str
+    label: str
+    definition: str
+    style: int  # which of the stylesheet's colour-and-pattern pairs marks it
+
+
+BUILTIN_CATEGORIES: dict[str, Category] = {
+    c.id: c
+    for c in (
+        Category(
+            "loaded_language",
+            "Loaded language",
+            "Words chosen to make you feel something about a person, group or act, where a "
+            "neutral word would say the same fact: labels, emotive verbs like 'slammed' for "
+            "'said', fear appeals, judging metaphors, opinion in the reporter's own voice. "
+            "Quotes count too: they are the speaker's loaded words.",
+            0,
+        ),
+        Category(
+            "unverified_statistic",
+            "Unverified statistic",
+            "A number, amount or comparison you cannot check from the article: no named "
+            "source, no time period, nothing to compare it with, a vague amount ('countless') "
+            "or a superlative with no data ('the worst ever').",
+            1,
+        ),
+        Category(
+            "missing_context",
+            "Missing context",
+            "Something you need to judge a claim that the article does not tell you: what a "
+            "term means, the rule behind an action, the time frame, the other side's answer, "
+            "or signs the text was copied or carelessly rewritten.",
+            2,
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Article:
+    """A news text kept exactly as published, with what is known about it."""
+
+    id: str
+    title: str
+    text: str
+    outlet: str = "as provided"
+    date: str = "unknown"
+    title_added_by_editor: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class KeyItem:
+    """One answer-key span: where it is, what kind of problem it is, and why."""
+
+    id: str
+    article: str
+    start: int
+    end: int
+    quote: str
+    category: str
+    why: str
+    check: str = ""
+    prefix: str = ""
+    suffix: str = ""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong (or doubtful, for a warning) in an exercise file, with where to fix it."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+    hint: str = ""
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        text = f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message}"
+        return f"{text}\n    hint: {self.hint}" if self.hint else text
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """A validated exercise: its articles, categories and ordered tasks."""
+
+    id: str
+    title: str
+    summary: str
+    version: str
+    path: Path
+    articles: tuple[Article, ...]
+    categories: dict[str, Category]
+    tasks: tuple[Task, ...]
+    mtime: float = 0.0
+
+    def article(self, article_id: str) -> Article:
+        """The exercise's article with this id."""
+        return next(a for a in self.articles if a.id == article_id)
+
+    def task(self, task_id: str) -> Task | None:
+        """The task with this id, or None."""
+        return next((t for t in self.tasks if t.id == task_id), None)
+
+    @property
+    def key_items(self) -> list[KeyItem]:
+        """Every answer-key item of every task, in file order."""
+        return [item for task in self.tasks for item in getattr(task, "key", ())]
+
+    @property
+    def highlight_categories(self) -> list[Category]:
+        """The categories a student may tag highlights with, in the order tasks ask for them."""
+        ids: list[str] = []
+        for task in self.tasks:
+            for cid in getattr(task, "categories", ()):
+                if cid not in ids:
+                    ids.append(cid)
+        return [self.categories[c] for c in ids]
+
+    @property
+    def highlight_articles(self) -> set[str]:
+        """Ids of the articles that some task asks students to highlight in."""
+        return {a for task in self.tasks for a in getattr(task, "article_ids", ())}
+
+
+@dataclass
+class Library:
+    """Everything loaded from an exercises folder: the good exercises and the problems found."""
+
+    exercises: dict[str, Exercise] = field(default_factory=dict)
+    articles: dict[str, Article] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)

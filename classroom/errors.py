@@ -1,0 +1,36 @@
+"""Friendly error pages in the site's layout, and JSON errors for the API."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+ADVICE = {
+    400: "Something in the request was not as expected.",
+    403: "This page belongs to someone else, or needs another kind of account.",
+    404: "There is no page at this address.",
+    405: "This address does not take that kind of request.",
+    413: "What was sent is too large.",
+    500: "Something went wrong on our side. Your saved work is safe; please try again.",
+}
+
+
+def handle_http_error(error: HTTPException):
+    """Render an HTTP error as a page, or as JSON for the API."""
+    code = error.code or 500
+    if isinstance(error, CSRFError):
+        message = "The form had expired or was sent from elsewhere. Reload the page and try again."
+    elif code == 500:
+        message = ADVICE[500]
+    else:
+        message = error.description if error.description else ADVICE.get(code, "")
+    if request.path.startswith("/api/"):
+        return jsonify(error=message, status=code), code
+    return render_template("errors/error.html", code=code, name=error.name,
+                           message=message, advice=ADVICE.get(code, "")), code
+
+
+def init_app(app: Flask) -> None:
+    """Register the handler; Flask logs an uncaught exception, then hands it here as a 500."""
+    app.register_error_handler(HTTPException, handle_http_error)

@@ -1,0 +1,72 @@
+"""The app's exercise library: loaded at start-up, reloaded when a file in exercises/ changes."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from flask import Flask, abort, current_app
+
+from .content.loader import load_library
+from .content.model import Exercise, Library
+
+CHECK_EVERY = 1.0  # seconds between looks at the folder for changed files
+
+
+class Shelf:
+    """Holds the loaded library and reloads it when the files under its folder change."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self._lock = threading.Lock()
+        self._checked = 0.0
+        self._signature = self._scan()
+        self.library = load_library(folder)
+
+    def _scan(self) -> tuple:
+        """Name, size and modification time of every file that makes up the library."""
+        files = [*self.folder.glob("*.y*ml"), *self.folder.glob("articles/*")]
+        return tuple(sorted((str(p), s.st_size, s.st_mtime_ns) for p in files
+                            if (s := p.stat())))
+
+    def current(self) -> Library:
+        """The library, reloaded first if a file changed since the last look."""
+        if time.monotonic() - self._checked < CHECK_EVERY:
+            return self.library
+        with self._lock:
+            self._checked = time.monotonic()
+            signature = self._scan()
+            if signature != self._signature:
+                self._signature = signature
+                self.library = load_library(self.folder)
+                log_problems(self.library)
+        return self.library
+
+
+def log_problems(library: Library) -> None:
+    """Report broken exercise files in the server's log, with file and line."""
+    for problem in library.problems:
+        current_app.logger.warning("%s", problem)
+
+
+def library() -> Library:
+    """The current exercise library."""
+    return current_app.extensions["classroom.shelf"].current()
+
+
+def get_exercise(exercise_id: str) -> Exercise:
+    """The exercise with this id, or a 404 saying it is not available."""
+    exercise = library().exercises.get(exercise_id)
+    if exercise is None:
+        abort(404, f"The exercise '{exercise_id}' is not available: its file is missing or has "
+                   "errors. Your teacher can check the exercise files.")
+    return exercise
+
+
+def init_app(app: Flask) -> None:
+    """Load the library once at start-up and report any broken files."""
+    shelf = Shelf(Path(app.config["EXERCISES_DIR"]))
+    app.extensions["classroom.shelf"] = shelf
+    with app.app_context():
+        log_problems(shelf.library)

@@ -1,0 +1,139 @@
+"""The student's pages: assignments, the exercise page, submitting, and feedback."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+
+from . import records
+from .auth import login_required
+from .content.layout import paragraph_ranges
+from .content.snapshot import snapshot
+from .db import get_db
+from .exercises import get_exercise, library
+from .marks import feedback_paragraphs
+from .work import InvalidWork, empty_work, grade_work, replace_highlights, work_from_form
+
+bp = Blueprint("student", __name__)
+
+
+def my_assignment(assignment_id: int) -> dict:
+    """The logged-in student's assignment, or 404 (another class's assignments do not exist)."""
+    assignment = records.student_assignment(get_db(), assignment_id, g.user["id"])
+    if assignment is None:
+        abort(404, "You have no assignment at this address.")
+    return assignment
+
+
+def current_work(assignment: dict, exercise) -> tuple[dict, str | None]:
+    """The student's saved work on this assignment, re-placed if the exercise has changed."""
+    draft = records.get_draft(get_db(), assignment["id"], g.user["id"])
+    if draft is None:
+        return empty_work(), None
+    work = draft["work"]
+    if draft["version"] != exercise.version:
+        work = replace_highlights(exercise, work)
+    return work, draft["updated_at"]
+
+
+def status_of(row: dict) -> str:
+    """Not started, in progress or submitted, from the stored rows."""
+    if row["attempts"]:
+        return "submitted"
+    return "in progress" if row["draft_saved_at"] else "not started"
+
+
+@bp.get("/home")
+@login_required("student")
+def home():
+    """My assigned exercises with their status and latest score."""
+    exercises = library().exercises
+    rows = [
+        {**row, "status": status_of(row), "exercise": exercises.get(row["exercise_id"])}
+        for row in records.student_assignments(get_db(), g.user["id"])
+    ]
+    return render_template("student/home.html", assignments=rows)
+
+
+@bp.get("/assignments/<int:assignment_id>")
+@login_required("student")
+def exercise(assignment_id: int):
+    """The exercise page: the article(s) beside the guided steps."""
+    assignment = my_assignment(assignment_id)
+    exercise = get_exercise(assignment["exercise_id"])
+    work, saved_at = current_work(assignment, exercise)
+    page_data = {
+        "draftUrl": url_for("api.draft", assignment_id=assignment_id),
+        "version": exercise.version,
+        "articles": {a.id: a.text for a in exercise.articles},
+        "categories": [
+            {"id": c.id, "label": c.label, "style": c.style}
+            for c in exercise.highlight_categories
+        ],
+        "work": work,
+    }
+    return render_template(
+        "student/exercise.html",
+        assignment=assignment,
+        exercise=exercise,
+        work=work,
+        saved_at=saved_at,
+        paragraphs={a.id: paragraph_ranges(a.text) for a in exercise.articles},
+        attempts=records.attempts_for(get_db(), assignment_id, g.user["id"]),
+        page_data=page_data,
+    )
+
+
+@bp.post("/assignments/<int:assignment_id>/submit")
+@login_required("student")
+def submit(assignment_id: int):
+    """Record an attempt from the submitted form, grade it, and show the feedback."""
+    assignment = my_assignment(assignment_id)
+    exercise = get_exercise(assignment["exercise_id"])
+    try:
+        highlights = json.loads(request.form.get("highlights") or "[]")
+        work = work_from_form(exercise, request.form, highlights)
+    except json.JSONDecodeError:
+        abort(400, "The highlights sent with the form were not readable. Your saved draft is "
+                   "kept; reload the page and submit again.")
+    except InvalidWork as err:
+        abort(400, f"{err}. Your saved draft is kept; reload the page and submit again.")
+    result = grade_work(exercise, work)
+    attempt_id = records.record_attempt(get_db(), assignment_id, g.user["id"],
+                                        snapshot(exercise), work, result)
+    return redirect(url_for("student.feedback", attempt_id=attempt_id))
+
+
+@bp.get("/attempts/<int:attempt_id>")
+@login_required()
+def feedback(attempt_id: int):
+    """An attempt's feedback, for the student who made it or the class's teacher."""
+    db = get_db()
+    attempt = records.get_attempt(db, attempt_id)
+    if attempt is None or not can_see_attempt(attempt):
+        abort(404, "There is no attempt of yours at this address.")
+    exercise = attempt["snapshot"]
+    result = attempt["result"]
+    statuses = {item["id"]: item["status"] for task in result["tasks"].values()
+                for item in task.get("items", [])}
+    key_items = [item for task in exercise["tasks"] for item in task.get("key", [])]
+    articles = [
+        {**article, "paragraphs": feedback_paragraphs(
+            article["id"], article["text"], exercise["categories"], key_items,
+            attempt["highlights"], statuses)}
+        for article in exercise["articles"]
+    ]
+    extras = [attempt["highlights"][i] for i in result["extras"]]
+    return render_template(
+        "student/feedback.html", attempt=attempt, exercise=exercise, result=result,
+        articles=articles, extras=extras, statuses=statuses,
+        attempts=records.attempts_for(db, attempt["assignment_id"], attempt["student_id"]),
+    )
+
+
+def can_see_attempt(attempt: dict) -> bool:
+    """The student who made it, or the teacher of its class."""
+    if g.user["role"] == "student":
+        return attempt["student_id"] == g.user["id"]
+    return records.teaches_class(get_db(), g.user["id"], attempt["class_id"])

@@ -1,0 +1,148 @@
+"""A student's work on an exercise: checking what the browser sends, grading it, re-placing it.
+
+Work is plain data: {"highlights": [{article, start, end, quote, category, note}],
+"answers": {task_id: value}, "unplaced": [highlights whose words are gone]}.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import grading
+from .content.anchoring import occurrences
+from .content.model import Exercise
+from .content.tasks import ChoiceTask, ShortAnswerTask
+
+MAX_HIGHLIGHTS = 300
+MAX_NOTE = 1_000
+MAX_ANSWER = 5_000
+
+
+class InvalidWork(ValueError):
+    """Work that cannot be stored as sent; the message says what is wrong."""
+
+
+def empty_work() -> dict[str, Any]:
+    """Work before the student has done anything."""
+    return {"highlights": [], "answers": {}, "unplaced": []}
+
+
+def clean_work(exercise: Exercise, data: Any) -> dict[str, Any]:
+    """Check untrusted work against the exercise and return it in canonical form.
+
+    Only highlights and answers are taken: 'unplaced' is kept by the server alone.
+    """
+    if not isinstance(data, dict):
+        raise InvalidWork("expected a JSON object with 'highlights' and 'answers'")
+    highlights = data.get("highlights", [])
+    answers = data.get("answers", {})
+    if not isinstance(highlights, list) or not isinstance(answers, dict):
+        raise InvalidWork("'highlights' should be a list and 'answers' an object")
+    if len(highlights) > MAX_HIGHLIGHTS:
+        raise InvalidWork(f"at most {MAX_HIGHLIGHTS} highlights per exercise")
+    return {
+        "highlights": sorted(
+            (clean_highlight(exercise, h, i) for i, h in enumerate(highlights)),
+            key=lambda h: (h["article"], h["start"], h["end"]),
+        ),
+        "answers": {str(k): clean_answer(exercise, str(k), v) for k, v in answers.items()},
+    }
+
+
+def clean_highlight(exercise: Exercise, h: Any, index: int) -> dict[str, Any]:
+    """One highlight, checked: a known article, offsets inside it, a category the exercise uses."""
+    where = f"highlight {index + 1}"
+    if not isinstance(h, dict):
+        raise InvalidWork(f"{where} should be an object")
+    article_id = h.get("article")
+    if article_id not in exercise.highlight_articles:
+        raise InvalidWork(f"{where}: unknown article {article_id!r}")
+    text = exercise.article(article_id).text
+    start, end = h.get("start"), h.get("end")
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
+        raise InvalidWork(f"{where}: 'start' and 'end' should be whole numbers")
+    if not 0 <= start < end <= len(text):
+        raise InvalidWork(f"{where}: offsets {start}-{end} are outside the article "
+                          f"(0-{len(text)})")
+    category = h.get("category")
+    if category not in {c.id for c in exercise.highlight_categories}:
+        raise InvalidWork(f"{where}: unknown category {category!r}")
+    note = h.get("note") or ""
+    if not isinstance(note, str) or len(note) > MAX_NOTE:
+        raise InvalidWork(f"{where}: the note should be text of at most {MAX_NOTE} characters")
+    return {"article": article_id, "start": start, "end": end, "quote": text[start:end],
+            "category": category, "note": note.strip()}
+
+
+def clean_answer(exercise: Exercise, task_id: str, value: Any) -> Any:
+    """One answer, checked against its task: option numbers for a choice, text for a question."""
+    task = exercise.task(task_id)
+    if isinstance(task, ChoiceTask):
+        chosen = value if isinstance(value, list) else [value] if value is not None else []
+        if not all(isinstance(i, int) and not isinstance(i, bool) and 0 <= i < len(task.options)
+                   for i in chosen):
+            raise InvalidWork(f"answer to '{task_id}': options are numbered 0 to "
+                              f"{len(task.options) - 1}")
+        if len(chosen) > 1 and not task.multiple:
+            raise InvalidWork(f"answer to '{task_id}': choose one option")
+        return sorted(set(chosen))
+    if isinstance(task, ShortAnswerTask):
+        if not isinstance(value, str) or len(value) > MAX_ANSWER:
+            raise InvalidWork(f"answer to '{task_id}' should be text of at most "
+                              f"{MAX_ANSWER} characters")
+        return value
+    raise InvalidWork(f"no question '{task_id}' in this exercise")
+
+
+def work_from_form(exercise: Exercise, form: Any, highlights: list) -> dict[str, Any]:
+    """Work from a submitted form: choice-TASK and answer-TASK fields, plus the highlights."""
+    answers: dict[str, Any] = {}
+    for task in exercise.tasks:
+        if isinstance(task, ChoiceTask):
+            picked = form.getlist(f"choice-{task.id}")
+            if not all(p.isdigit() for p in picked):
+                raise InvalidWork(f"answer to '{task.id}': options are numbered")
+            answers[task.id] = [int(p) for p in picked]
+        elif isinstance(task, ShortAnswerTask):
+            answers[task.id] = form.get(f"answer-{task.id}", "")
+    return clean_work(exercise, {"highlights": highlights, "answers": answers})
+
+
+def grade_work(exercise: Exercise, work: dict[str, Any]) -> dict[str, Any]:
+    """The feedback for work: each task's result, the overall score, and unmatched highlights."""
+    tasks = {
+        task.id: task.grade(work["highlights"], work["answers"].get(task.id))
+        for task in exercise.tasks
+    }
+    score = grading.total((t.points, tasks[t.id]["score"]) for t in exercise.tasks if t.graded)
+    return {
+        "score": score,
+        "tasks": tasks,
+        "extras": grading.extras(work["highlights"], exercise.key_items),
+    }
+
+
+def replace_highlights(exercise: Exercise, work: dict[str, Any]) -> dict[str, Any]:
+    """Work saved against another version, re-anchored on this version's text by its quote.
+
+    A highlight whose words still stand where they were is kept; one whose words moved goes to
+    the occurrence nearest its old place; one whose words are gone is kept in 'unplaced' for the
+    student to see, never dropped.
+    """
+    kept, unplaced = [], list(work.get("unplaced", []))
+    for h in work.get("highlights", []):
+        if h.get("article") not in exercise.highlight_articles:
+            unplaced.append(h)
+            continue
+        text = exercise.article(h["article"]).text
+        if text[h["start"]:h["end"]] == h["quote"]:
+            kept.append(h)
+            continue
+        spots = occurrences(text, h["quote"])
+        if not spots:
+            unplaced.append(h)
+            continue
+        start = min(spots, key=lambda s: abs(s - h["start"]))
+        kept.append({**h, "start": start, "end": start + len(h["quote"])})
+    answers = {k: v for k, v in work.get("answers", {}).items() if exercise.task(k)}
+    return {"highlights": kept, "answers": answers, "unplaced": unplaced}
