@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 from . import records
 from .db import get_db, init_db
@@ -18,6 +19,7 @@ DEMO_STUDENTS = (("ada", "Ada Lovelace"), ("ben", "Ben Okafor"))
 @click.argument("username")
 @click.option("--name", "display_name", help="The name students see (default: the username).")
 @click.password_option(help="The password (asked for if not given).")
+@with_appcontext
 def create_teacher_command(username: str, display_name: str | None, password: str) -> None:
     """Create a teacher account."""
     db = get_db()
@@ -31,6 +33,7 @@ def create_teacher_command(username: str, display_name: str | None, password: st
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
     """Load a demo teacher, class and two students, assign every exercise, print the logins."""
     db = get_db()

@@ -9,6 +9,7 @@ from typing import Any
 import click
 import sqlite_utils
 from flask import Flask, current_app, g
+from flask.cli import with_appcontext
 
 from .migrations import migrations
 
@@ -57,6 +58,7 @@ def dumps(value: Any) -> str:
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db_command() -> None:
     """Create the database or bring it up to date (safe to run again)."""
     applied = init_db()

@@ -23,8 +23,10 @@ def handle_http_error(error: HTTPException):
         message = "The form had expired or was sent from elsewhere. Reload the page and try again."
     elif code == 500:
         message = ADVICE[500]
+    elif error.description != type(error).description:
+        message = error.description  # the view said what happened
     else:
-        message = error.description if error.description else ADVICE.get(code, "")
+        message = ADVICE.get(code, error.description)
     if request.path.startswith("/api/"):
         return jsonify(error=message, status=code), code
     return render_template("errors/error.html", code=code, name=error.name,

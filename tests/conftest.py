@@ -1,0 +1,114 @@
+"""Fixtures: an app with a fresh database per test, its clients, and a demo class to work in."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from classroom import create_app, records
+from classroom.db import get_db, init_db
+
+ROOT = Path(__file__).resolve().parent.parent
+EXERCISES = ROOT / "exercises"
+PASSWORD = "correct horse battery"
+
+
+def make_app(tmp_path: Path, **config):
+    """An app on a database in tmp_path, with the real exercises unless told otherwise."""
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "test-only-secret",
+        "DATABASE": str(tmp_path / "test.sqlite"),
+        "EXERCISES_DIR": str(EXERCISES),
+        **config,
+    })
+    with app.app_context():
+        init_db()
+    return app
+
+
+@pytest.fixture
+def app(tmp_path):
+    """The app with CSRF off, so tests can post forms directly; security tests turn it on."""
+    return make_app(tmp_path, WTF_CSRF_ENABLED=False)
+
+
+@pytest.fixture
+def csrf_app(tmp_path):
+    """The app as it runs for real, CSRF checks on."""
+    return make_app(tmp_path)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def school_template(tmp_path_factory):
+    """A database with a school in it, built once (password hashing is slow on purpose):
+    a teacher with a class, two students, every exercise assigned, and a second teacher with
+    a class of one student of their own."""
+    folder = tmp_path_factory.mktemp("school")
+    app = make_app(folder)
+    with app.app_context():
+        db = get_db()
+        teacher = records.create_user(db, "teacher", "Ms Teacher", PASSWORD, "teacher")
+        klass = records.create_class(db, teacher, "Period 1")
+        students = [records.create_student(db, klass["id"], name.title(), name, PASSWORD)
+                    for name in ("ada", "ben")]
+        exercises = sorted(p.stem for p in EXERCISES.glob("*.yaml"))
+        assignments = {e: records.assign(db, klass["id"], e) for e in exercises}
+        other_teacher = records.create_user(db, "other", "Mr Other", PASSWORD, "teacher")
+        other_class = records.create_class(db, other_teacher, "Elsewhere")
+        outsider = records.create_student(db, other_class["id"], "Cy", "cy", PASSWORD)
+        other_assignment = records.assign(db, other_class["id"], exercises[0])
+    ids = {
+        "teacher": teacher, "class": klass, "students": students, "assignments": assignments,
+        "other_teacher": other_teacher, "other_class": other_class, "outsider": outsider,
+        "other_assignment": other_assignment,
+    }
+    return app.config["DATABASE"], ids
+
+
+@pytest.fixture
+def school(app, school_template):
+    """The school of school_template, copied into this test's own database."""
+    path, ids = school_template
+    for leftover in ("-wal", "-shm"):
+        Path(app.config["DATABASE"] + leftover).unlink(missing_ok=True)
+    shutil.copyfile(path, app.config["DATABASE"])
+    return ids
+
+
+class Auth:
+    """Log a test client in and out."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, username: str, password: str = PASSWORD):
+        return self.client.post("/login", data={"username": username, "password": password})
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+def csrf_token(response) -> str:
+    """The CSRF token in a rendered page."""
+    match = re.search(r'name="csrf-token" content="([^"]+)"', response.get_data(as_text=True))
+    assert match, "the page carries no CSRF token"
+    return match.group(1)

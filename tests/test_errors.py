@@ -1,0 +1,54 @@
+"""Friendly error pages, JSON errors for the API, and the headers on every response."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def test_404_is_a_page_in_the_site_layout(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert b"There is no page at this address." in response.data
+    assert b'class="site-header"' in response.data
+    assert b"Log in" in response.data  # where to go next
+
+
+def test_api_errors_are_json(client, auth, school):
+    auth.login("ada")
+    response = client.get("/api/assignments/999/draft")
+    assert response.status_code == 404
+    assert response.json["error"] == "You have no assignment at this address."
+
+
+def test_500_is_friendly_and_says_work_is_safe(app):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("kaboom")
+
+    app.logger.disabled = True
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    assert b"Your saved work is safe" in response.data
+    assert b"kaboom" not in response.data
+
+
+def test_405_and_oversized_requests(client, auth, school):
+    assert client.get("/logout").status_code == 405
+    auth.login("ada")
+    big = "x" * (600 * 1024)
+    response = client.put(f"/api/assignments/{school['assignments']['la-detainers-report-1']}"
+                          "/draft", data=big, content_type="application/json")
+    assert response.status_code == 413
+    assert "too large" in response.json["error"]
+
+
+@pytest.mark.parametrize("path", ["/login", "/no/such/page", "/static/app.css"])
+def test_security_headers_on_every_response(client, path):
+    with client.get(path) as response:
+        headers = response.headers
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"

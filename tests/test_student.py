@@ -1,0 +1,213 @@
+"""The student's path through the test client: assignments, drafts, submitting, feedback."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from classroom.db import get_db
+from classroom.exercises import library
+
+REPORT_1 = "la-detainers-report-1"
+
+
+@pytest.fixture
+def ada(client, auth, school):
+    """The client, logged in as the student ada."""
+    auth.login("ada")
+    return client
+
+
+def exercise(app, exercise_id=REPORT_1):
+    with app.app_context():
+        return library().exercises[exercise_id]
+
+
+def highlight(ex, quote, category, article=None, note=""):
+    """A highlight on the first occurrence of quote, as the browser would send it."""
+    article = article or ex.articles[0].id
+    start = ex.article(article).text.index(quote)
+    return {"article": article, "start": start, "end": start + len(quote), "quote": quote,
+            "category": category, "note": note}
+
+
+def save(client, assignment_id, work):
+    return client.put(f"/api/assignments/{assignment_id}/draft", json=work)
+
+
+def test_home_lists_assignments_as_not_started(ada, school):
+    page = ada.get("/home").get_data(as_text=True)
+    assert page.count("Not started") == len(school["assignments"])
+    assert "Los Angeles jails and ICE requests: report 1" in page
+
+
+def test_exercise_page_shows_article_steps_and_definitions(ada, app, school):
+    ex = exercise(app)
+    page = ada.get(f"/assignments/{school['assignments'][REPORT_1]}").get_data(as_text=True)
+    assert "Federal immigration enforcement data obtained by the Washington Examiner" in page
+    for task in ex.tasks:
+        assert f'id="step-{task.id}"' in page
+    assert "What counts as" in page and "Hint" in page
+    assert 'id="exercise-data"' in page and "exercise.js" in page
+    assert "Highlighting words in the article needs JavaScript" in page  # the noscript note
+
+
+def test_compare_exercise_shows_both_articles_and_editor_title(ada, school):
+    page = ada.get(f"/assignments/{school['assignments']['la-detainers-compare']}")
+    text = page.get_data(as_text=True)
+    assert 'class="articles count-2"' in text
+    assert "Title added by the Classroom editors" in text
+
+
+def test_draft_round_trip_and_status_in_progress(ada, app, school):
+    ex = exercise(app)
+    aid = school["assignments"][REPORT_1]
+    work = {"highlights": [highlight(ex, "slammed", "loaded_language", note="for said")],
+            "answers": {"reflect": "I would look up the ICE data."}}
+    response = save(ada, aid, work)
+    assert response.status_code == 200
+    assert response.json["version"] == ex.version
+    draft = ada.get(f"/api/assignments/{aid}/draft").json["work"]
+    assert draft["highlights"][0]["quote"] == "slammed"
+    assert draft["highlights"][0]["note"] == "for said"
+    assert draft["answers"]["reflect"] == "I would look up the ICE data."
+    assert "In progress" in ada.get("/home").get_data(as_text=True)
+    page = ada.get(f"/assignments/{aid}").get_data(as_text=True)
+    assert "I would look up the ICE data." in page  # the answer is back in its textarea
+
+
+def test_draft_quote_is_taken_from_the_article_not_the_browser(ada, app, school):
+    ex = exercise(app)
+    h = highlight(ex, "slammed", "loaded_language") | {"quote": "something else"}
+    save(ada, school["assignments"][REPORT_1], {"highlights": [h], "answers": {}})
+    draft = ada.get(f"/api/assignments/{school['assignments'][REPORT_1]}/draft").json
+    assert draft["work"]["highlights"][0]["quote"] == "slammed"
+
+
+@pytest.mark.parametrize("body, message", [
+    ("not json", "Send the draft as a JSON object"),
+    ([1, 2], "expected a JSON object"),
+    ({"highlights": [{"article": REPORT_1, "start": 0, "end": 10 ** 6,
+                      "category": "loaded_language"}]}, "outside the article"),
+    ({"highlights": [{"article": REPORT_1, "start": 0, "end": 5, "category": "gossip"}]},
+     "unknown category"),
+    ({"answers": {"quiz": [99]}}, "options are numbered"),
+    ({"answers": {"nope": "x"}}, "no question 'nope'"),
+])
+def test_bad_draft_gets_400_with_message_and_keeps_the_old_draft(ada, app, school, body,
+                                                                  message):
+    aid = school["assignments"][REPORT_1]
+    ex = exercise(app)
+    save(ada, aid, {"highlights": [highlight(ex, "slammed", "loaded_language")], "answers": {}})
+    if isinstance(body, str):
+        response = ada.put(f"/api/assignments/{aid}/draft", data=body,
+                           content_type="application/json")
+    else:
+        response = save(ada, aid, body)
+    assert response.status_code == 400
+    assert message in response.json["error"]
+    assert len(ada.get(f"/api/assignments/{aid}/draft").json["work"]["highlights"]) == 1
+
+
+def submit(client, aid, ex, highlights, choice=None, answer=""):
+    form = {"highlights": json.dumps(highlights), "answer-reflect": answer}
+    if choice is not None:
+        form["choice-quiz"] = [str(c) for c in choice]
+    return client.post(f"/assignments/{aid}/submit", data=form)
+
+
+def test_submit_records_attempt_and_shows_feedback(ada, app, school):
+    ex = exercise(app)
+    aid = school["assignments"][REPORT_1]
+    quiz = ex.task("quiz")
+    right = next(i for i, o in enumerate(quiz.options) if o.correct)
+    marks = [highlight(ex, "slammed", "loaded_language"),
+             highlight(ex, "so-called", "missing_context"),  # right place, other category
+             highlight(ex, "Federal immigration", "loaded_language")]  # not in the key
+    response = submit(ada, aid, ex, marks, [right], "Where does 25,000 come from?")
+    assert response.status_code == 302
+    page = ada.get(response.location).get_data(as_text=True)
+    assert "Your score:" in page
+    assert "Found" in page and "Missed" in page
+    assert "Partly found: right place, other category" in page
+    assert "your teacher may credit this" in page and "Federal immigration" in page
+    assert ex.task("reflect").model_answer[:60] in page
+    assert "Where does 25,000 come from?" in page
+    with app.app_context():
+        db = get_db()
+        attempt = next(db.query("select * from attempts"))
+        assert attempt["version"] == ex.version and 0 < attempt["score"] < 1
+        stored = list(db.query("select quote, category from attempt_highlights order by id"))
+        assert [h["quote"] for h in stored] == ["Federal immigration", "so-called", "slammed"]
+        answers = {r["task_id"]: json.loads(r["answer"]) for r in
+                   db.query("select * from attempt_answers")}
+        assert answers == {"quiz": [right], "reflect": "Where does 25,000 come from?"}
+    home = ada.get("/home").get_data(as_text=True)
+    assert "Submitted" in home and "after 1 attempt" in home
+
+
+def test_resubmitting_appends_and_keeps_every_attempt(ada, app, school):
+    ex = exercise(app)
+    aid = school["assignments"][REPORT_1]
+    first = submit(ada, aid, ex, [highlight(ex, "slammed", "loaded_language")])
+    second = submit(ada, aid, ex, [])
+    assert first.location != second.location
+    with app.app_context():
+        scores = [r["score"] for r in get_db().query("select score from attempts order by id")]
+    assert len(scores) == 2 and scores[0] > scores[1] == 0
+    old = ada.get(first.location).get_data(as_text=True)
+    assert "All attempts" in old and "(this one)" in old
+    assert "after 2 attempts" in ada.get("/home").get_data(as_text=True)
+
+
+def test_submit_with_unreadable_highlights_is_400(ada, school):
+    aid = school["assignments"][REPORT_1]
+    response = ada.post(f"/assignments/{aid}/submit", data={"highlights": "{oops"})
+    assert response.status_code == 400
+    assert b"Your saved draft is kept" in response.data
+
+
+def test_perfect_highlights_score_full_marks(ada, app, school):
+    ex = exercise(app)
+    aid = school["assignments"][REPORT_1]
+    perfect = [{"article": k.article, "start": k.start, "end": k.end, "quote": k.quote,
+                "category": k.category, "note": ""} for k in ex.key_items]
+    right = [i for i, o in enumerate(ex.task("quiz").options) if o.correct]
+    response = submit(ada, aid, ex, perfect, right)
+    assert b"100%" in ada.get(response.location).data
+
+
+def test_other_students_work_and_other_classes_are_invisible(client, auth, app, school):
+    auth.login("ada")
+    ex = exercise(app)
+    response = submit(client, school["assignments"][REPORT_1], ex, [])
+    auth.logout()
+    auth.login("ben")
+    assert client.get(response.location).status_code == 404
+    assert client.get(f"/assignments/{school['other_assignment']}").status_code == 404
+    assert client.get(f"/api/assignments/{school['other_assignment']}/draft").status_code == 404
+    assert save(client, school["other_assignment"], {}).status_code == 404
+    auth.logout()
+    auth.login("other")  # a teacher, but not of this class
+    assert client.get(response.location).status_code == 404
+    auth.logout()
+    auth.login("teacher")  # the class's teacher may read it
+    assert client.get(response.location).status_code == 200
+
+
+def test_draft_against_an_older_version_is_replaced_on_the_new_text(ada, app, school):
+    ex = exercise(app)
+    aid = school["assignments"][REPORT_1]
+    moved = highlight(ex, "slammed", "loaded_language") | {"start": 3, "end": 10}
+    gone = {**highlight(ex, "slammed", "loaded_language"), "quote": "vanished words"}
+    with app.app_context():
+        get_db()["drafts"].insert({
+            "assignment_id": aid, "student_id": school["students"][0], "version": "old",
+            "work": json.dumps({"highlights": [moved, gone], "answers": {}}),
+            "updated_at": "2026-01-01T00:00:00+00:00"})
+    draft = ada.get(f"/api/assignments/{aid}/draft").json["work"]
+    assert [h["quote"] for h in draft["highlights"]] == ["slammed"]
+    assert draft["highlights"][0]["start"] == ex.article(REPORT_1).text.index("slammed")
+    assert [h["quote"] for h in draft["unplaced"]] == ["vanished words"]
+    assert "vanished words" in ada.get(f"/assignments/{aid}").get_data(as_text=True)
