@@ -40,12 +40,21 @@ def demo_command() -> None:
     init_db()
     with db.atomic():
         teacher_id = _demo_user(db, "teacher", "Ms Demo (teacher)", "teacher")
-        klass = next(iter(db.query("select id, join_code from classes where teacher_id = ? "
-                                   "and name = 'Demo class'", [teacher_id])), None)
+        klass = next(
+            iter(
+                db.query(
+                    "select id, join_code from classes where teacher_id = ? "
+                    "and name = 'Demo class'",
+                    [teacher_id],
+                )
+            ),
+            None,
+        )
         if klass is None:
             klass = records.create_class(db, teacher_id, "Demo class")
-            if not db.execute("select 1 from classes where join_code = ?",
-                              [DEMO_JOIN_CODE]).fetchone():
+            if not db.execute(
+                "select 1 from classes where join_code = ?", [DEMO_JOIN_CODE]
+            ).fetchone():
                 db["classes"].update(klass["id"], {"join_code": DEMO_JOIN_CODE})
                 klass["join_code"] = DEMO_JOIN_CODE
         for username, name in DEMO_STUDENTS:
@@ -53,8 +62,10 @@ def demo_command() -> None:
         exercises = sorted(library().exercises)
         for exercise_id in exercises:
             records.assign(db, klass["id"], exercise_id)
-    click.echo(f"Demo class ready, join code {klass['join_code']}, with {len(exercises)} "
-               "exercise(s) assigned.")
+    click.echo(
+        f"Demo class ready, join code {klass['join_code']}, with {len(exercises)} "
+        "exercise(s) assigned."
+    )
     click.echo("Demo logins (username / password):")
     click.echo(f"  teacher  teacher / {DEMO_PASSWORD}")
     for username, _ in DEMO_STUDENTS:

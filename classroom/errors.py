@@ -29,8 +29,13 @@ def handle_http_error(error: HTTPException):
         message = ADVICE.get(code, error.description)
     if request.path.startswith("/api/"):
         return jsonify(error=message, status=code), code
-    return render_template("errors/error.html", code=code, name=error.name,
-                           message=message, advice=ADVICE.get(code, "")), code
+    return render_template(
+        "errors/error.html",
+        code=code,
+        name=error.name,
+        message=message,
+        advice=ADVICE.get(code, ""),
+    ), code
 
 
 def init_app(app: Flask) -> None:

@@ -27,8 +27,7 @@ class Shelf:
     def _scan(self) -> tuple:
         """Name, size and modification time of every file that makes up the library."""
         files = [*self.folder.glob("*.y*ml"), *self.folder.glob("articles/*")]
-        return tuple(sorted((str(p), s.st_size, s.st_mtime_ns) for p in files
-                            if (s := p.stat())))
+        return tuple(sorted((str(p), s.st_size, s.st_mtime_ns) for p in files if (s := p.stat())))
 
     def current(self) -> Library:
         """The library, reloaded first if a file changed since the last look."""
@@ -59,8 +58,11 @@ def get_exercise(exercise_id: str) -> Exercise:
     """The exercise with this id, or a 404 saying it is not available."""
     exercise = library().exercises.get(exercise_id)
     if exercise is None:
-        abort(404, f"The exercise '{exercise_id}' is not available: its file is missing or has "
-                   "errors. Your teacher can check the exercise files.")
+        abort(
+            404,
+            f"The exercise '{exercise_id}' is not available: its file is missing or has "
+            "errors. Your teacher can check the exercise files.",
+        )
     return exercise
 
 

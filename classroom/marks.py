@@ -12,8 +12,11 @@ STATUS_LABELS = {"found": "found", "partly": "right place, other category", "mis
 
 def _label(categories: Mapping[str, Any], category_id: str) -> str:
     category = categories.get(category_id)
-    return category["label"] if isinstance(category, Mapping) else getattr(
-        category, "label", category_id)
+    return (
+        category["label"]
+        if isinstance(category, Mapping)
+        else getattr(category, "label", category_id)
+    )
 
 
 def _style(categories: Mapping[str, Any], category_id: str) -> int:
@@ -35,10 +38,16 @@ def feedback_paragraphs(
     the style of its status (found, partly, missed). Each mark's first segment carries a label
     for screen readers.
     """
-    marks = [(h["start"], h["end"], ("mine", i, h)) for i, h in enumerate(highlights)
-             if h["article"] == article_id]
-    marks += [(k["start"], k["end"], ("key", n, k)) for n, k in enumerate(key_items)
-              if k["article"] == article_id]
+    marks = [
+        (h["start"], h["end"], ("mine", i, h))
+        for i, h in enumerate(highlights)
+        if h["article"] == article_id
+    ]
+    marks += [
+        (k["start"], k["end"], ("key", n, k))
+        for n, k in enumerate(key_items)
+        if k["article"] == article_id
+    ]
     result = []
     for paragraph in paragraphs(text, marks):
         segments = []
@@ -53,9 +62,16 @@ def feedback_paragraphs(
                     status = statuses.get(item["id"], "missed")
                     classes += ["key", f"key-{status}"]
                     if segment.start == max(item["start"], paragraph.start):
-                        labels.append(f"key item {n + 1}, {_label(categories, item['category'])},"
-                                      f" {STATUS_LABELS[status]}")
-            segments.append({"text": segment.text, "classes": " ".join(dict.fromkeys(classes)),
-                             "label": "; ".join(labels)})
+                        labels.append(
+                            f"key item {n + 1}, {_label(categories, item['category'])},"
+                            f" {STATUS_LABELS[status]}"
+                        )
+            segments.append(
+                {
+                    "text": segment.text,
+                    "classes": " ".join(dict.fromkeys(classes)),
+                    "label": "; ".join(labels),
+                }
+            )
         result.append({"start": paragraph.start, "end": paragraph.end, "segments": segments})
     return result

@@ -13,17 +13,32 @@ migrations = Migrations("classroom")
 def m001_accounts_and_classes(db: Database) -> None:
     """Users, classes, who is in which class, and what is assigned to it."""
     db["users"].create(
-        {"id": int, "username": str, "display_name": str, "password_hash": str, "role": str,
-         "created_at": str},
-        pk="id", not_null=["username", "display_name", "password_hash", "role", "created_at"],
+        {
+            "id": int,
+            "username": str,
+            "display_name": str,
+            "password_hash": str,
+            "role": str,
+            "created_at": str,
+        },
+        pk="id",
+        not_null=["username", "display_name", "password_hash", "role", "created_at"],
         strict=True,
     )
     db["users"].create_index(["username"], unique=True)
     db["classes"].create(
-        {"id": int, "name": str, "teacher_id": int, "join_code": str, "join_open": int,
-         "created_at": str},
-        pk="id", foreign_keys=[("teacher_id", "users", "id")],
-        not_null=["name", "teacher_id", "join_code", "created_at"], defaults={"join_open": 1},
+        {
+            "id": int,
+            "name": str,
+            "teacher_id": int,
+            "join_code": str,
+            "join_open": int,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("teacher_id", "users", "id")],
+        not_null=["name", "teacher_id", "join_code", "created_at"],
+        defaults={"join_open": 1},
         strict=True,
     )
     db["classes"].create_index(["join_code"], unique=True)
@@ -32,13 +47,16 @@ def m001_accounts_and_classes(db: Database) -> None:
         {"class_id": int, "student_id": int, "joined_at": str},
         pk=("class_id", "student_id"),
         foreign_keys=[("class_id", "classes", "id"), ("student_id", "users", "id")],
-        not_null=["joined_at"], strict=True,
+        not_null=["joined_at"],
+        strict=True,
     )
     db["enrolments"].create_index(["student_id"])
     db["assignments"].create(
         {"id": int, "class_id": int, "exercise_id": str, "due_at": str, "created_at": str},
-        pk="id", foreign_keys=[("class_id", "classes", "id")],
-        not_null=["class_id", "exercise_id", "created_at"], strict=True,
+        pk="id",
+        foreign_keys=[("class_id", "classes", "id")],
+        not_null=["class_id", "exercise_id", "created_at"],
+        strict=True,
     )
     db["assignments"].create_index(["class_id", "exercise_id"], unique=True)
 
@@ -48,37 +66,65 @@ def m002_work(db: Database) -> None:
     """Drafts saved as the student works, and attempts appended on every submit."""
     db["exercise_versions"].create(
         {"exercise_id": str, "version": str, "title": str, "snapshot": str, "created_at": str},
-        pk=("exercise_id", "version"), not_null=["title", "snapshot", "created_at"], strict=True,
+        pk=("exercise_id", "version"),
+        not_null=["title", "snapshot", "created_at"],
+        strict=True,
     )
     db["drafts"].create(
-        {"assignment_id": int, "student_id": int, "version": str, "work": str,
-         "updated_at": str},
+        {"assignment_id": int, "student_id": int, "version": str, "work": str, "updated_at": str},
         pk=("assignment_id", "student_id"),
         foreign_keys=[("assignment_id", "assignments", "id"), ("student_id", "users", "id")],
-        not_null=["version", "work", "updated_at"], strict=True,
+        not_null=["version", "work", "updated_at"],
+        strict=True,
     )
     db["attempts"].create(
-        {"id": int, "assignment_id": int, "student_id": int, "exercise_id": str,
-         "version": str, "score": float, "result": str, "started_at": str,
-         "submitted_at": str},
+        {
+            "id": int,
+            "assignment_id": int,
+            "student_id": int,
+            "exercise_id": str,
+            "version": str,
+            "score": float,
+            "result": str,
+            "started_at": str,
+            "submitted_at": str,
+        },
         pk="id",
         foreign_keys=[("assignment_id", "assignments", "id"), ("student_id", "users", "id")],
-        not_null=["assignment_id", "student_id", "exercise_id", "version", "result",
-                  "submitted_at"],
+        not_null=[
+            "assignment_id",
+            "student_id",
+            "exercise_id",
+            "version",
+            "result",
+            "submitted_at",
+        ],
         strict=True,
     )
     db["attempts"].create_index(["assignment_id", "student_id"])
     db["attempts"].create_index(["student_id"])
     db["attempt_highlights"].create(
-        {"id": int, "attempt_id": int, "article_id": str, "start": int, "end": int,
-         "quote": str, "category": str, "note": str},
-        pk="id", foreign_keys=[("attempt_id", "attempts", "id")],
+        {
+            "id": int,
+            "attempt_id": int,
+            "article_id": str,
+            "start": int,
+            "end": int,
+            "quote": str,
+            "category": str,
+            "note": str,
+        },
+        pk="id",
+        foreign_keys=[("attempt_id", "attempts", "id")],
         not_null=["attempt_id", "article_id", "start", "end", "quote", "category"],
-        defaults={"note": ""}, strict=True,
+        defaults={"note": ""},
+        strict=True,
     )
     db["attempt_highlights"].create_index(["attempt_id"])
     db["attempt_answers"].create(
         {"attempt_id": int, "task_id": str, "answer": str, "score": float},
-        pk=("attempt_id", "task_id"), foreign_keys=[("attempt_id", "attempts", "id")],
-        not_null=["answer"], strict=True,
+        pk=("attempt_id", "task_id"),
+        foreign_keys=[("attempt_id", "attempts", "id")],
+        not_null=["answer"],
+        strict=True,
     )

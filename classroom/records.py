@@ -25,35 +25,48 @@ def _one(db: Database, sql: str, params: dict | list = ()) -> dict[str, Any] | N
 
 # --- accounts -------------------------------------------------------------------------------
 
+
 def get_user(db: Database, user_id: int) -> dict[str, Any] | None:
     """The user with this id, without the password hash."""
-    return _one(db, "select id, username, display_name, role from users where id = ?",
-                [user_id])
+    return _one(db, "select id, username, display_name, role from users where id = ?", [user_id])
 
 
 def check_login(db: Database, username: str, password: str) -> dict[str, Any] | None:
     """The user if the password is right, else None (unknown users cost the same time)."""
-    row = _one(db, "select id, password_hash from users where username = ?",
-               [username.strip().lower()])
+    row = _one(
+        db, "select id, password_hash from users where username = ?", [username.strip().lower()]
+    )
     ok = check_password_hash(row["password_hash"] if row else _NO_SUCH_USER, password)
     return get_user(db, row["id"]) if row and ok else None
 
 
 def username_taken(db: Database, username: str) -> bool:
     """Whether an account already has this username."""
-    return _one(db, "select 1 from users where username = ?", [username.strip().lower()]) is not None
+    return (
+        _one(db, "select 1 from users where username = ?", [username.strip().lower()]) is not None
+    )
 
 
 def create_user(db: Database, username: str, display_name: str, password: str, role: str) -> int:
     """A new account; usernames are stored in lower case."""
-    return db["users"].insert({
-        "username": username.strip().lower(), "display_name": display_name,
-        "password_hash": generate_password_hash(password), "role": role, "created_at": now(),
-    }).last_pk
+    return (
+        db["users"]
+        .insert(
+            {
+                "username": username.strip().lower(),
+                "display_name": display_name,
+                "password_hash": generate_password_hash(password),
+                "role": role,
+                "created_at": now(),
+            }
+        )
+        .last_pk
+    )
 
 
-def create_student(db: Database, class_id: int, display_name: str, username: str,
-                   password: str) -> int:
+def create_student(
+    db: Database, class_id: int, display_name: str, username: str, password: str
+) -> int:
     """A student account, enrolled in the class."""
     with db.atomic():
         user_id = create_user(db, username, display_name, password, "student")
@@ -63,11 +76,13 @@ def create_student(db: Database, class_id: int, display_name: str, username: str
 
 def enrol(db: Database, class_id: int, student_id: int) -> None:
     """Put a student in a class (nothing happens if already there)."""
-    db["enrolments"].insert({"class_id": class_id, "student_id": student_id, "joined_at": now()},
-                            ignore=True)
+    db["enrolments"].insert(
+        {"class_id": class_id, "student_id": student_id, "joined_at": now()}, ignore=True
+    )
 
 
 # --- classes and assignments ------------------------------------------------------------------
+
 
 def new_join_code(db: Database) -> str:
     """A join code that no class has yet."""
@@ -79,40 +94,58 @@ def new_join_code(db: Database) -> str:
 
 def create_class(db: Database, teacher_id: int, name: str) -> dict[str, Any]:
     """A new class owned by the teacher, with a fresh join code."""
-    row = {"name": name, "teacher_id": teacher_id, "join_code": new_join_code(db),
-           "join_open": 1, "created_at": now()}
+    row = {
+        "name": name,
+        "teacher_id": teacher_id,
+        "join_code": new_join_code(db),
+        "join_open": 1,
+        "created_at": now(),
+    }
     row["id"] = db["classes"].insert(row).last_pk
     return row
 
 
 def class_by_join_code(db: Database, code: str) -> dict[str, Any] | None:
     """The class this join code opens, if joining is open."""
-    return _one(db, "select id, name from classes where join_code = ? and join_open = 1",
-                [code.strip().upper()])
+    return _one(
+        db,
+        "select id, name from classes where join_code = ? and join_open = 1",
+        [code.strip().upper()],
+    )
 
 
 def assign(db: Database, class_id: int, exercise_id: str, due_at: str | None = None) -> int:
     """Assign an exercise to a class; assigning it again returns the existing assignment."""
-    db["assignments"].insert({"class_id": class_id, "exercise_id": exercise_id,
-                              "due_at": due_at, "created_at": now()}, ignore=True)
-    row = _one(db, "select id from assignments where class_id = ? and exercise_id = ?",
-               [class_id, exercise_id])
+    db["assignments"].insert(
+        {"class_id": class_id, "exercise_id": exercise_id, "due_at": due_at, "created_at": now()},
+        ignore=True,
+    )
+    row = _one(
+        db,
+        "select id from assignments where class_id = ? and exercise_id = ?",
+        [class_id, exercise_id],
+    )
     return row["id"]
 
 
 def teacher_classes(db: Database, teacher_id: int) -> list[dict[str, Any]]:
     """The teacher's classes with their student and assignment counts."""
-    return list(db.query(
-        """select c.id, c.name, c.join_code, c.join_open,
+    return list(
+        db.query(
+            """select c.id, c.name, c.join_code, c.join_open,
                   (select count(*) from enrolments e where e.class_id = c.id) as students,
                   (select count(*) from assignments a where a.class_id = c.id) as assignments
-           from classes c where c.teacher_id = ? order by c.name""", [teacher_id]))
+           from classes c where c.teacher_id = ? order by c.name""",
+            [teacher_id],
+        )
+    )
 
 
 def student_assignments(db: Database, student_id: int) -> list[dict[str, Any]]:
     """The student's assignments with draft, attempt count and latest score, in one query."""
-    return list(db.query(
-        """with mine as (
+    return list(
+        db.query(
+            """with mine as (
              select assignment_id, count(*) as attempts, max(id) as last_attempt_id
              from attempts where student_id = :s group by assignment_id)
            select a.id, a.exercise_id, a.due_at, c.name as class_name,
@@ -124,93 +157,166 @@ def student_assignments(db: Database, student_id: int) -> list[dict[str, Any]]:
            left join drafts d on d.assignment_id = a.id and d.student_id = :s
            left join mine m on m.assignment_id = a.id
            left join attempts t on t.id = m.last_attempt_id
-           order by c.name, a.id""", {"s": student_id}))
+           order by c.name, a.id""",
+            {"s": student_id},
+        )
+    )
 
 
 def student_assignment(db: Database, assignment_id: int, student_id: int) -> dict | None:
     """The assignment, if it was given to a class this student is in."""
-    return _one(db, """select a.id, a.exercise_id, a.due_at, a.class_id, c.name as class_name
+    return _one(
+        db,
+        """select a.id, a.exercise_id, a.due_at, a.class_id, c.name as class_name
                        from assignments a join classes c on c.id = a.class_id
                        join enrolments e on e.class_id = a.class_id and e.student_id = ?
-                       where a.id = ?""", [student_id, assignment_id])
+                       where a.id = ?""",
+        [student_id, assignment_id],
+    )
 
 
 # --- drafts and attempts ----------------------------------------------------------------------
 
+
 def get_draft(db: Database, assignment_id: int, student_id: int) -> dict[str, Any] | None:
     """The saved work in progress: its version, work and when it was saved."""
-    row = _one(db, "select version, work, updated_at from drafts where assignment_id = ? and "
-               "student_id = ?", [assignment_id, student_id])
+    row = _one(
+        db,
+        "select version, work, updated_at from drafts where assignment_id = ? and student_id = ?",
+        [assignment_id, student_id],
+    )
     return {**row, "work": json.loads(row["work"])} if row else None
 
 
-def save_draft(db: Database, assignment_id: int, student_id: int, version: str,
-               work: dict[str, Any]) -> str:
+def save_draft(
+    db: Database, assignment_id: int, student_id: int, version: str, work: dict[str, Any]
+) -> str:
     """Store the work in progress, replacing the last draft; returns when it was saved."""
     saved_at = now()
-    db["drafts"].upsert({"assignment_id": assignment_id, "student_id": student_id,
-                         "version": version, "work": dumps(work), "updated_at": saved_at},
-                        pk=("assignment_id", "student_id"))
+    db["drafts"].upsert(
+        {
+            "assignment_id": assignment_id,
+            "student_id": student_id,
+            "version": version,
+            "work": dumps(work),
+            "updated_at": saved_at,
+        },
+        pk=("assignment_id", "student_id"),
+    )
     return saved_at
 
 
-def record_attempt(db: Database, assignment_id: int, student_id: int, snapshot: dict,
-                   work: dict[str, Any], result: dict[str, Any]) -> int:
+def record_attempt(
+    db: Database,
+    assignment_id: int,
+    student_id: int,
+    snapshot: dict,
+    work: dict[str, Any],
+    result: dict[str, Any],
+) -> int:
     """Append an attempt with its highlights and answers, in one transaction."""
     draft = get_draft(db, assignment_id, student_id)
     with db.atomic():
         db["exercise_versions"].insert(
-            {"exercise_id": snapshot["id"], "version": snapshot["version"],
-             "title": snapshot["title"], "snapshot": dumps(snapshot), "created_at": now()},
-            ignore=True)
-        attempt_id = db["attempts"].insert({
-            "assignment_id": assignment_id, "student_id": student_id,
-            "exercise_id": snapshot["id"], "version": snapshot["version"],
-            "score": result["score"], "result": dumps(result),
-            "started_at": draft["updated_at"] if draft else None, "submitted_at": now(),
-        }).last_pk
+            {
+                "exercise_id": snapshot["id"],
+                "version": snapshot["version"],
+                "title": snapshot["title"],
+                "snapshot": dumps(snapshot),
+                "created_at": now(),
+            },
+            ignore=True,
+        )
+        attempt_id = (
+            db["attempts"]
+            .insert(
+                {
+                    "assignment_id": assignment_id,
+                    "student_id": student_id,
+                    "exercise_id": snapshot["id"],
+                    "version": snapshot["version"],
+                    "score": result["score"],
+                    "result": dumps(result),
+                    "started_at": draft["updated_at"] if draft else None,
+                    "submitted_at": now(),
+                }
+            )
+            .last_pk
+        )
         db["attempt_highlights"].insert_all(
-            {"attempt_id": attempt_id, **{k: h[k] for k in ("start", "end", "quote",
-                                                            "category", "note")},
-             "article_id": h["article"]} for h in work["highlights"])
+            {
+                "attempt_id": attempt_id,
+                **{k: h[k] for k in ("start", "end", "quote", "category", "note")},
+                "article_id": h["article"],
+            }
+            for h in work["highlights"]
+        )
         db["attempt_answers"].insert_all(
-            {"attempt_id": attempt_id, "task_id": task_id, "answer": dumps(answer),
-             "score": result["tasks"].get(task_id, {}).get("score")}
-            for task_id, answer in work["answers"].items())
-        save_draft(db, assignment_id, student_id, snapshot["version"],
-                   {**work, "unplaced": draft["work"].get("unplaced", []) if draft else []})
+            {
+                "attempt_id": attempt_id,
+                "task_id": task_id,
+                "answer": dumps(answer),
+                "score": result["tasks"].get(task_id, {}).get("score"),
+            }
+            for task_id, answer in work["answers"].items()
+        )
+        save_draft(
+            db,
+            assignment_id,
+            student_id,
+            snapshot["version"],
+            {**work, "unplaced": draft["work"].get("unplaced", []) if draft else []},
+        )
     return attempt_id
 
 
 def get_attempt(db: Database, attempt_id: int) -> dict[str, Any] | None:
     """An attempt with its stored result, highlights and the exercise version it was made on."""
-    row = _one(db, """select t.id, t.assignment_id, t.student_id, t.exercise_id, t.version,
+    row = _one(
+        db,
+        """select t.id, t.assignment_id, t.student_id, t.exercise_id, t.version,
                              t.score, t.result, t.submitted_at, a.class_id,
                              v.snapshot
                       from attempts t join assignments a on a.id = t.assignment_id
                       join exercise_versions v on v.exercise_id = t.exercise_id
                                               and v.version = t.version
-                      where t.id = ?""", [attempt_id])
+                      where t.id = ?""",
+        [attempt_id],
+    )
     if row is None:
         return None
     row["result"], row["snapshot"] = json.loads(row["result"]), json.loads(row["snapshot"])
     row["highlights"] = [
         {**h, "article": h.pop("article_id")}
-        for h in db.query("select article_id, start, end, quote, category, note "
-                          "from attempt_highlights where attempt_id = ? order by id",
-                          [attempt_id])]
-    row["answers"] = {r["task_id"]: json.loads(r["answer"]) for r in db.query(
-        "select task_id, answer from attempt_answers where attempt_id = ?", [attempt_id])}
+        for h in db.query(
+            "select article_id, start, end, quote, category, note "
+            "from attempt_highlights where attempt_id = ? order by id",
+            [attempt_id],
+        )
+    ]
+    row["answers"] = {
+        r["task_id"]: json.loads(r["answer"])
+        for r in db.query(
+            "select task_id, answer from attempt_answers where attempt_id = ?", [attempt_id]
+        )
+    }
     return row
 
 
 def attempts_for(db: Database, assignment_id: int, student_id: int) -> list[dict[str, Any]]:
     """Every attempt of this student at this assignment, newest first."""
-    return list(db.query("select id, score, submitted_at from attempts where assignment_id = ? "
-                         "and student_id = ? order by id desc", [assignment_id, student_id]))
+    return list(
+        db.query(
+            "select id, score, submitted_at from attempts where assignment_id = ? "
+            "and student_id = ? order by id desc",
+            [assignment_id, student_id],
+        )
+    )
 
 
 def teaches_class(db: Database, teacher_id: int, class_id: int) -> bool:
     """Whether this teacher owns this class."""
-    return _one(db, "select 1 from classes where id = ? and teacher_id = ?",
-                [class_id, teacher_id]) is not None
+    return (
+        _one(db, "select 1 from classes where id = ? and teacher_id = ?", [class_id, teacher_id])
+        is not None
+    )

@@ -68,8 +68,7 @@ def exercise(assignment_id: int):
         "version": exercise.version,
         "articles": {a.id: a.text for a in exercise.articles},
         "categories": [
-            {"id": c.id, "label": c.label, "style": c.style}
-            for c in exercise.highlight_categories
+            {"id": c.id, "label": c.label, "style": c.style} for c in exercise.highlight_categories
         ],
         "work": work,
     }
@@ -95,13 +94,17 @@ def submit(assignment_id: int):
         highlights = json.loads(request.form.get("highlights") or "[]")
         work = work_from_form(exercise, request.form, highlights)
     except json.JSONDecodeError:
-        abort(400, "The highlights sent with the form were not readable. Your saved draft is "
-                   "kept; reload the page and submit again.")
+        abort(
+            400,
+            "The highlights sent with the form were not readable. Your saved draft is "
+            "kept; reload the page and submit again.",
+        )
     except InvalidWork as err:
         abort(400, f"{err}. Your saved draft is kept; reload the page and submit again.")
     result = grade_work(exercise, work)
-    attempt_id = records.record_attempt(get_db(), assignment_id, g.user["id"],
-                                        snapshot(exercise), work, result)
+    attempt_id = records.record_attempt(
+        get_db(), assignment_id, g.user["id"], snapshot(exercise), work, result
+    )
     return redirect(url_for("student.feedback", attempt_id=attempt_id))
 
 
@@ -115,19 +118,35 @@ def feedback(attempt_id: int):
         abort(404, "There is no attempt of yours at this address.")
     exercise = attempt["snapshot"]
     result = attempt["result"]
-    statuses = {item["id"]: item["status"] for task in result["tasks"].values()
-                for item in task.get("items", [])}
+    statuses = {
+        item["id"]: item["status"]
+        for task in result["tasks"].values()
+        for item in task.get("items", [])
+    }
     key_items = [item for task in exercise["tasks"] for item in task.get("key", [])]
     articles = [
-        {**article, "paragraphs": feedback_paragraphs(
-            article["id"], article["text"], exercise["categories"], key_items,
-            attempt["highlights"], statuses)}
+        {
+            **article,
+            "paragraphs": feedback_paragraphs(
+                article["id"],
+                article["text"],
+                exercise["categories"],
+                key_items,
+                attempt["highlights"],
+                statuses,
+            ),
+        }
         for article in exercise["articles"]
     ]
     extras = [attempt["highlights"][i] for i in result["extras"]]
     return render_template(
-        "student/feedback.html", attempt=attempt, exercise=exercise, result=result,
-        articles=articles, extras=extras, statuses=statuses,
+        "student/feedback.html",
+        attempt=attempt,
+        exercise=exercise,
+        result=result,
+        articles=articles,
+        extras=extras,
+        statuses=statuses,
         attempts=records.attempts_for(db, attempt["assignment_id"], attempt["student_id"]),
     )
 

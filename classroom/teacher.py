@@ -15,5 +15,6 @@ bp = Blueprint("teacher", __name__, url_prefix="/teacher")
 @login_required("teacher")
 def home():
     """My classes, each with its join code and size."""
-    return render_template("teacher/home.html",
-                           classes=records.teacher_classes(get_db(), g.user["id"]))
+    return render_template(
+        "teacher/home.html", classes=records.teacher_classes(get_db(), g.user["id"])
+    )

@@ -62,16 +62,21 @@ def clean_highlight(exercise: Exercise, h: Any, index: int) -> dict[str, Any]:
     if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
         raise InvalidWork(f"{where}: 'start' and 'end' should be whole numbers")
     if not 0 <= start < end <= len(text):
-        raise InvalidWork(f"{where}: offsets {start}-{end} are outside the article "
-                          f"(0-{len(text)})")
+        raise InvalidWork(f"{where}: offsets {start}-{end} are outside the article (0-{len(text)})")
     category = h.get("category")
     if category not in {c.id for c in exercise.highlight_categories}:
         raise InvalidWork(f"{where}: unknown category {category!r}")
     note = h.get("note") or ""
     if not isinstance(note, str) or len(note) > MAX_NOTE:
         raise InvalidWork(f"{where}: the note should be text of at most {MAX_NOTE} characters")
-    return {"article": article_id, "start": start, "end": end, "quote": text[start:end],
-            "category": category, "note": note.strip()}
+    return {
+        "article": article_id,
+        "start": start,
+        "end": end,
+        "quote": text[start:end],
+        "category": category,
+        "note": note.strip(),
+    }
 
 
 def clean_answer(exercise: Exercise, task_id: str, value: Any) -> Any:
@@ -79,17 +84,21 @@ def clean_answer(exercise: Exercise, task_id: str, value: Any) -> Any:
     task = exercise.task(task_id)
     if isinstance(task, ChoiceTask):
         chosen = value if isinstance(value, list) else [value] if value is not None else []
-        if not all(isinstance(i, int) and not isinstance(i, bool) and 0 <= i < len(task.options)
-                   for i in chosen):
-            raise InvalidWork(f"answer to '{task_id}': options are numbered 0 to "
-                              f"{len(task.options) - 1}")
+        if not all(
+            isinstance(i, int) and not isinstance(i, bool) and 0 <= i < len(task.options)
+            for i in chosen
+        ):
+            raise InvalidWork(
+                f"answer to '{task_id}': options are numbered 0 to {len(task.options) - 1}"
+            )
         if len(chosen) > 1 and not task.multiple:
             raise InvalidWork(f"answer to '{task_id}': choose one option")
         return sorted(set(chosen))
     if isinstance(task, ShortAnswerTask):
         if not isinstance(value, str) or len(value) > MAX_ANSWER:
-            raise InvalidWork(f"answer to '{task_id}' should be text of at most "
-                              f"{MAX_ANSWER} characters")
+            raise InvalidWork(
+                f"answer to '{task_id}' should be text of at most {MAX_ANSWER} characters"
+            )
         return value
     raise InvalidWork(f"no question '{task_id}' in this exercise")
 
@@ -135,7 +144,7 @@ def replace_highlights(exercise: Exercise, work: dict[str, Any]) -> dict[str, An
             unplaced.append(h)
             continue
         text = exercise.article(h["article"]).text
-        if text[h["start"]:h["end"]] == h["quote"]:
+        if text[h["start"] : h["end"]] == h["quote"]:
             kept.append(h)
             continue
         spots = occurrences(text, h["quote"])

@@ -18,13 +18,15 @@ PASSWORD = "correct horse battery"
 
 def make_app(tmp_path: Path, **config):
     """An app on a database in tmp_path, with the real exercises unless told otherwise."""
-    app = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test-only-secret",
-        "DATABASE": str(tmp_path / "test.sqlite"),
-        "EXERCISES_DIR": str(EXERCISES),
-        **config,
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-only-secret",
+            "DATABASE": str(tmp_path / "test.sqlite"),
+            "EXERCISES_DIR": str(EXERCISES),
+            **config,
+        }
+    )
     with app.app_context():
         init_db()
     return app
@@ -63,8 +65,10 @@ def school_template(tmp_path_factory):
         db = get_db()
         teacher = records.create_user(db, "teacher", "Ms Teacher", PASSWORD, "teacher")
         klass = records.create_class(db, teacher, "Period 1")
-        students = [records.create_student(db, klass["id"], name.title(), name, PASSWORD)
-                    for name in ("ada", "ben")]
+        students = [
+            records.create_student(db, klass["id"], name.title(), name, PASSWORD)
+            for name in ("ada", "ben")
+        ]
         exercises = sorted(p.stem for p in EXERCISES.glob("*.yaml"))
         assignments = {e: records.assign(db, klass["id"], e) for e in exercises}
         other_teacher = records.create_user(db, "other", "Mr Other", PASSWORD, "teacher")
@@ -72,8 +76,13 @@ def school_template(tmp_path_factory):
         outsider = records.create_student(db, other_class["id"], "Cy", "cy", PASSWORD)
         other_assignment = records.assign(db, other_class["id"], exercises[0])
     ids = {
-        "teacher": teacher, "class": klass, "students": students, "assignments": assignments,
-        "other_teacher": other_teacher, "other_class": other_class, "outsider": outsider,
+        "teacher": teacher,
+        "class": klass,
+        "students": students,
+        "assignments": assignments,
+        "other_teacher": other_teacher,
+        "other_class": other_class,
+        "outsider": outsider,
         "other_assignment": other_assignment,
     }
     return app.config["DATABASE"], ids

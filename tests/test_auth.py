@@ -24,10 +24,10 @@ def test_student_logs_in_and_lands_on_assignments(client, auth, school):
     assert b"My assignments" in home.data
 
 
-@pytest.mark.parametrize("username, password", [("ada", "wrong password"),
-                                                ("nobody", PASSWORD)])
-def test_bad_login_says_the_same_for_unknown_user_and_wrong_password(client, auth, school,
-                                                                     username, password):
+@pytest.mark.parametrize("username, password", [("ada", "wrong password"), ("nobody", PASSWORD)])
+def test_bad_login_says_the_same_for_unknown_user_and_wrong_password(
+    client, auth, school, username, password
+):
     response = auth.login(username, password)
     assert response.status_code == 200
     assert b"That username and password do not match an account." in response.data
@@ -43,8 +43,9 @@ def test_login_follows_next_on_this_site_only(client, auth, school):
     response = client.post("/login?next=/home", data={"username": "ada", "password": PASSWORD})
     assert response.location == "/home"
     auth.logout()
-    response = client.post("/login?next=//evil.example/", data={"username": "ada",
-                                                               "password": PASSWORD})
+    response = client.post(
+        "/login?next=//evil.example/", data={"username": "ada", "password": PASSWORD}
+    )
     assert response.location == "/"
 
 
@@ -57,9 +58,16 @@ def test_logout_forgets_the_session(client, auth, school):
 
 def test_join_with_code_creates_student_in_class(client, app, school):
     code = school["class"]["join_code"]
-    response = client.post("/join", data={
-        "join_code": code.lower(), "display_name": "Dee", "username": "dee",
-        "password": "long enough", "confirm": "long enough"})
+    response = client.post(
+        "/join",
+        data={
+            "join_code": code.lower(),
+            "display_name": "Dee",
+            "username": "dee",
+            "password": "long enough",
+            "confirm": "long enough",
+        },
+    )
     assert response.location == "/home"
     home = client.get("/home")
     assert b"Welcome to Period 1" in home.data
@@ -74,16 +82,25 @@ def test_join_link_fills_in_the_code(client, school):
     assert f'value="{code}"'.encode() in client.get(f"/join?code={code}").data
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"join_code": "NOPE99"}, b"No class has this join code"),
-    ({"username": "ada"}, b"This username is taken"),
-    ({"confirm": "something else"}, b"The passwords differ."),
-    ({"password": "short", "confirm": "short"}, b"at least 8"),
-    ({"username": "bad name!"}, b"Use letters, digits"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"join_code": "NOPE99"}, b"No class has this join code"),
+        ({"username": "ada"}, b"This username is taken"),
+        ({"confirm": "something else"}, b"The passwords differ."),
+        ({"password": "short", "confirm": "short"}, b"at least 8"),
+        ({"username": "bad name!"}, b"Use letters, digits"),
+    ],
+)
 def test_join_explains_what_is_wrong(client, school, change, message):
-    form = {"join_code": school["class"]["join_code"], "display_name": "Dee", "username": "dee",
-            "password": "long enough", "confirm": "long enough", **change}
+    form = {
+        "join_code": school["class"]["join_code"],
+        "display_name": "Dee",
+        "username": "dee",
+        "password": "long enough",
+        "confirm": "long enough",
+        **change,
+    }
     response = client.post("/join", data=form)
     assert response.status_code == 200
     assert message in response.data
@@ -93,9 +110,16 @@ def test_join_explains_what_is_wrong(client, school, change, message):
 def test_closed_join_code_is_refused(client, app, school):
     with app.app_context():
         get_db()["classes"].update(school["class"]["id"], {"join_open": 0})
-    response = client.post("/join", data={
-        "join_code": school["class"]["join_code"], "display_name": "Dee", "username": "dee",
-        "password": "long enough", "confirm": "long enough"})
+    response = client.post(
+        "/join",
+        data={
+            "join_code": school["class"]["join_code"],
+            "display_name": "Dee",
+            "username": "dee",
+            "password": "long enough",
+            "confirm": "long enough",
+        },
+    )
     assert b"No class has this join code" in response.data
 
 
@@ -137,8 +161,9 @@ class TestWithCsrf:
             records.create_user(get_db(), "ada", "Ada", PASSWORD, "student")
         client = csrf_app.test_client()
         token = csrf_token(client.get("/login"))
-        response = client.post("/login", data={"username": "ada", "password": PASSWORD,
-                                               "csrf_token": token})
+        response = client.post(
+            "/login", data={"username": "ada", "password": PASSWORD, "csrf_token": token}
+        )
         assert response.status_code == 302
 
     def test_logout_without_token_keeps_the_session(self, csrf_app):
@@ -146,7 +171,6 @@ class TestWithCsrf:
             records.create_user(get_db(), "ada", "Ada", PASSWORD, "student")
         client = csrf_app.test_client()
         token = csrf_token(client.get("/login"))
-        client.post("/login", data={"username": "ada", "password": PASSWORD,
-                                    "csrf_token": token})
+        client.post("/login", data={"username": "ada", "password": PASSWORD, "csrf_token": token})
         assert client.post("/logout").status_code == 400
         assert client.get("/home").status_code == 200

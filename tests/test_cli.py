@@ -25,17 +25,21 @@ def test_init_db_is_safe_to_run_again(runner, app):
 
 
 def test_create_teacher_then_log_in(runner, app, client, auth):
-    result = runner.invoke(args=["create-teacher", "Grace", "--name", "Ms Hopper",
-                                 "--password", "a good password"])
+    result = runner.invoke(
+        args=["create-teacher", "Grace", "--name", "Ms Hopper", "--password", "a good password"]
+    )
     assert result.exit_code == 0, result.output
     assert "Teacher 'grace' created" in result.output
     auth.login("grace", "a good password")
     assert client.get("/teacher/").status_code == 200
 
 
-@pytest.mark.parametrize("args, message", [
-    (["create-teacher", "x", "--password", "short"], "at least 8 characters"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["create-teacher", "x", "--password", "short"], "at least 8 characters"),
+    ],
+)
 def test_create_teacher_refuses_bad_input(runner, args, message):
     result = runner.invoke(args=args)
     assert result.exit_code != 0
@@ -80,6 +84,9 @@ def test_every_command_has_help_and_is_documented(app, runner, name):
 
 
 def test_no_undocumented_command_of_ours(app):
-    ours = {name for name, cmd in app.cli.commands.items()
-            if cmd.callback and cmd.callback.__module__.startswith("classroom")}
+    ours = {
+        name
+        for name, cmd in app.cli.commands.items()
+        if cmd.callback and cmd.callback.__module__.startswith("classroom")
+    }
     assert ours == set(OUR_COMMANDS)

@@ -38,8 +38,11 @@ def test_405_and_oversized_requests(client, auth, school):
     assert client.get("/logout").status_code == 405
     auth.login("ada")
     big = "x" * (600 * 1024)
-    response = client.put(f"/api/assignments/{school['assignments']['la-detainers-report-1']}"
-                          "/draft", data=big, content_type="application/json")
+    response = client.put(
+        f"/api/assignments/{school['assignments']['la-detainers-report-1']}/draft",
+        data=big,
+        content_type="application/json",
+    )
     assert response.status_code == 413
     assert "too large" in response.json["error"]
 

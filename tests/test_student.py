@@ -28,8 +28,14 @@ def highlight(ex, quote, category, article=None, note=""):
     """A highlight on the first occurrence of quote, as the browser would send it."""
     article = article or ex.articles[0].id
     start = ex.article(article).text.index(quote)
-    return {"article": article, "start": start, "end": start + len(quote), "quote": quote,
-            "category": category, "note": note}
+    return {
+        "article": article,
+        "start": start,
+        "end": start + len(quote),
+        "quote": quote,
+        "category": category,
+        "note": note,
+    }
 
 
 def save(client, assignment_id, work):
@@ -63,8 +69,10 @@ def test_compare_exercise_shows_both_articles_and_editor_title(ada, school):
 def test_draft_round_trip_and_status_in_progress(ada, app, school):
     ex = exercise(app)
     aid = school["assignments"][REPORT_1]
-    work = {"highlights": [highlight(ex, "slammed", "loaded_language", note="for said")],
-            "answers": {"reflect": "I would look up the ICE data."}}
+    work = {
+        "highlights": [highlight(ex, "slammed", "loaded_language", note="for said")],
+        "answers": {"reflect": "I would look up the ICE data."},
+    }
     response = save(ada, aid, work)
     assert response.status_code == 200
     assert response.json["version"] == ex.version
@@ -85,24 +93,35 @@ def test_draft_quote_is_taken_from_the_article_not_the_browser(ada, app, school)
     assert draft["work"]["highlights"][0]["quote"] == "slammed"
 
 
-@pytest.mark.parametrize("body, message", [
-    ("not json", "Send the draft as a JSON object"),
-    ([1, 2], "expected a JSON object"),
-    ({"highlights": [{"article": REPORT_1, "start": 0, "end": 10 ** 6,
-                      "category": "loaded_language"}]}, "outside the article"),
-    ({"highlights": [{"article": REPORT_1, "start": 0, "end": 5, "category": "gossip"}]},
-     "unknown category"),
-    ({"answers": {"quiz": [99]}}, "options are numbered"),
-    ({"answers": {"nope": "x"}}, "no question 'nope'"),
-])
-def test_bad_draft_gets_400_with_message_and_keeps_the_old_draft(ada, app, school, body,
-                                                                  message):
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("not json", "Send the draft as a JSON object"),
+        ([1, 2], "expected a JSON object"),
+        (
+            {
+                "highlights": [
+                    {"article": REPORT_1, "start": 0, "end": 10**6, "category": "loaded_language"}
+                ]
+            },
+            "outside the article",
+        ),
+        (
+            {"highlights": [{"article": REPORT_1, "start": 0, "end": 5, "category": "gossip"}]},
+            "unknown category",
+        ),
+        ({"answers": {"quiz": [99]}}, "options are numbered"),
+        ({"answers": {"nope": "x"}}, "no question 'nope'"),
+    ],
+)
+def test_bad_draft_gets_400_with_message_and_keeps_the_old_draft(ada, app, school, body, message):
     aid = school["assignments"][REPORT_1]
     ex = exercise(app)
     save(ada, aid, {"highlights": [highlight(ex, "slammed", "loaded_language")], "answers": {}})
     if isinstance(body, str):
-        response = ada.put(f"/api/assignments/{aid}/draft", data=body,
-                           content_type="application/json")
+        response = ada.put(
+            f"/api/assignments/{aid}/draft", data=body, content_type="application/json"
+        )
     else:
         response = save(ada, aid, body)
     assert response.status_code == 400
@@ -122,9 +141,11 @@ def test_submit_records_attempt_and_shows_feedback(ada, app, school):
     aid = school["assignments"][REPORT_1]
     quiz = ex.task("quiz")
     right = next(i for i, o in enumerate(quiz.options) if o.correct)
-    marks = [highlight(ex, "slammed", "loaded_language"),
-             highlight(ex, "so-called", "missing_context"),  # right place, other category
-             highlight(ex, "Federal immigration", "loaded_language")]  # not in the key
+    marks = [
+        highlight(ex, "slammed", "loaded_language"),
+        highlight(ex, "so-called", "missing_context"),  # right place, other category
+        highlight(ex, "Federal immigration", "loaded_language"),
+    ]  # not in the key
     response = submit(ada, aid, ex, marks, [right], "Where does 25,000 come from?")
     assert response.status_code == 302
     page = ada.get(response.location).get_data(as_text=True)
@@ -140,8 +161,9 @@ def test_submit_records_attempt_and_shows_feedback(ada, app, school):
         assert attempt["version"] == ex.version and 0 < attempt["score"] < 1
         stored = list(db.query("select quote, category from attempt_highlights order by id"))
         assert [h["quote"] for h in stored] == ["Federal immigration", "so-called", "slammed"]
-        answers = {r["task_id"]: json.loads(r["answer"]) for r in
-                   db.query("select * from attempt_answers")}
+        answers = {
+            r["task_id"]: json.loads(r["answer"]) for r in db.query("select * from attempt_answers")
+        }
         assert answers == {"quiz": [right], "reflect": "Where does 25,000 come from?"}
     home = ada.get("/home").get_data(as_text=True)
     assert "Submitted" in home and "after 1 attempt" in home
@@ -171,8 +193,17 @@ def test_submit_with_unreadable_highlights_is_400(ada, school):
 def test_perfect_highlights_score_full_marks(ada, app, school):
     ex = exercise(app)
     aid = school["assignments"][REPORT_1]
-    perfect = [{"article": k.article, "start": k.start, "end": k.end, "quote": k.quote,
-                "category": k.category, "note": ""} for k in ex.key_items]
+    perfect = [
+        {
+            "article": k.article,
+            "start": k.start,
+            "end": k.end,
+            "quote": k.quote,
+            "category": k.category,
+            "note": "",
+        }
+        for k in ex.key_items
+    ]
     right = [i for i, o in enumerate(ex.task("quiz").options) if o.correct]
     response = submit(ada, aid, ex, perfect, right)
     assert b"100%" in ada.get(response.location).data
@@ -202,10 +233,15 @@ def test_draft_against_an_older_version_is_replaced_on_the_new_text(ada, app, sc
     moved = highlight(ex, "slammed", "loaded_language") | {"start": 3, "end": 10}
     gone = {**highlight(ex, "slammed", "loaded_language"), "quote": "vanished words"}
     with app.app_context():
-        get_db()["drafts"].insert({
-            "assignment_id": aid, "student_id": school["students"][0], "version": "old",
-            "work": json.dumps({"highlights": [moved, gone], "answers": {}}),
-            "updated_at": "2026-01-01T00:00:00+00:00"})
+        get_db()["drafts"].insert(
+            {
+                "assignment_id": aid,
+                "student_id": school["students"][0],
+                "version": "old",
+                "work": json.dumps({"highlights": [moved, gone], "answers": {}}),
+                "updated_at": "2026-01-01T00:00:00+00:00",
+            }
+        )
     draft = ada.get(f"/api/assignments/{aid}/draft").json["work"]
     assert [h["quote"] for h in draft["highlights"]] == ["slammed"]
     assert draft["highlights"][0]["start"] == ex.article(REPORT_1).text.index("slammed")

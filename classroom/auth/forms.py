@@ -12,29 +12,45 @@ USERNAME = Regexp(r"^[A-Za-z0-9._-]+$", message="Use letters, digits, dots, dash
 class LoginForm(FlaskForm):
     """Username and password."""
 
-    username = StringField("Username", validators=[DataRequired(), Length(max=32)],
-                           render_kw={"autocomplete": "username", "autocapitalize": "none"})
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)],
-                             render_kw={"autocomplete": "current-password"})
+    username = StringField(
+        "Username",
+        validators=[DataRequired(), Length(max=32)],
+        render_kw={"autocomplete": "username", "autocapitalize": "none"},
+    )
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired(), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )
     submit = SubmitField("Log in")
 
 
 class JoinForm(FlaskForm):
     """A new student account in the class whose join code is given."""
 
-    join_code = StringField("Class join code", validators=[DataRequired(), Length(max=20)],
-                            render_kw={"autocapitalize": "characters", "autocomplete": "off"})
-    display_name = StringField("Your name, as your teacher will see it",
-                               validators=[DataRequired(), Length(max=80)],
-                               render_kw={"autocomplete": "name"})
-    username = StringField("Choose a username", validators=[DataRequired(), Length(3, 32),
-                                                            USERNAME],
-                           render_kw={"autocomplete": "username", "autocapitalize": "none"})
-    password = PasswordField("Choose a password (at least 8 characters)",
-                             validators=[DataRequired(), Length(8, 200)],
-                             render_kw={"autocomplete": "new-password"})
-    confirm = PasswordField("Type the password again",
-                            validators=[DataRequired(), EqualTo("password",
-                                                                "The passwords differ.")],
-                            render_kw={"autocomplete": "new-password"})
+    join_code = StringField(
+        "Class join code",
+        validators=[DataRequired(), Length(max=20)],
+        render_kw={"autocapitalize": "characters", "autocomplete": "off"},
+    )
+    display_name = StringField(
+        "Your name, as your teacher will see it",
+        validators=[DataRequired(), Length(max=80)],
+        render_kw={"autocomplete": "name"},
+    )
+    username = StringField(
+        "Choose a username",
+        validators=[DataRequired(), Length(3, 32), USERNAME],
+        render_kw={"autocomplete": "username", "autocapitalize": "none"},
+    )
+    password = PasswordField(
+        "Choose a password (at least 8 characters)",
+        validators=[DataRequired(), Length(8, 200)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "Type the password again",
+        validators=[DataRequired(), EqualTo("password", "The passwords differ.")],
+        render_kw={"autocomplete": "new-password"},
+    )
     submit = SubmitField("Join the class")

@@ -97,8 +97,13 @@ def join():
         elif records.username_taken(db, form.username.data):
             form.username.errors.append("This username is taken. Try another.")
         else:
-            user_id = records.create_student(db, klass["id"], form.display_name.data.strip(),
-                                             form.username.data, form.password.data)
+            user_id = records.create_student(
+                db,
+                klass["id"],
+                form.display_name.data.strip(),
+                form.username.data,
+                form.password.data,
+            )
             _start_session(user_id)
             flash(f"Welcome to {klass['name']}!", "success")
             return redirect(url_for("student.home"))

@@ -94,7 +94,7 @@ def anchor(
 
 
 def _not_found(text: str, quote: str) -> tuple[str, str]:
-    """The message and hint for a quote that is not in the text: the nearest passage and its difference."""
+    """Message and hint for a quote not in the text: the nearest passage, and how it differs."""
     closest = closest_passage(text, quote)
     if closest is None:
         return f"the quote {quote!r} is not in the article", "copy the words from the article"

@@ -46,8 +46,9 @@ def paragraphs(text: str, marks: Sequence[tuple[int, int, Any]] = ()) -> list[Pa
     result = []
     for p_start, p_end in paragraph_ranges(text):
         inside = [m for m in marks if m[0] < p_end and p_start < m[1]]
-        cuts = sorted({p_start, p_end} | {max(p_start, min(p_end, e)) for m in inside
-                                          for e in m[:2]})
+        cuts = sorted(
+            {p_start, p_end} | {max(p_start, min(p_end, e)) for m in inside for e in m[:2]}
+        )
         segments = tuple(
             Segment(a, b, text[a:b], tuple(m[2] for m in inside if m[0] < b and a < m[1]))
             for a, b in zip(cuts, cuts[1:], strict=False)

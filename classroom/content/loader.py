@@ -41,8 +41,15 @@ def load_articles(articles_dir: Path, root: Path) -> tuple[dict[str, Article], l
         try:
             text = txt.read_text(encoding="utf-8")
         except UnicodeDecodeError as err:
-            problems.append(Problem(_shown(txt, root), 1, 1, f"not UTF-8 text: {err.reason}",
-                                    "save the article as UTF-8"))
+            problems.append(
+                Problem(
+                    _shown(txt, root),
+                    1,
+                    1,
+                    f"not UTF-8 text: {err.reason}",
+                    "save the article as UTF-8",
+                )
+            )
             continue
         meta: dict = {}
         if meta_path.exists():
@@ -51,9 +58,13 @@ def load_articles(articles_dir: Path, root: Path) -> tuple[dict[str, Article], l
                 report.problems.append(problem)
             elif node is not None:
                 f = Fields(report, node, "the article's metadata", optional=ARTICLE_FIELDS)
-                meta = {"title": f.text("title"), "outlet": f.text("outlet", "as provided"),
-                        "date": f.text("date", "unknown"), "note": f.text("note"),
-                        "title_added_by_editor": f.flag("title_added_by_editor")}
+                meta = {
+                    "title": f.text("title"),
+                    "outlet": f.text("outlet", "as provided"),
+                    "date": f.text("date", "unknown"),
+                    "note": f.text("note"),
+                    "title_added_by_editor": f.flag("title_added_by_editor"),
+                }
         problems.extend(report.problems)
         if not text.strip():
             problems.append(Problem(_shown(txt, root), 1, 1, "the article is empty"))
@@ -78,17 +89,28 @@ def load_exercise(
     if problem:
         return None, [problem]
     if not ID_PATTERN.match(path.stem):
-        report.error((1, 1), f"the file name '{path.name}' cannot be an exercise id",
-                     "name it with lowercase letters, digits and dashes")
-    f = Fields(report, node, "the exercise", required=("title", "articles", "tasks"),
-               optional=EXERCISE_FIELDS)
+        report.error(
+            (1, 1),
+            f"the file name '{path.name}' cannot be an exercise id",
+            "name it with lowercase letters, digits and dashes",
+        )
+    f = Fields(
+        report,
+        node,
+        "the exercise",
+        required=("title", "articles", "tasks"),
+        optional=EXERCISE_FIELDS,
+    )
     if not f.ok:
         return None, report.problems
     article_ids = tuple(str(a) for a in f.items("articles"))
     for i, article_id in enumerate(article_ids):
         if article_id not in articles:
-            report.error(f.item_pos("articles", i), f"unknown article '{article_id}'",
-                         "articles are the .txt files in exercises/articles/, named without .txt")
+            report.error(
+                f.item_pos("articles", i),
+                f"unknown article '{article_id}'",
+                "articles are the .txt files in exercises/articles/, named without .txt",
+            )
     categories = read_categories(f, report)
     ctx = Context(report, articles, article_ids, categories)
     tasks = []
@@ -97,8 +119,9 @@ def load_exercise(
         if task is None:
             continue
         if any(t.id == task.id for t in tasks):
-            report.error(position(task_node), f"duplicate task id '{task.id}'",
-                         "each task needs its own id")
+            report.error(
+                position(task_node), f"duplicate task id '{task.id}'", "each task needs its own id"
+            )
         tasks.append(task)
     if "tasks" in f.node and not tasks and not report.has_errors:
         report.error(f.pos("tasks"), "the exercise has no tasks")
@@ -107,9 +130,15 @@ def load_exercise(
         return None, report.problems
     version = _version(raw, [articles[a] for a in article_ids])
     exercise = Exercise(
-        id=path.stem, title=title, summary=summary, version=version, path=path,
-        articles=tuple(articles[a] for a in article_ids), categories=categories,
-        tasks=tuple(tasks), mtime=path.stat().st_mtime,
+        id=path.stem,
+        title=title,
+        summary=summary,
+        version=version,
+        path=path,
+        articles=tuple(articles[a] for a in article_ids),
+        categories=categories,
+        tasks=tuple(tasks),
+        mtime=path.stat().st_mtime,
     )
     return exercise, report.problems
 
@@ -123,12 +152,18 @@ def read_categories(f: Fields, report: Report) -> dict[str, Category]:
             continue
         cid = c.text("id")
         if not ID_PATTERN.match(cid):
-            report.error(c.pos("id"), f"category id {cid!r} should be lowercase letters, digits, "
-                         "dashes or underscores")
+            report.error(
+                c.pos("id"),
+                f"category id {cid!r} should be lowercase letters, digits, dashes or underscores",
+            )
         elif cid in categories:
             report.error(c.pos("id"), f"duplicate category id '{cid}'")
-        categories[cid] = Category(cid, c.text("label", nonempty=True),
-                                   c.text("definition", nonempty=True), len(categories) % STYLES)
+        categories[cid] = Category(
+            cid,
+            c.text("label", nonempty=True),
+            c.text("definition", nonempty=True),
+            len(categories) % STYLES,
+        )
     return categories
 
 

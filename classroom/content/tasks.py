@@ -1,4 +1,4 @@
-"""The task-type registry: each type reads its part of a file, names its template and grades itself."""
+"""The task-type registry: each type reads its part of a file, names its template, grades."""
 
 from __future__ import annotations
 
@@ -100,8 +100,12 @@ class HighlightTask(Task):
     def grade(self, highlights: list[dict], answer: Any) -> dict[str, Any]:
         """Overlap credit of the student's highlights against this task's key."""
         result = span_score(self.key, highlights, self.categories, self.article_ids)
-        return {"score": result.f1, "precision": result.precision, "recall": result.recall,
-                "items": result.items}
+        return {
+            "score": result.f1,
+            "precision": result.precision,
+            "recall": result.recall,
+            "items": result.items,
+        }
 
 
 @task_type
@@ -147,29 +151,45 @@ class ChoiceTask(Task):
         """Read the prompt and options; at least one must be correct."""
         options = []
         for i, node in enumerate(f.items("options")):
-            o = Fields(ctx.report, node, f"option {i + 1} of task '{task_id}'",
-                       required=("text",), optional=("correct", "feedback"))
-            options.append(Option(o.text("text", nonempty=True), o.flag("correct"),
-                                  o.text("feedback")))
+            o = Fields(
+                ctx.report,
+                node,
+                f"option {i + 1} of task '{task_id}'",
+                required=("text",),
+                optional=("correct", "feedback"),
+            )
+            options.append(
+                Option(o.text("text", nonempty=True), o.flag("correct"), o.text("feedback"))
+            )
         multiple = f.flag("multiple")
         correct = sum(o.correct for o in options)
         if len(options) < 2:
             f.report.error(f.pos("options"), f"choice task '{task_id}' needs at least two options")
         elif correct == 0:
-            f.report.error(f.pos("options"), f"choice task '{task_id}' has no correct option",
-                           "mark the right answer with 'correct: true'")
+            f.report.error(
+                f.pos("options"),
+                f"choice task '{task_id}' has no correct option",
+                "mark the right answer with 'correct: true'",
+            )
         elif correct > 1 and not multiple:
-            f.report.error(f.pos("options"), f"choice task '{task_id}' has {correct} correct "
-                           "options but is single-answer", "add 'multiple: true'")
-        return cls(id=task_id, points=f.number("points", 1.0) or 0.0,
-                   instruction=f.text("prompt", nonempty=True), hint=f.text("hint"),
-                   multiple=multiple, options=tuple(options))
+            f.report.error(
+                f.pos("options"),
+                f"choice task '{task_id}' has {correct} correct options but is single-answer",
+                "add 'multiple: true'",
+            )
+        return cls(
+            id=task_id,
+            points=f.number("points", 1.0) or 0.0,
+            instruction=f.text("prompt", nonempty=True),
+            hint=f.text("hint"),
+            multiple=multiple,
+            options=tuple(options),
+        )
 
     def grade(self, highlights: list[dict], answer: Any) -> dict[str, Any]:
         """Full credit for exactly the correct options; partial credit when several are right."""
         chosen = sorted({i for i in answer or [] if isinstance(i, int)})
-        return {"score": choice_score([o.correct for o in self.options], chosen),
-                "chosen": chosen}
+        return {"score": choice_score([o.correct for o in self.options], chosen), "chosen": chosen}
 
 
 @task_type
@@ -186,10 +206,14 @@ class ShortAnswerTask(Task):
     @classmethod
     def read(cls, f: Fields, ctx: Context, task_id: str) -> ShortAnswerTask | None:
         """Read the prompt, model answer and optional key points."""
-        return cls(id=task_id, points=f.number("points", 0.0) or 0.0,
-                   instruction=f.text("prompt", nonempty=True), hint=f.text("hint"),
-                   model_answer=f.text("model_answer", nonempty=True),
-                   key_points=tuple(str(p) for p in f.items("key_points")))
+        return cls(
+            id=task_id,
+            points=f.number("points", 0.0) or 0.0,
+            instruction=f.text("prompt", nonempty=True),
+            hint=f.text("hint"),
+            model_answer=f.text("model_answer", nonempty=True),
+            key_points=tuple(str(p) for p in f.items("key_points")),
+        )
 
     def grade(self, highlights: list[dict], answer: Any) -> dict[str, Any]:
         """No automatic score: the model answer is shown and the teacher judges."""
@@ -207,26 +231,37 @@ REQUIRED_FIELDS = {
 def check_article(f: Fields, ctx: Context, key: str, article_id: str) -> None:
     """Report an article id that is unknown or not listed in the exercise's `articles`."""
     if article_id not in ctx.articles:
-        f.report.error(f.pos(key), f"unknown article '{article_id}'",
-                       "articles are the .txt files in exercises/articles/, named without .txt")
+        f.report.error(
+            f.pos(key),
+            f"unknown article '{article_id}'",
+            "articles are the .txt files in exercises/articles/, named without .txt",
+        )
     elif article_id not in ctx.exercise_articles:
-        f.report.error(f.pos(key), f"article '{article_id}' is not in the exercise's 'articles' list")
+        f.report.error(
+            f.pos(key), f"article '{article_id}' is not in the exercise's 'articles' list"
+        )
 
 
 def read_categories(f: Fields, ctx: Context) -> tuple[str, ...]:
     """The categories a highlight task asks for; all known ones must exist."""
-    ids = tuple(str(c) for c in f.items("categories")) or ("loaded_language",
-                                                           "unverified_statistic",
-                                                           "missing_context")
+    ids = tuple(str(c) for c in f.items("categories")) or (
+        "loaded_language",
+        "unverified_statistic",
+        "missing_context",
+    )
     for i, cid in enumerate(ids):
         if cid not in ctx.categories:
-            f.report.error(f.item_pos("categories", i), f"unknown category '{cid}'",
-                           "known: " + ", ".join(ctx.categories))
+            f.report.error(
+                f.item_pos("categories", i),
+                f"unknown category '{cid}'",
+                "known: " + ", ".join(ctx.categories),
+            )
     return ids
 
 
-def read_key(f: Fields, ctx: Context, task_id: str, article_ids: tuple[str, ...],
-             categories: tuple[str, ...]) -> tuple[KeyItem, ...]:
+def read_key(
+    f: Fields, ctx: Context, task_id: str, article_ids: tuple[str, ...], categories: tuple[str, ...]
+) -> tuple[KeyItem, ...]:
     """Anchor every key item of a highlight or compare task and check the spans."""
     nodes = f.items("key")
     if "key" in f.node and not nodes:
@@ -234,24 +269,33 @@ def read_key(f: Fields, ctx: Context, task_id: str, article_ids: tuple[str, ...]
     items: list[KeyItem] = []
     for i, node in enumerate(nodes):
         where = f"key item {i + 1} of task '{task_id}'"
-        k = Fields(ctx.report, node, where, required=("quote", "why"),
-                   optional=("category", "check", "article", "prefix", "suffix", "occurrence"))
+        k = Fields(
+            ctx.report,
+            node,
+            where,
+            required=("quote", "why"),
+            optional=("category", "check", "article", "prefix", "suffix", "occurrence"),
+        )
         if not k.ok:
             continue
         article_id = k.text("article", article_ids[0] if len(article_ids) == 1 else "")
         if article_id not in article_ids:
-            ctx.report.error(k.pos("article"), f"{where} needs an 'article' among "
-                             + ", ".join(article_ids))
+            ctx.report.error(
+                k.pos("article"), f"{where} needs an 'article' among " + ", ".join(article_ids)
+            )
             continue
         category = k.text("category", categories[0] if len(categories) == 1 else "")
         if category not in categories:
-            ctx.report.error(k.pos("category"), f"{where} has category '{category}', which "
-                             f"task '{task_id}' does not ask for",
-                             "use one of: " + ", ".join(categories))
+            ctx.report.error(
+                k.pos("category"),
+                f"{where} has category '{category}', which task '{task_id}' does not ask for",
+                "use one of: " + ", ".join(categories),
+            )
             continue
         occurrence = k.node.get("occurrence")
-        if occurrence is not None and (isinstance(occurrence, bool)
-                                       or not isinstance(occurrence, int)):
+        if occurrence is not None and (
+            isinstance(occurrence, bool) or not isinstance(occurrence, int)
+        ):
             ctx.report.error(k.pos("occurrence"), "'occurrence' should be a whole number from 1")
             continue
         quote = k.text("quote", nonempty=True)
@@ -259,22 +303,48 @@ def read_key(f: Fields, ctx: Context, task_id: str, article_ids: tuple[str, ...]
         if article_id not in ctx.articles or not quote.strip():
             continue
         try:
-            spot = anchor(ctx.articles[article_id].text, quote, prefix=k.text("prefix"),
-                          suffix=k.text("suffix"), occurrence=occurrence)
+            spot = anchor(
+                ctx.articles[article_id].text,
+                quote,
+                prefix=k.text("prefix"),
+                suffix=k.text("suffix"),
+                occurrence=occurrence,
+            )
         except AnchorError as err:
             ctx.report.error(k.pos("quote"), f"{where}: {err}", err.hint)
             continue
         if len(quote) > LONG_SPAN:
-            ctx.report.warning(k.pos("quote"), f"{where} is {len(quote)} characters long",
-                               "anchor on the words that carry the point, so scoring is fair")
-        item = KeyItem(f"{task_id}.{i + 1}", article_id, spot.start, spot.end, quote, category,
-                       k.text("why"), k.text("check"), spot.prefix, spot.suffix)
+            ctx.report.warning(
+                k.pos("quote"),
+                f"{where} is {len(quote)} characters long",
+                "anchor on the words that carry the point, so scoring is fair",
+            )
+        item = KeyItem(
+            f"{task_id}.{i + 1}",
+            article_id,
+            spot.start,
+            spot.end,
+            quote,
+            category,
+            k.text("why"),
+            k.text("check"),
+            spot.prefix,
+            spot.suffix,
+        )
         for other in items:
-            if (other.article == item.article and other.category == item.category
-                    and other.start < item.end and item.start < other.end):
-                ctx.report.error(k.pos("quote"), f"{where} overlaps key item "
-                                 f"{other.id.split('.')[-1]} ({other.quote!r}) of the same "
-                                 "category", "merge them into one item or shorten one")
+            if (
+                other.article == item.article
+                and other.category == item.category
+                and other.start < item.end
+                and item.start < other.end
+            ):
+                ctx.report.error(
+                    k.pos("quote"),
+                    f"{where} overlaps key item "
+                    f"{other.id.split('.')[-1]} ({other.quote!r}) of the same "
+                    "category",
+                    "merge them into one item or shorten one",
+                )
         items.append(item)
     return tuple(items)
 
@@ -288,14 +358,21 @@ def read_task(node: Any, ctx: Context, index: int) -> Task | None:
     cls = TASK_TYPES.get(kind) if isinstance(kind, str) else None
     if cls is None:
         where = getattr(node, "positions", {}).get("type", position(node))
-        ctx.report.error(where, f"task {index + 1} has unknown type {kind!r}",
-                         "types: " + ", ".join(TASK_TYPES))
+        ctx.report.error(
+            where, f"task {index + 1} has unknown type {kind!r}", "types: " + ", ".join(TASK_TYPES)
+        )
         return None
     task_id = node.get("id", f"task-{index + 1}")
-    f = Fields(ctx.report, node, f"task '{task_id}'", required=REQUIRED_FIELDS[cls.type],
-               optional=cls.fields)
+    f = Fields(
+        ctx.report,
+        node,
+        f"task '{task_id}'",
+        required=REQUIRED_FIELDS[cls.type],
+        optional=cls.fields,
+    )
     if not isinstance(task_id, str) or not ID_PATTERN.match(task_id):
-        ctx.report.error(f.pos("id"), f"task id {task_id!r} should be lowercase letters, "
-                         "digits and dashes")
+        ctx.report.error(
+            f.pos("id"), f"task id {task_id!r} should be lowercase letters, digits and dashes"
+        )
         task_id = f"task-{index + 1}"
     return cls.read(f, ctx, task_id)
