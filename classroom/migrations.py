@@ -71,10 +71,17 @@ def m002_work(db: Database) -> None:
         strict=True,
     )
     db["drafts"].create(
-        {"assignment_id": int, "student_id": int, "version": str, "work": str, "updated_at": str},
+        {
+            "assignment_id": int,
+            "student_id": int,
+            "version": str,
+            "work": str,
+            "started_at": str,
+            "updated_at": str,
+        },
         pk=("assignment_id", "student_id"),
         foreign_keys=[("assignment_id", "assignments", "id"), ("student_id", "users", "id")],
-        not_null=["version", "work", "updated_at"],
+        not_null=["version", "work", "started_at", "updated_at"],
         strict=True,
     )
     db["attempts"].create(

@@ -182,7 +182,8 @@ def get_draft(db: Database, assignment_id: int, student_id: int) -> dict[str, An
     """The saved work in progress: its version, work and when it was saved."""
     row = _one(
         db,
-        "select version, work, updated_at from drafts where assignment_id = ? and student_id = ?",
+        "select version, work, started_at, updated_at from drafts "
+        "where assignment_id = ? and student_id = ?",
         [assignment_id, student_id],
     )
     return {**row, "work": json.loads(row["work"])} if row else None
@@ -191,17 +192,17 @@ def get_draft(db: Database, assignment_id: int, student_id: int) -> dict[str, An
 def save_draft(
     db: Database, assignment_id: int, student_id: int, version: str, work: dict[str, Any]
 ) -> str:
-    """Store the work in progress, replacing the last draft; returns when it was saved."""
+    """Store the work in progress, replacing the last draft; returns when it was saved.
+
+    started_at is set by the first save and kept by every later one.
+    """
     saved_at = now()
-    db["drafts"].upsert(
-        {
-            "assignment_id": assignment_id,
-            "student_id": student_id,
-            "version": version,
-            "work": dumps(work),
-            "updated_at": saved_at,
-        },
-        pk=("assignment_id", "student_id"),
+    db.execute(
+        """insert into drafts (assignment_id, student_id, version, work, started_at, updated_at)
+           values (?, ?, ?, ?, ?, ?)
+           on conflict (assignment_id, student_id) do update set
+             version = excluded.version, work = excluded.work, updated_at = excluded.updated_at""",
+        [assignment_id, student_id, version, dumps(work), saved_at, saved_at],
     )
     return saved_at
 
@@ -237,7 +238,7 @@ def record_attempt(
                     "version": snapshot["version"],
                     "score": result["score"],
                     "result": dumps(result),
-                    "started_at": draft["updated_at"] if draft else None,
+                    "started_at": draft["started_at"] if draft else now(),
                     "submitted_at": now(),
                 }
             )

@@ -159,6 +159,7 @@ def test_submit_records_attempt_and_shows_feedback(ada, app, school):
         db = get_db()
         attempt = next(db.query("select * from attempts"))
         assert attempt["version"] == ex.version and 0 < attempt["score"] < 1
+        assert attempt["started_at"] <= attempt["submitted_at"]
         stored = list(db.query("select quote, category from attempt_highlights order by id"))
         assert [h["quote"] for h in stored] == ["Federal immigration", "so-called", "slammed"]
         answers = {
@@ -239,6 +240,7 @@ def test_draft_against_an_older_version_is_replaced_on_the_new_text(ada, app, sc
                 "student_id": school["students"][0],
                 "version": "old",
                 "work": json.dumps({"highlights": [moved, gone], "answers": {}}),
+                "started_at": "2026-01-01T00:00:00+00:00",
                 "updated_at": "2026-01-01T00:00:00+00:00",
             }
         )
