@@ -270,6 +270,7 @@ let saveTimer = null;
 let saving = false;
 let unsaved = false;
 let retryDelay = 1000;
+const KEEPALIVE_LIMIT = 60000; // browsers refuse keepalive bodies over 64 KiB
 
 function announce(message, kind = "info") {
   saveStatus.textContent = message;
@@ -310,6 +311,7 @@ async function save() {
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken },
       body,
       credentials: "same-origin",
+      keepalive: body.length < KEEPALIVE_LIMIT, // lets a save started as the tab closes finish
     });
     if (response.ok) {
       const { saved_at: savedAt } = await response.json();
