@@ -1,10 +1,20 @@
-"""Command-line tasks: create-teacher and demo (init-db lives with the database)."""
+"""Command-line tasks: create-teacher, demo, and exercises check/new/export.
+
+(init-db lives with the database, in db.py.)
+"""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import click
-from flask import Flask
-from flask.cli import with_appcontext
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
+
+from .content import export as export_format
+from .content.loader import check_paths
+from .content.scaffold import scaffold
 
 from . import records
 from .db import get_db, init_db
@@ -80,7 +90,58 @@ def _demo_user(db, username: str, display_name: str, role: str) -> int:
     return records.create_user(db, username, display_name, DEMO_PASSWORD, role)
 
 
+exercises_cli = AppGroup("exercises", help="Check, create and export exercise files.")
+
+
+@exercises_cli.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+def check_command(paths: tuple[Path, ...]) -> None:
+    """Check exercise files (default: the whole exercises folder); exit 1 on any error."""
+    targets = list(paths) or [Path(current_app.config["EXERCISES_DIR"])]
+    checked, problems = check_paths(targets)
+    for problem in sorted(problems, key=lambda p: (p.path, p.line, p.column)):
+        click.echo(str(problem))
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    broken = len({p.path for p in problems if p.severity == "error"})
+    click.echo(
+        f"{checked} file(s) checked: {errors} error(s), {warnings} warning(s)"
+        + (f" in {broken} file(s)" if errors else "; all good")
+    )
+    if errors:
+        raise SystemExit(1)
+
+
+@exercises_cli.command("new")
+@click.argument("article", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--id", "exercise_id", help="The exercise id (default: from the file name).")
+def new_command(article: Path, exercise_id: str | None) -> None:
+    """Start an exercise from a plain-text article: copies it and writes a file to fill in."""
+    try:
+        written = scaffold(article, Path(current_app.config["EXERCISES_DIR"]), exercise_id)
+    except FileExistsError as err:
+        raise click.ClickException(f"{err} exists already; choose another --id") from err
+    except (UnicodeDecodeError, ValueError) as err:
+        raise click.ClickException(f"cannot use {article}: {err}") from err
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(
+        f"Next: replace the TODOs in {written[-1]}, then run "
+        f"'flask --app classroom exercises check {written[-1]}'."
+    )
+
+
+@exercises_cli.command("export")
+def export_command() -> None:
+    """Print every exercise, with answer keys as offsets and W3C annotations, as JSON."""
+    library = current_app.extensions["classroom.shelf"].current()
+    for problem in library.problems:
+        click.echo(f"skipped: {problem}", err=True)
+    click.echo(json.dumps(export_format.export(library), ensure_ascii=False, indent=2))
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(create_teacher_command)
     app.cli.add_command(demo_command)
+    app.cli.add_command(exercises_cli)

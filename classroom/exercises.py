@@ -67,8 +67,17 @@ def get_exercise(exercise_id: str) -> Exercise:
 
 
 def init_app(app: Flask) -> None:
-    """Load the library once at start-up and report any broken files."""
+    """Load and validate the library at start-up; report broken files when serving begins.
+
+    Reporting waits for the first request so that commands such as `exercises check`, which
+    print the problems themselves, do not print them twice.
+    """
     shelf = Shelf(Path(app.config["EXERCISES_DIR"]))
     app.extensions["classroom.shelf"] = shelf
-    with app.app_context():
-        log_problems(shelf.library)
+    reported = threading.Event()
+
+    @app.before_request
+    def report_broken_files_once() -> None:
+        if not reported.is_set():
+            reported.set()
+            log_problems(shelf.library)

@@ -138,6 +138,12 @@ class Fields:
             self.report.error(self.pos(key), f"'{key}' in {self.what} should be text")
             return default
         value = str(value)
+        if "TODO" in value:
+            self.report.error(
+                self.pos(key),
+                f"'{key}' in {self.what} still says TODO",
+                "replace the TODO with your own text",
+            )
         if nonempty and key in self.node and not value.strip():
             self.report.error(self.pos(key), f"'{key}' in {self.what} is empty", "write it out")
         return value

@@ -31,6 +31,27 @@ def load_library(folder: Path) -> Library:
     return library
 
 
+def check_paths(paths: list[Path]) -> tuple[int, list[Problem]]:
+    """Check exercise files, or every file of exercise folders: (files checked, problems).
+
+    A file's articles are read from the articles/ folder beside it.
+    """
+    by_folder: dict[Path, list[Path]] = {}
+    for path in paths:
+        if path.is_dir():
+            by_folder.setdefault(path, []).extend(exercise_files(path))
+        else:
+            by_folder.setdefault(path.parent, []).append(path)
+    checked, problems = 0, []
+    for folder, files in by_folder.items():
+        articles, article_problems = load_articles(folder / "articles", folder)
+        problems.extend(article_problems)
+        for path in dict.fromkeys(files):
+            checked += 1
+            problems.extend(load_exercise(path, articles, folder)[1])
+    return checked, problems
+
+
 def load_articles(articles_dir: Path, root: Path) -> tuple[dict[str, Article], list[Problem]]:
     """Articles are NAME.txt (the text, verbatim) with optional NAME.yaml (what is known of it)."""
     articles: dict[str, Article] = {}

@@ -212,12 +212,25 @@ class ShortAnswerTask(Task):
             instruction=f.text("prompt", nonempty=True),
             hint=f.text("hint"),
             model_answer=f.text("model_answer", nonempty=True),
-            key_points=tuple(str(p) for p in f.items("key_points")),
+            key_points=tuple(
+                read_point(f, i, point) for i, point in enumerate(f.items("key_points"))
+            ),
         )
 
     def grade(self, highlights: list[dict], answer: Any) -> dict[str, Any]:
         """No automatic score: the model answer is shown and the teacher judges."""
         return {"score": None, "text": answer if isinstance(answer, str) else ""}
+
+
+def read_point(f: Fields, index: int, point: Any) -> str:
+    """One key point of a short-answer task: text, with no TODO left in it."""
+    if not isinstance(point, str) or not point.strip() or "TODO" in point:
+        f.report.error(
+            f.item_pos("key_points", index),
+            f"key point {index + 1} in {f.what} should be your own text",
+            "write the point a good answer makes",
+        )
+    return str(point)
 
 
 REQUIRED_FIELDS = {
@@ -300,7 +313,7 @@ def read_key(
             continue
         quote = k.text("quote", nonempty=True)
         k.text("why", nonempty=True)
-        if article_id not in ctx.articles or not quote.strip():
+        if article_id not in ctx.articles or not quote.strip() or "TODO" in quote:
             continue
         try:
             spot = anchor(
