@@ -12,11 +12,10 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
+from . import records
 from .content import export as export_format
 from .content.loader import check_paths
 from .content.scaffold import scaffold
-
-from . import records
 from .db import get_db, init_db
 from .exercises import library
 
