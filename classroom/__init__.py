@@ -46,7 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     csrf.init_app(app)
 
-    from . import api, auth, cli, db, errors, exercises, security, student, teacher
+    from . import api, auth, author, cli, db, errors, exercises, security, student, teacher
 
     db.init_app(app)
     exercises.init_app(app)
@@ -56,6 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(student.bp)
     app.register_blueprint(teacher.bp)
+    app.register_blueprint(author.bp)
     app.register_blueprint(api.bp)
     app.add_url_rule("/", endpoint="index", view_func=auth.index)
     return app

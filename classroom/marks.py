@@ -1,4 +1,7 @@
-"""Laying highlights and answer-key items over an article's paragraphs, ready for a template."""
+"""Laying highlights and answer-key items over an article's paragraphs, ready for a template.
+
+Works on the snapshot form of an exercise (content/snapshot.py): plain dicts.
+"""
 
 from __future__ import annotations
 
@@ -8,64 +11,59 @@ from typing import Any
 from .content.layout import paragraphs
 
 STATUS_LABELS = {"found": "found", "partly": "right place, other category", "missed": "missed"}
+Mark = tuple[int, int, tuple[str, ...], str]  # start, end, CSS classes, spoken label
 
 
-def _label(categories: Mapping[str, Any], category_id: str) -> str:
-    category = categories.get(category_id)
-    return (
-        category["label"]
-        if isinstance(category, Mapping)
-        else getattr(category, "label", category_id)
-    )
-
-
-def _style(categories: Mapping[str, Any], category_id: str) -> int:
-    category = categories.get(category_id)
-    return category["style"] if isinstance(category, Mapping) else getattr(category, "style", 0)
-
-
-def feedback_paragraphs(
-    article_id: str,
-    text: str,
-    categories: Mapping[str, Any],
-    key_items: Sequence[dict],
-    highlights: Sequence[dict],
-    statuses: Mapping[str, str],
-) -> list[dict[str, Any]]:
-    """Paragraphs whose segments carry the CSS classes and spoken labels of what covers them.
-
-    A student's highlight fills the text in its category's style; a key item outlines it in
-    the style of its status (found, partly, missed). Each mark's first segment carries a label
-    for screen readers.
-    """
-    marks = [
-        (h["start"], h["end"], ("mine", i, h))
-        for i, h in enumerate(highlights)
+def highlight_marks(
+    article_id: str, highlights: Sequence[dict], categories: Mapping[str, dict]
+) -> list[Mark]:
+    """A student's highlights: filled in their category's colour and pattern."""
+    return [
+        (
+            h["start"],
+            h["end"],
+            ("hl", f"cat-{categories[h['category']]['style']}"),
+            f"your highlight ({categories[h['category']]['label']})",
+        )
+        for h in highlights
         if h["article"] == article_id
     ]
-    marks += [
-        (k["start"], k["end"], ("key", n, k))
-        for n, k in enumerate(key_items)
-        if k["article"] == article_id
-    ]
+
+
+def key_marks(
+    article_id: str,
+    key_items: Sequence[dict],
+    categories: Mapping[str, dict],
+    statuses: Mapping[str, str] | None = None,
+) -> list[Mark]:
+    """Answer-key items: outlined by status when statuses are given, else filled by category."""
+    marks = []
+    for n, item in enumerate(key_items):
+        if item["article"] != article_id:
+            continue
+        category = categories[item["category"]]
+        label = f"key item {n + 1}, {category['label']}"
+        if statuses is None:
+            classes = ("hl", f"cat-{category['style']}")
+        else:
+            status = statuses.get(item["id"], "missed")
+            classes = ("key", f"key-{status}")
+            label += f", {STATUS_LABELS[status]}"
+        marks.append((item["start"], item["end"], classes, label))
+    return marks
+
+
+def marked_paragraphs(text: str, marks: Sequence[Mark]) -> list[dict[str, Any]]:
+    """Paragraphs whose segments carry the classes of the marks over them, and each mark's
+    spoken label on its first segment in a paragraph."""
     result = []
-    for paragraph in paragraphs(text, marks):
+    for paragraph in paragraphs(text, [(m[0], m[1], m) for m in marks]):
         segments = []
         for segment in paragraph.segments:
-            classes, labels = [], []
-            for kind, n, item in segment.marks:
-                if kind == "mine":
-                    classes += ["hl", f"cat-{_style(categories, item['category'])}"]
-                    if segment.start == max(item["start"], paragraph.start):
-                        labels.append(f"your highlight ({_label(categories, item['category'])})")
-                else:
-                    status = statuses.get(item["id"], "missed")
-                    classes += ["key", f"key-{status}"]
-                    if segment.start == max(item["start"], paragraph.start):
-                        labels.append(
-                            f"key item {n + 1}, {_label(categories, item['category'])},"
-                            f" {STATUS_LABELS[status]}"
-                        )
+            classes = [c for mark in segment.marks for c in mark[2]]
+            labels = [
+                mark[3] for mark in segment.marks if segment.start == max(mark[0], paragraph.start)
+            ]
             segments.append(
                 {
                     "text": segment.text,
@@ -75,3 +73,8 @@ def feedback_paragraphs(
             )
         result.append({"start": paragraph.start, "end": paragraph.end, "segments": segments})
     return result
+
+
+def key_items_of(exercise: dict) -> list[dict]:
+    """Every key item of a snapshot, in file order."""
+    return [item for task in exercise["tasks"] for item in task.get("key", [])]

@@ -12,7 +12,7 @@ from .content.layout import paragraph_ranges
 from .content.snapshot import snapshot
 from .db import get_db
 from .exercises import get_exercise, library
-from .marks import feedback_paragraphs
+from .marks import highlight_marks, key_items_of, key_marks, marked_paragraphs
 from .work import InvalidWork, empty_work, grade_work, replace_highlights, work_from_form
 
 bp = Blueprint("student", __name__)
@@ -123,17 +123,14 @@ def feedback(attempt_id: int):
         for task in result["tasks"].values()
         for item in task.get("items", [])
     }
-    key_items = [item for task in exercise["tasks"] for item in task.get("key", [])]
+    key_items, categories = key_items_of(exercise), exercise["categories"]
     articles = [
         {
             **article,
-            "paragraphs": feedback_paragraphs(
-                article["id"],
+            "paragraphs": marked_paragraphs(
                 article["text"],
-                exercise["categories"],
-                key_items,
-                attempt["highlights"],
-                statuses,
+                highlight_marks(article["id"], attempt["highlights"], categories)
+                + key_marks(article["id"], key_items, categories, statuses),
             ),
         }
         for article in exercise["articles"]
