@@ -1,0 +1,156 @@
+"""The author's pages, live reloading of exercise files, and versions of an exercise."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+import pytest
+from markupsafe import escape
+
+from classroom import exercises as shelf_module
+from classroom import records
+from classroom.db import get_db
+
+from .conftest import EXERCISES, PASSWORD, make_app
+
+REPORT_1 = "la-detainers-report-1"
+
+
+@pytest.fixture
+def folder(tmp_path):
+    """A copy of the real exercises that a test may edit."""
+    target = tmp_path / "exercises"
+    shutil.copytree(EXERCISES, target)
+    return target
+
+
+@pytest.fixture
+def live(tmp_path, folder, monkeypatch):
+    """An app on the copied folder that looks for changed files on every request."""
+    monkeypatch.setattr(shelf_module, "CHECK_EVERY", 0)
+    app = make_app(tmp_path, EXERCISES_DIR=str(folder), WTF_CSRF_ENABLED=False)
+    with app.app_context():
+        db = get_db()
+        teacher = records.create_user(db, "teacher", "T", PASSWORD, "teacher")
+        klass = records.create_class(db, teacher, "Class")
+        records.create_student(db, klass["id"], "Ada", "ada", PASSWORD)
+        assignment = records.assign(db, klass["id"], REPORT_1)
+    return app, assignment
+
+
+def touch_later(path):
+    """Make sure the change is seen even on a file system with coarse timestamps."""
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+
+
+def login(app, username):
+    client = app.test_client()
+    client.post("/login", data={"username": username, "password": PASSWORD})
+    return client
+
+
+def test_preview_hides_the_key_until_asked(app, client, auth, school):
+    auth.login("teacher")
+    plain = client.get(f"/author/exercises/{REPORT_1}").get_data(as_text=True)
+    assert "Show the answer key" in plain and 'class="key-item"' not in plain
+    keyed = client.get(f"/author/exercises/{REPORT_1}?key=1").get_data(as_text=True)
+    assert "Hide the answer key" in keyed
+    with app.app_context():
+        key = app.extensions["classroom.shelf"].current().exercises[REPORT_1].key_items
+    assert keyed.count('class="key-item"') == len(key)  # every key item, explained
+    for item in key:
+        assert str(escape(item.why[:40])) in keyed
+    assert '<mark class="hl cat-0"><span class="sr-only">[key item 1, Loaded language]' in keyed
+
+
+def test_preview_of_the_comparison_shows_both_articles(client, auth, school):
+    auth.login("teacher")
+    page = client.get("/author/exercises/la-detainers-compare?key=1").get_data(as_text=True)
+    assert page.count('<article class="article">') == 2
+    assert "Reports disagree" in page
+
+
+@pytest.mark.parametrize("path", ["/author/exercises", f"/author/exercises/{REPORT_1}"])
+def test_author_pages_are_for_teachers(client, auth, school, path):
+    assert client.get(path).status_code == 302
+    auth.login("ada")
+    assert client.get(path).status_code == 403
+
+
+def test_unknown_exercise_preview_is_404(client, auth, school):
+    auth.login("teacher")
+    response = client.get("/author/exercises/nope")
+    assert response.status_code == 404
+    assert b"The exercise &#39;nope&#39; is not available" in response.data
+
+
+def test_broken_file_is_listed_with_line_and_others_keep_working(live, folder):
+    app, assignment = live
+    (folder / "broken.yaml").write_text("title: Broken\narticles: [nope]\ntasks: []\n")
+    teacher = login(app, "teacher")
+    page = teacher.get("/author/exercises").get_data(as_text=True)
+    assert "exercises/broken.yaml:2:" in page and "unknown article &#39;nope&#39;" in page
+    assert "1 file(s) are skipped" in page
+    student = login(app, "ada")
+    assert student.get(f"/assignments/{assignment}").status_code == 200
+
+
+def test_an_edited_file_is_picked_up_without_restart(live, folder):
+    app, assignment = live
+    student = login(app, "ada")
+    path = folder / f"{REPORT_1}.yaml"
+    path.write_text(
+        path.read_text().replace(
+            'title: "Los Angeles jails and ICE requests: report 1"', "title: Renamed while running"
+        )
+    )
+    touch_later(path)
+    assert "Renamed while running" in student.get("/home").get_data(as_text=True)
+
+
+def test_editing_an_exercise_keeps_old_attempts_and_replaces_drafts(live, folder):
+    app, assignment = live
+    student = login(app, "ada")
+    with app.app_context():
+        exercise = app.extensions["classroom.shelf"].current().exercises[REPORT_1]
+    text = exercise.article(REPORT_1).text
+    at = text.index("slammed")
+    mark = {
+        "article": REPORT_1,
+        "start": at,
+        "end": at + 7,
+        "quote": "slammed",
+        "category": "loaded_language",
+        "note": "",
+    }
+    submitted = student.post(
+        f"/assignments/{assignment}/submit", data={"highlights": json.dumps([mark])}
+    )
+    before = student.get(submitted.location).get_data(as_text=True)
+    student.put(f"/api/assignments/{assignment}/draft", json={"highlights": [mark]})
+
+    # the author inserts a sentence at the top of the article and rewrites an explanation
+    article = folder / "articles" / f"{REPORT_1}.txt"
+    article.write_text("Editor's note: updated.\n\n" + text, encoding="utf-8")
+    path = folder / f"{REPORT_1}.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "tells you to see every one", "asks you to see every one"
+        ),
+        encoding="utf-8",
+    )
+    touch_later(article)
+
+    after = student.get(submitted.location).get_data(as_text=True)
+    assert after == before  # the old attempt's score and feedback do not move
+    draft = student.get(f"/api/assignments/{assignment}/draft").json
+    assert draft["version"] != exercise.version
+    moved = draft["work"]["highlights"][0]
+    assert moved["quote"] == "slammed"
+    assert moved["start"] == at + len("Editor's note: updated.\n\n")
+    with app.app_context():
+        versions = [r["version"] for r in get_db().query("select version from attempts")]
+    assert versions == [exercise.version]
