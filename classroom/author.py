@@ -44,6 +44,9 @@ def preview(exercise_id: str):
         for article in exercise["articles"]
     ]
     return render_template(
-        "author/preview.html", exercise=exercise, articles=articles, show_key=show_key,
+        "author/preview.html",
+        exercise=exercise,
+        articles=articles,
+        show_key=show_key,
         work=empty_work(),
     )

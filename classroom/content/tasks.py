@@ -298,11 +298,18 @@ def read_key(
             )
             continue
         category = k.text("category", categories[0] if len(categories) == 1 else "")
+        if not category:
+            ctx.report.error(
+                k.pos("category"),
+                f"{where} needs a 'category': task '{task_id}' asks for several",
+                "use one of: " + ", ".join(categories),
+            )
+            continue
         if category not in categories:
             ctx.report.error(
                 k.pos("category"),
                 f"{where} has category '{category}', which task '{task_id}' does not ask for",
-                "use one of: " + ", ".join(categories),
+                "use one of: " + ", ".join(categories) + "; or add it to the task's 'categories'",
             )
             continue
         occurrence = k.node.get("occurrence")
