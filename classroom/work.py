@@ -6,6 +6,7 @@ Work is plain data: {"highlights": [{article, start, end, quote, category, note}
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from . import grading
@@ -16,6 +17,7 @@ from .content.tasks import ChoiceTask, ShortAnswerTask
 MAX_HIGHLIGHTS = 300
 MAX_NOTE = 1_000
 MAX_ANSWER = 5_000
+CONTEXT = 32  # characters kept on each side of a highlight for re-anchoring
 
 
 class InvalidWork(ValueError):
@@ -76,6 +78,9 @@ def clean_highlight(exercise: Exercise, h: Any, index: int) -> dict[str, Any]:
         "quote": text[start:end],
         "category": category,
         "note": note.strip(),
+        # the words around it, so the highlight can be found again if the article is edited
+        "prefix": text[max(0, start - CONTEXT) : start],
+        "suffix": text[end : end + CONTEXT],
     }
 
 
@@ -135,8 +140,9 @@ def replace_highlights(exercise: Exercise, work: dict[str, Any]) -> dict[str, An
     """Work saved against another version, re-anchored on this version's text by its quote.
 
     A highlight whose words still stand where they were is kept; one whose words moved goes to
-    the occurrence nearest its old place; one whose words are gone is kept in 'unplaced' for the
-    student to see, never dropped.
+    the occurrence whose surrounding words best match those it had (as Hypothesis re-anchors
+    annotations), the nearest to its old place on a tie; one whose words are gone is kept in
+    'unplaced' for the student to see, never dropped.
     """
     kept, unplaced = [], list(work.get("unplaced", []))
     for h in work.get("highlights", []):
@@ -151,7 +157,33 @@ def replace_highlights(exercise: Exercise, work: dict[str, Any]) -> dict[str, An
         if not spots:
             unplaced.append(h)
             continue
-        start = min(spots, key=lambda s: abs(s - h["start"]))
-        kept.append({**h, "start": start, "end": start + len(h["quote"])})
+        end_of = len(h["quote"])
+        start = max(
+            spots,
+            key=lambda s: (
+                _shared_suffix(h.get("prefix", ""), text[max(0, s - CONTEXT) : s])
+                + _shared_prefix(h.get("suffix", ""), text[s + end_of : s + end_of + CONTEXT]),
+                -abs(s - h["start"]),
+            ),
+        )
+        kept.append(
+            {
+                **h,
+                "start": start,
+                "end": start + end_of,
+                "prefix": text[max(0, start - CONTEXT) : start],
+                "suffix": text[start + end_of : start + end_of + CONTEXT],
+            }
+        )
     answers = {k: v for k, v in work.get("answers", {}).items() if exercise.task(k)}
     return {"highlights": kept, "answers": answers, "unplaced": unplaced}
+
+
+def _shared_prefix(a: str, b: str) -> int:
+    """How many leading characters a and b share."""
+    return len(os.path.commonprefix([a, b]))
+
+
+def _shared_suffix(a: str, b: str) -> int:
+    """How many trailing characters a and b share."""
+    return _shared_prefix(a[::-1], b[::-1])

@@ -154,3 +154,23 @@ def test_editing_an_exercise_keeps_old_attempts_and_replaces_drafts(live, folder
     with app.app_context():
         versions = [r["version"] for r in get_db().query("select version from attempts")]
     assert versions == [exercise.version]
+
+
+def test_a_repeated_phrase_is_re_placed_by_its_context_not_its_old_offset(live, folder):
+    app, assignment = live
+    student = login(app, "ada")
+    article = folder / "articles" / f"{REPORT_1}.txt"
+    text = article.read_text(encoding="utf-8")
+    phrase = "criminal aliens"
+    spots = [i for i in range(len(text)) if text.startswith(phrase, i)]
+    target = spots[1]
+    mark = {"article": REPORT_1, "start": target, "end": target + len(phrase), "quote": phrase,
+            "category": "loaded_language", "note": ""}
+    assert student.put(f"/api/assignments/{assignment}/draft",
+                       json={"highlights": [mark]}).status_code == 200
+    # an insertion as long as the gap to the next occurrence puts that one at the old offset
+    inserted = "x" * (spots[2] - target) + "\n\n"
+    article.write_text(inserted + text, encoding="utf-8")
+    touch_later(article)
+    moved = student.get(f"/api/assignments/{assignment}/draft").json["work"]["highlights"][0]
+    assert moved["start"] == target + len(inserted)
