@@ -135,3 +135,45 @@ def m002_work(db: Database) -> None:
         not_null=["answer"],
         strict=True,
     )
+
+
+@migrations()
+def m003_teaching(db: Database) -> None:
+    """What teachers decide: due dates, when feedback shows, closing, reviews and resets."""
+    db["assignments"].add_column("feedback_after", str, not_null_default="submit")
+    db["assignments"].add_column("closed_at", str)
+    db["users"].add_column("must_change_password", int, not_null_default=0)
+    db["review_events"].create(
+        {
+            "id": int,
+            "attempt_id": int,
+            "teacher_id": int,
+            "at": str,
+            "kind": str,  # credit, uncredit, score or comment
+            "highlight_id": int,
+            "old": str,
+            "new": str,
+            "score_after": float,  # the attempt's score once this event is applied, if it moves
+        },
+        pk="id",
+        foreign_keys=[
+            ("attempt_id", "attempts", "id"),
+            ("teacher_id", "users", "id"),
+            ("highlight_id", "attempt_highlights", "id"),
+        ],
+        not_null=["attempt_id", "teacher_id", "at", "kind"],
+        strict=True,
+    )
+    db["review_events"].create_index(["attempt_id", "id"])
+    db["attempts"].create_index(["assignment_id", "id"])
+    # The score that counts: the latest teacher decision that moved it, else the automatic one.
+    db.create_view(
+        "attempt_scores",
+        """select t.id as attempt_id, t.assignment_id, t.student_id, t.submitted_at,
+                  t.score as auto_score,
+                  coalesce((select e.score_after from review_events e
+                            where e.attempt_id = t.id and e.score_after is not null
+                            order by e.id desc limit 1), t.score) as score,
+                  exists(select 1 from review_events e where e.attempt_id = t.id) as reviewed
+           from attempts t""",
+    )

@@ -28,7 +28,11 @@ def _one(db: Database, sql: str, params: dict | list = ()) -> dict[str, Any] | N
 
 def get_user(db: Database, user_id: int) -> dict[str, Any] | None:
     """The user with this id, without the password hash."""
-    return _one(db, "select id, username, display_name, role from users where id = ?", [user_id])
+    return _one(
+        db,
+        "select id, username, display_name, role, must_change_password from users where id = ?",
+        [user_id],
+    )
 
 
 def check_login(db: Database, username: str, password: str) -> dict[str, Any] | None:
@@ -38,6 +42,13 @@ def check_login(db: Database, username: str, password: str) -> dict[str, Any] | 
     )
     ok = check_password_hash(row["password_hash"] if row else _NO_SUCH_USER, password)
     return get_user(db, row["id"]) if row and ok else None
+
+
+def set_password(db: Database, user_id: int, password: str) -> None:
+    """A new password chosen by its owner; any one-time code stops working."""
+    db["users"].update(
+        user_id, {"password_hash": generate_password_hash(password), "must_change_password": 0}
+    )
 
 
 def username_taken(db: Database, username: str) -> bool:

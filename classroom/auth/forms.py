@@ -54,3 +54,19 @@ class JoinForm(FlaskForm):
         render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField("Join the class")
+
+
+class NewPasswordForm(FlaskForm):
+    """A new password, chosen after logging in with a one-time code."""
+
+    password = PasswordField(
+        "New password (at least 8 characters)",
+        validators=[DataRequired(), Length(8, 200)],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "Type it again",
+        validators=[DataRequired(), EqualTo("password", "The passwords differ.")],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField("Save my new password")

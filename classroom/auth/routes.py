@@ -9,16 +9,23 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 
 from .. import records
 from ..db import get_db
-from .forms import JoinForm, LoginForm
+from .forms import JoinForm, LoginForm, NewPasswordForm
 
 bp = Blueprint("auth", __name__)
 
 
 @bp.before_app_request
-def load_logged_in_user() -> None:
-    """Put the logged-in user (or None) on g for this request."""
+def load_logged_in_user():
+    """Put the logged-in user (or None) on g; one with a one-time code must choose a password."""
     user_id = session.get("user_id")
     g.user = records.get_user(get_db(), user_id) if user_id is not None else None
+    if (
+        g.user
+        and g.user["must_change_password"]
+        and request.endpoint not in ("auth.new_password", "auth.logout", "static")
+    ):
+        return redirect(url_for("auth.new_password"))
+    return None
 
 
 def login_required(role: str | None = None) -> Callable:
@@ -108,3 +115,16 @@ def join():
             flash(f"Welcome to {klass['name']}!", "success")
             return redirect(url_for("student.home"))
     return render_template("auth/join.html", form=form)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required()
+def new_password():
+    """Choose a new password (required after logging in with a one-time code)."""
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        records.set_password(get_db(), g.user["id"], form.password.data)
+        _start_session(g.user["id"])
+        flash("Your new password is saved.", "success")
+        return redirect(url_for("index"))
+    return render_template("auth/new_password.html", form=form)

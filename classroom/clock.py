@@ -1,0 +1,26 @@
+"""Times: stored in UTC as ISO 8601 text, shown and entered in the school's time zone."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, tzinfo
+from zoneinfo import ZoneInfo
+
+
+def zone(name: str) -> tzinfo:
+    """The time zone with this IANA name ('UTC' needs no tz database)."""
+    return UTC if name.upper() == "UTC" else ZoneInfo(name)
+
+
+def to_utc(day: date, at: time, tz: tzinfo) -> str:
+    """A local date and time as stored: ISO 8601 in UTC."""
+    return datetime.combine(day, at, tzinfo=tz).astimezone(UTC).isoformat(timespec="seconds")
+
+
+def local(stored: str | None, tz: tzinfo) -> datetime | None:
+    """A stored time in the school's zone."""
+    return datetime.fromisoformat(stored).astimezone(tz) if stored else None
+
+
+def is_past(stored: str | None) -> bool:
+    """Whether a stored time has passed."""
+    return stored is not None and datetime.fromisoformat(stored) <= datetime.now(UTC)

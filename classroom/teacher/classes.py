@@ -1,0 +1,208 @@
+"""Classes and assignments: the dashboard, a class's page, roster actions, assigning work."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from flask import abort, flash, g, redirect, render_template, url_for
+
+from .. import records, roster
+from ..auth import login_required
+from ..clock import local, to_utc
+from ..db import get_db
+from ..exercises import library
+from . import bp, my_assignment, my_class, school_zone
+from .forms import ActionForm, AssignForm, AssignmentForm, ClassForm
+
+END_OF_DAY = time(23, 59)
+
+
+@bp.get("/")
+@login_required("teacher")
+def home():
+    """My classes with their students, open assignments and work waiting for review."""
+    return render_template(
+        "teacher/home.html",
+        classes=roster.classes_overview(get_db(), g.user["id"]),
+        form=ClassForm(),
+    )
+
+
+@bp.post("/classes")
+@login_required("teacher")
+def create_class():
+    """Create a class with a fresh join code."""
+    form = ClassForm()
+    if not form.validate_on_submit():
+        abort(400, "A class needs a name of at most 80 characters.")
+    klass = records.create_class(get_db(), g.user["id"], form.name.data.strip())
+    flash(f"Class created. Students join with the code {klass['join_code']}.", "success")
+    return redirect(url_for("teacher.class_page", class_id=klass["id"]))
+
+
+def assign_form(klass: dict) -> AssignForm:
+    """The assign form, offering the exercises not yet assigned to this class."""
+    form = AssignForm(prefix="assign")
+    taken = {a["exercise_id"] for a in roster.class_assignments(get_db(), klass["id"])}
+    form.exercise_id.choices = [
+        (e.id, e.title)
+        for e in sorted(library().exercises.values(), key=lambda e: e.title)
+        if e.id not in taken
+    ]
+    return form
+
+
+@bp.get("/classes/<int:class_id>")
+@login_required("teacher")
+def class_page(class_id: int):
+    """A class: its join code, roster with progress, and assignments with completion."""
+    klass = my_class(class_id)
+    db = get_db()
+    exercises = library().exercises
+    assignments = [
+        {**a, "exercise": exercises.get(a["exercise_id"]), "due": local(a["due_at"], school_zone())}
+        for a in roster.class_assignments(db, class_id)
+    ]
+    return render_template(
+        "teacher/class.html",
+        klass=klass,
+        students=roster.roster(db, class_id),
+        assignments=assignments,
+        rename_form=ClassForm(name=klass["name"], prefix="rename"),
+        assign_form=assign_form(klass),
+        action=ActionForm(),
+    )
+
+
+@bp.post("/classes/<int:class_id>/rename")
+@login_required("teacher")
+def rename_class(class_id: int):
+    """Rename a class."""
+    my_class(class_id)
+    form = ClassForm(prefix="rename")
+    if not form.validate_on_submit():
+        abort(400, "A class needs a name of at most 80 characters.")
+    roster.rename_class(get_db(), class_id, form.name.data.strip())
+    flash("Class renamed.", "success")
+    return redirect(url_for("teacher.class_page", class_id=class_id))
+
+
+@bp.post("/classes/<int:class_id>/join-code")
+@login_required("teacher")
+def new_join_code(class_id: int):
+    """Replace the join code: the old one stops working at once."""
+    my_class(class_id)
+    ActionForm().validate_on_submit()
+    code = roster.new_code(get_db(), class_id)
+    flash(f"New join code: {code}. The old code no longer works.", "success")
+    return redirect(url_for("teacher.class_page", class_id=class_id))
+
+
+@bp.post("/classes/<int:class_id>/joining/<any(open, closed):state>")
+@login_required("teacher")
+def set_joining(class_id: int, state: str):
+    """Turn joining with the code on or off."""
+    my_class(class_id)
+    roster.set_joining(get_db(), class_id, state == "open")
+    flash(
+        "Students can join with the code."
+        if state == "open"
+        else "Joining is off: the code no longer works.",
+        "success",
+    )
+    return redirect(url_for("teacher.class_page", class_id=class_id))
+
+
+def my_student(class_id: int, student_id: int) -> dict:
+    """A student of the teacher's class, or 404."""
+    my_class(class_id)
+    student = roster.student_in_class(get_db(), class_id, student_id)
+    if student is None:
+        abort(404, "There is no such student in this class.")
+    return student
+
+
+@bp.post("/classes/<int:class_id>/students/<int:student_id>/remove")
+@login_required("teacher")
+def remove_student(class_id: int, student_id: int):
+    """Take a student out of the class; their account and past work are kept."""
+    student = my_student(class_id, student_id)
+    roster.remove_student(get_db(), class_id, student_id)
+    flash(f"{student['display_name']} was removed from the class. Their work is kept.", "success")
+    return redirect(url_for("teacher.class_page", class_id=class_id))
+
+
+@bp.post("/classes/<int:class_id>/students/<int:student_id>/reset-password")
+@login_required("teacher")
+def reset_password(class_id: int, student_id: int):
+    """Show a one-time code once; the student logs in with it and chooses a new password."""
+    student = my_student(class_id, student_id)
+    code = roster.reset_password(get_db(), student_id)
+    return render_template(
+        "teacher/reset.html", klass=my_class(class_id), student=student, code=code
+    )
+
+
+@bp.post("/classes/<int:class_id>/assignments")
+@login_required("teacher")
+def assign(class_id: int):
+    """Assign an exercise to the class, with an optional due date."""
+    klass = my_class(class_id)
+    form = assign_form(klass)
+    if not form.validate_on_submit():
+        errors = "; ".join(e for field in form for e in field.errors)
+        abort(400, f"The exercise could not be assigned: {errors}")
+    due_at = due_from(form)
+    db = get_db()
+    with db.atomic():
+        assignment_id = records.assign(db, class_id, form.exercise_id.data)
+        roster.update_assignment(db, assignment_id, due_at, form.feedback_after.data)
+    flash("Exercise assigned.", "success")
+    return redirect(url_for("teacher.class_page", class_id=class_id))
+
+
+def due_from(form: AssignmentForm) -> str | None:
+    """The due date and time from the form, stored in UTC (the end of the day by default)."""
+    if not form.due_date.data:
+        return None
+    return to_utc(form.due_date.data, form.due_time.data or END_OF_DAY, school_zone())
+
+
+@bp.route("/assignments/<int:assignment_id>/settings", methods=["GET", "POST"])
+@login_required("teacher")
+def assignment_settings(assignment_id: int):
+    """Change an assignment's due date and when feedback shows."""
+    assignment = my_assignment(assignment_id)
+    due = local(assignment["due_at"], school_zone())
+    form = AssignmentForm(
+        due_date=due.date() if due else None,
+        due_time=due.time() if due else None,
+        feedback_after=assignment["feedback_after"],
+    )
+    if form.validate_on_submit():
+        roster.update_assignment(get_db(), assignment_id, due_from(form), form.feedback_after.data)
+        flash("Assignment saved.", "success")
+        return redirect(url_for("teacher.class_page", class_id=assignment["class_id"]))
+    exercise = library().exercises.get(assignment["exercise_id"])
+    return render_template(
+        "teacher/assignment_settings.html",
+        assignment=assignment,
+        exercise=exercise,
+        form=form,
+        action=ActionForm(),
+    )
+
+
+@bp.post("/assignments/<int:assignment_id>/<any(close, reopen):change>")
+@login_required("teacher")
+def close_assignment(assignment_id: int, change: str):
+    """Close an assignment to new submissions, or open it again."""
+    assignment = my_assignment(assignment_id)
+    roster.set_closed(get_db(), assignment_id, change == "close")
+    flash(
+        "Assignment closed: students can read it but not submit."
+        if change == "close"
+        else "Assignment open again.",
+        "success",
+    )
+    return redirect(url_for("teacher.class_page", class_id=assignment["class_id"]))
