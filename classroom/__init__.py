@@ -29,7 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     app.config.from_mapping(
         DATABASE=os.path.join(app.instance_path, "classroom.sqlite"),
-        EXERCISES_DIR=os.environ.get("CLASSROOM_EXERCISES", str(PROJECT_ROOT / "exercises")),
+        EXERCISES_DIR=str(PROJECT_ROOT / "exercises"),
         MAX_CONTENT_LENGTH=512 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",

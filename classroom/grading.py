@@ -71,7 +71,7 @@ def credit(span: Span, against: Sequence[Span]) -> tuple[float, str]:
     same = covered(span, [a for a in against if a.category == span.category]) / length
     anywhere = covered(span, against) / length
     status = "found" if same > 0 else "partly" if anywhere > 0 else "missed"
-    return max(same, OTHER_CATEGORY_WEIGHT * anywhere), status
+    return same + OTHER_CATEGORY_WEIGHT * (anywhere - same), status
 
 
 def span_score(

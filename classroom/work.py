@@ -141,12 +141,17 @@ def replace_highlights(exercise: Exercise, work: dict[str, Any]) -> dict[str, An
 
     A highlight whose words still stand where they were is kept; one whose words moved goes to
     the occurrence whose surrounding words best match those it had (as Hypothesis re-anchors
-    annotations), the nearest to its old place on a tie; one whose words are gone is kept in
-    'unplaced' for the student to see, never dropped.
+    annotations), the nearest to its old place on a tie; one whose words or category are gone is
+    kept in 'unplaced' for the student to see, never dropped. Answers that no longer fit their
+    question are dropped, except written ones, which go to 'unplaced' too.
     """
     kept, unplaced = [], list(work.get("unplaced", []))
+    categories = {c.id for c in exercise.highlight_categories}
     for h in work.get("highlights", []):
-        if h.get("article") not in exercise.highlight_articles:
+        if (
+            h.get("article") not in exercise.highlight_articles
+            or h.get("category") not in categories
+        ):
             unplaced.append(h)
             continue
         text = exercise.article(h["article"]).text
@@ -175,7 +180,13 @@ def replace_highlights(exercise: Exercise, work: dict[str, Any]) -> dict[str, An
                 "suffix": text[start + end_of : start + end_of + CONTEXT],
             }
         )
-    answers = {k: v for k, v in work.get("answers", {}).items() if exercise.task(k)}
+    answers = {}
+    for task_id, value in work.get("answers", {}).items():
+        try:
+            answers[task_id] = clean_answer(exercise, task_id, value)
+        except InvalidWork:
+            if isinstance(value, str) and value.strip():  # a written answer is never dropped
+                unplaced.append({"task": task_id, "answer": value})
     return {"highlights": kept, "answers": answers, "unplaced": unplaced}
 
 

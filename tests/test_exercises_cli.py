@@ -71,7 +71,7 @@ def test_check_reports_file_line_column_and_exits_1(author, folder):
         for line in lines
     ), result.output
     assert (
-        "    hint: the quote uses straight quotes or dashes where the article has curly ones"
+        "    hint: the quote has \"'\" where the article has '’'"
         in result.output
     )
     assert lines[-1] == "1 file(s) checked: 3 error(s), 0 warning(s) in 1 file(s)"
@@ -82,7 +82,7 @@ def test_check_of_a_folder_names_only_the_broken_file(author, folder):
     (folder / "bad.yaml").write_text("title: [unclosed\n")
     result = runner.invoke(args=["exercises", "check", str(folder)])
     assert result.exit_code == 1
-    assert "exercises/bad.yaml:2:1: error: YAML syntax" in result.output
+    assert "exercises/bad.yaml:1:8: error: YAML syntax" in result.output
     assert "4 file(s) checked: 1 error(s)" in result.output
     assert "la-detainers" not in result.output
 

@@ -106,30 +106,37 @@ def _not_found(text: str, quote: str) -> tuple[str, str]:
 
 
 def closest_passage(text: str, quote: str) -> tuple[int, str] | None:
-    """The start and text of the passage most like quote, or None if nothing is close."""
+    """The start and text of the passage most like quote, or None if nothing is close.
+
+    Compared with case and curly quotes folded, so that those differences do not shift the
+    match; the earliest passage wins a tie.
+    """
     size = len(quote)
-    best: tuple[float, int] = (0.0, -1)
+    folded_text, folded_quote = _fold(text).lower(), _fold(quote).lower()
+
+    def likeness(start: int, quick: bool = False) -> float:
+        matcher = difflib.SequenceMatcher(None, folded_quote, folded_text[start : start + size])
+        return matcher.quick_ratio() if quick else matcher.ratio()
+
     step = max(1, size // 4)
-    for start in range(0, max(1, len(text) - size + 1), step):
-        ratio = difflib.SequenceMatcher(None, quote, text[start : start + size]).quick_ratio()
-        if ratio > best[0]:
-            best = (ratio, start)
-    if best[1] < 0 or best[0] < 0.6:
+    starts = range(0, max(1, len(text) - size + 1), step)
+    rough = max(starts, key=lambda s: (likeness(s, quick=True), -s), default=-1)
+    if rough < 0 or likeness(rough, quick=True) < 0.6:
         return None
     # refine around the rough match, a character at a time
-    lo, hi = max(0, best[1] - step), min(len(text) - size, best[1] + step)
-    scored = [
-        (difflib.SequenceMatcher(None, quote, text[s : s + size]).ratio(), s)
-        for s in range(lo, max(lo, hi) + 1)
-    ]
-    ratio, start = max(scored)
-    return (start, text[start : start + size]) if ratio >= 0.6 else None
+    nearby = range(max(0, rough - step), max(0, min(len(text) - size, rough + step)) + 1)
+    start = max(nearby, key=lambda s: (likeness(s), -s))
+    return (start, text[start : start + size]) if likeness(start) >= 0.6 else None
 
 
 def describe_difference(quote: str, passage: str) -> str:
     """A short, human explanation of how quote differs from the passage it was meant to copy."""
     if _fold(quote) == _fold(passage):
-        return "the quote uses straight quotes or dashes where the article has curly ones (’ “ ” –)"
+        q, p = next((q, p) for q, p in zip(quote, passage, strict=True) if q != p)
+        return (
+            f"the quote has {q!r} where the article has {p!r}: curly and straight quotes, "
+            "or dashes and hyphens, look alike but differ; copy them from the article"
+        )
     if " ".join(quote.split()) == " ".join(passage.split()):
         return "the spacing or line breaks differ from the article"
     if quote.lower() == passage.lower():

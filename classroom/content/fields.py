@@ -52,7 +52,9 @@ def parse_yaml(text: str, path: str) -> tuple[Any, Problem | None]:
     try:
         return yaml.load(text, Loader=_LineLoader), None  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
+        # At the end of the file the useful place is where the unfinished thing began.
+        at_end = err.problem and ("end of stream" in err.problem or "<stream end>" in err.problem)
+        mark = (err.context_mark if at_end else None) or err.problem_mark or err.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = " ".join(filter(None, [err.context, err.problem]))
         return None, Problem(

@@ -26,7 +26,17 @@ def load_library(folder: Path) -> Library:
     for path in exercise_files(folder):
         exercise, problems = load_exercise(path, library.articles, folder)
         library.problems.extend(problems)
-        if exercise is not None:
+        if exercise is not None and exercise.id in library.exercises:
+            library.problems.append(
+                Problem(
+                    _shown(path, folder),
+                    1,
+                    1,
+                    f"another file is already exercise '{exercise.id}'",
+                    f"rename one of {library.exercises[exercise.id].path.name} and {path.name}",
+                )
+            )
+        elif exercise is not None:
             library.exercises[exercise.id] = exercise
     return library
 
@@ -126,7 +136,9 @@ def load_exercise(
         return None, report.problems
     article_ids = tuple(str(a) for a in f.items("articles"))
     for i, article_id in enumerate(article_ids):
-        if article_id not in articles:
+        if article_ids.index(article_id) < i:
+            report.error(f.item_pos("articles", i), f"article '{article_id}' is listed twice")
+        elif article_id not in articles:
             report.error(
                 f.item_pos("articles", i),
                 f"unknown article '{article_id}'",

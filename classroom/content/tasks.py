@@ -233,11 +233,13 @@ def read_point(f: Fields, index: int, point: Any) -> str:
     return str(point)
 
 
+# Every task needs its own id: saved answers are stored under it, so it must not change when
+# tasks are reordered.
 REQUIRED_FIELDS = {
-    "highlight": ("article", "instruction", "key"),
-    "compare": ("articles", "instruction", "key"),
-    "choice": ("prompt", "options"),
-    "short_answer": ("prompt", "model_answer"),
+    "highlight": ("id", "article", "instruction", "key"),
+    "compare": ("id", "articles", "instruction", "key"),
+    "choice": ("id", "prompt", "options"),
+    "short_answer": ("id", "prompt", "model_answer"),
 }
 
 
@@ -382,17 +384,15 @@ def read_task(node: Any, ctx: Context, index: int) -> Task | None:
             where, f"task {index + 1} has unknown type {kind!r}", "types: " + ", ".join(TASK_TYPES)
         )
         return None
-    task_id = node.get("id", f"task-{index + 1}")
-    f = Fields(
-        ctx.report,
-        node,
-        f"task '{task_id}'",
-        required=REQUIRED_FIELDS[cls.type],
-        optional=cls.fields,
-    )
-    if not isinstance(task_id, str) or not ID_PATTERN.match(task_id):
+    task_id = node.get("id")
+    what = f"task '{task_id}'" if task_id is not None else f"task {index + 1}"
+    f = Fields(ctx.report, node, what, required=REQUIRED_FIELDS[cls.type], optional=cls.fields)
+    if task_id is None:
+        task_id = f"task-{index + 1}"  # reported as missing above; read on to find more
+    elif not isinstance(task_id, str) or not ID_PATTERN.match(task_id):
         ctx.report.error(
-            f.pos("id"), f"task id {task_id!r} should be lowercase letters, digits and dashes"
+            f.pos("id"),
+            f"task id {task_id!r} should be lowercase letters, digits, dashes or underscores",
         )
         task_id = f"task-{index + 1}"
     return cls.read(f, ctx, task_id)

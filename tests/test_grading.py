@@ -1,0 +1,304 @@
+"""Scoring: span credit in the manner of SemEval-2020 Task 11, choices, extras and the total."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from classroom.content.loader import load_library
+from classroom.grading import (
+    OTHER_CATEGORY_WEIGHT,
+    Span,
+    choice_score,
+    covered,
+    credit,
+    extras,
+    span_score,
+    total,
+)
+
+EXERCISES = Path(__file__).resolve().parent.parent / "exercises"
+SEED = load_library(EXERCISES)
+HIGHLIGHT_TASKS = [
+    (exercise, task)
+    for exercise in SEED.exercises.values()
+    for task in exercise.tasks
+    if task.type in ("highlight", "compare")
+]
+TASK_IDS = [f"{exercise.id}:{task.id}" for exercise, task in HIGHLIGHT_TASKS]
+
+
+def span(start: int, end: int, category: str = "loaded", article: str = "a") -> Span:
+    return Span(article, start, end, category)
+
+
+def mark(start: int, end: int, category: str = "loaded", article: str = "a") -> dict:
+    """A student's highlight as the browser sends it."""
+    return {"article": article, "start": start, "end": end, "category": category}
+
+
+@pytest.mark.parametrize(
+    "target, others, expected",
+    [
+        (span(10, 20), [], 0),
+        (span(10, 20), [span(0, 100)], 10),
+        (span(10, 20), [span(15, 25)], 5),
+        (span(10, 20), [span(10, 15), span(12, 20)], 10),  # overlapping ones count once
+        (span(10, 20), [span(10, 12), span(14, 16), span(18, 30)], 6),
+        (span(10, 20), [span(0, 10), span(20, 30)], 0),  # touching is not covering
+        (span(10, 20), [span(10, 20, article="b")], 0),  # another article
+    ],
+)
+def test_covered_counts_each_character_once(target, others, expected):
+    assert covered(target, others) == expected
+
+
+CREDIT_CASES = {
+    "exact": (span(10, 20), [span(10, 20)], (1.0, "found")),
+    "half covered": (span(10, 20), [span(15, 40)], (0.5, "found")),
+    "other category": (span(10, 20), [span(10, 20, "stat")], (0.5, "partly")),
+    "half covered, other category": (span(10, 20), [span(10, 15, "stat")], (0.25, "partly")),
+    # per character: the same category fully, another category at half (docs/scoring.md)
+    "mixed, mostly other": (span(10, 20), [span(10, 14), span(14, 20, "stat")], (0.7, "found")),
+    "mixed, mostly same": (span(10, 20), [span(10, 18), span(18, 20, "stat")], (0.9, "found")),
+    "elsewhere": (span(10, 20), [span(30, 40)], (0.0, "missed")),
+    "empty span": (span(10, 10), [span(0, 40)], (0.0, "missed")),
+}
+
+
+@pytest.mark.parametrize("target, against, expected", CREDIT_CASES.values(), ids=CREDIT_CASES)
+def test_credit_of_one_span(target, against, expected):
+    assert credit(target, against) == pytest.approx(expected)
+
+
+def test_other_category_counts_half():
+    assert OTHER_CATEGORY_WEIGHT == 0.5
+
+
+def test_span_score_by_hand():
+    key = [span(10, 20), span(50, 60, "stat")]
+    result = span_score(key, [mark(15, 25)], ["loaded", "stat"], ["a"])
+    # recall: (5/10 + 0) / 2; precision: 5/10 of the one highlight lies on the key
+    assert result.recall == pytest.approx(0.25)
+    assert result.precision == pytest.approx(0.5)
+    assert result.f1 == pytest.approx(2 * 0.5 * 0.25 / 0.75)
+    assert [i["status"] for i in result.items] == ["found", "missed"]
+    assert [i["credit"] for i in result.items] == pytest.approx([0.5, 0.0])
+
+
+def test_span_score_two_highlights_one_half_right():
+    key = [span(0, 10), span(20, 30)]
+    highlights = [mark(0, 10), mark(40, 50)]
+    result = span_score(key, highlights, ["loaded"], ["a"])
+    assert (result.precision, result.recall, result.f1) == pytest.approx((0.5, 0.5, 0.5))
+
+
+def test_the_key_itself_scores_full_marks():
+    key = [span(0, 10), span(20, 30, "stat"), span(5, 25, "context", "b")]
+    highlights = [mark(k.start, k.end, k.category, k.article) for k in key]
+    result = span_score(key, highlights, ["loaded", "stat", "context"], ["a", "b"])
+    assert (result.precision, result.recall, result.f1) == (1.0, 1.0, 1.0)
+    assert {i["status"] for i in result.items} == {"found"}
+
+
+def test_no_highlights_scores_zero_and_misses_everything():
+    result = span_score([span(0, 10)], [], ["loaded"], ["a"])
+    assert (result.precision, result.recall, result.f1) == (0.0, 0.0, 0.0)
+    assert result.items[0]["status"] == "missed"
+
+
+def test_wrong_category_earns_half_credit_and_status_partly():
+    result = span_score([span(10, 20)], [mark(10, 20, "stat")], ["loaded", "stat"], ["a"])
+    assert (result.precision, result.recall, result.f1) == pytest.approx((0.5, 0.5, 0.5))
+    assert result.items[0]["status"] == "partly"
+
+
+def test_highlights_in_another_article_or_category():
+    key = [span(10, 20)]
+    other_article = span_score(key, [mark(10, 20, article="b")], ["loaded"], ["a"])
+    assert (other_article.recall, other_article.precision) == (0.0, 0.0)
+    # a highlight in a category this task does not ask about finds the words (half recall)
+    # but is another task's business, so it does not count against this task's precision
+    other_category = span_score(key, [mark(10, 20, "stat"), mark(10, 20)], ["loaded"], ["a"])
+    assert (other_category.recall, other_category.precision) == (1.0, 1.0)
+
+
+def test_key_item_ids_come_back_with_their_status():
+    class Item:
+        def __init__(self, id, start, end):
+            self.id, self.article, self.start, self.end = id, "a", start, end
+            self.category = "loaded"
+
+    result = span_score([Item("t.1", 0, 5), Item("t.2", 10, 15)], [mark(0, 5)], ["loaded"], ["a"])
+    assert [(i["id"], i["status"]) for i in result.items] == [("t.1", "found"), ("t.2", "missed")]
+
+
+@pytest.mark.parametrize(
+    "correct, chosen, expected",
+    [
+        ([False, True, False], [1], 1.0),
+        ([False, True, False], [0], 0.0),
+        ([False, True, False], [], 0.0),
+        ([False, True, False], [0, 1], 0.0),  # right minus wrong
+        ([False, True, False], [1, 1], 1.0),  # a repeat counts once
+        ([False, True, False], [7, -1], 0.0),  # out of range is ignored
+        ([True, True, False], [0, 1], 1.0),
+        ([True, True, False], [0], 0.5),
+        ([True, True, False], [0, 2], 0.0),
+        ([True, True, False], [0, 1, 2], 0.5),
+        ([True, True, False, False], [2, 3], 0.0),  # never below 0
+    ],
+)
+def test_choice_score(correct, chosen, expected):
+    assert choice_score(correct, chosen) == pytest.approx(expected)
+
+
+def test_extras_are_highlights_that_touch_no_key_item():
+    key = [span(10, 20), span(30, 40, "stat", "b")]
+    highlights = [
+        mark(15, 25),  # on the key
+        mark(0, 10),  # just before it
+        mark(30, 40, "loaded", "a"),  # the right place in the wrong article
+        mark(35, 36, "loaded", "b"),  # the wrong category still touches the key
+    ]
+    assert extras(highlights, key) == [1, 2]
+
+
+@pytest.mark.parametrize(
+    "results, expected",
+    [
+        ([(1, 1.0), (1, 0.0)], 0.5),
+        ([(1, 1.0), (3, 0.0)], 0.25),
+        ([(1, 0.5), (0, None), (2, 1.0)], 2.5 / 3),  # written answers have no score
+        ([(2, 0.8)], 0.8),
+        ([(0, None)], None),
+        ([], None),
+    ],
+)
+def test_total_is_the_points_weighted_mean_of_scored_tasks(results, expected):
+    if expected is None:
+        assert total(results) is None
+    else:
+        assert total(results) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("exercise, task", HIGHLIGHT_TASKS, ids=TASK_IDS)
+def test_highlighting_the_whole_article_scores_poorly(exercise, task):
+    everything = [
+        mark(0, len(exercise.article(a).text), c, a)
+        for a in task.article_ids
+        for c in task.categories
+    ]
+    result = task.grade(everything, None)
+    assert result["recall"] == 1.0
+    assert result["score"] < 0.35, f"precision {result['precision']:.3f}"
+    # ...and less than honestly finding a third of the key, word for word
+    third = [mark(k.start, k.end, k.category, k.article) for k in task.key[::3]]
+    assert result["score"] < task.grade(third, None)["score"]
+
+
+@pytest.mark.parametrize("exercise, task", HIGHLIGHT_TASKS, ids=TASK_IDS)
+def test_the_answer_key_scores_full_marks_on_the_seed_tasks(exercise, task):
+    key = [mark(k.start, k.end, k.category, k.article) for k in task.key]
+    assert task.grade(key, None)["score"] == 1.0
+
+
+# property tests on small random articles
+
+CATEGORIES = ["loaded", "stat", "context"]
+spans = st.builds(
+    lambda article, start, length, category: Span(article, start, start + length, category),
+    st.sampled_from(["a", "b"]),
+    st.integers(0, 200),
+    st.integers(1, 40),
+    st.sampled_from(CATEGORIES),
+)
+keys = st.lists(spans, min_size=1, max_size=8)
+highlight_lists = st.lists(spans.map(lambda s: s.__dict__), max_size=10)
+task_categories = st.lists(st.sampled_from(CATEGORIES), min_size=1, unique=True)
+
+
+@settings(max_examples=200, deadline=None)
+@given(keys, highlight_lists, task_categories)
+def test_scores_stay_between_zero_and_one(key, highlights, categories):
+    result = span_score(key, highlights, categories, ["a", "b"])
+    for value in (result.precision, result.recall, result.f1):
+        assert 0.0 <= value <= 1.0
+    assert all(0.0 <= i["credit"] <= 1.0 for i in result.items)
+    assert min(result.precision, result.recall) - 1e-9 <= result.f1
+    assert result.f1 <= max(result.precision, result.recall) + 1e-9
+
+
+@settings(max_examples=200, deadline=None)
+@given(keys, highlight_lists, st.data())
+def test_adding_a_correct_highlight_never_lowers_recall(key, highlights, data):
+    before = span_score(key, highlights, CATEGORIES, ["a", "b"])
+    found = data.draw(st.sampled_from(key), label="key item highlighted")
+    after = span_score(key, [*highlights, found.__dict__], CATEGORIES, ["a", "b"])
+    assert after.recall >= before.recall - 1e-9
+    assert after.items[key.index(found)]["credit"] == 1.0
+    assert all(
+        a["credit"] >= b["credit"] - 1e-9 for a, b in zip(after.items, before.items, strict=True)
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(keys, highlight_lists, spans)
+def test_adding_any_highlight_never_lowers_recall(key, highlights, extra):
+    before = span_score(key, highlights, CATEGORIES, ["a", "b"])
+    after = span_score(key, [*highlights, extra.__dict__], CATEGORIES, ["a", "b"])
+    assert after.recall >= before.recall - 1e-9
+
+
+@settings(max_examples=100, deadline=None)
+@given(spans, st.sampled_from(CATEGORIES), st.integers(0, 39), st.integers(1, 40))
+def test_wrong_category_earns_half_the_credit_of_the_right_one(item, other, offset, length):
+    if other == item.category:
+        other = CATEGORIES[(CATEGORIES.index(item.category) + 1) % len(CATEGORIES)]
+    start = item.start + offset
+    guess = Span(item.article, start, start + length, item.category)
+    right = span_score([item], [guess.__dict__], CATEGORIES, ["a", "b"])
+    wrong = span_score([item], [{**guess.__dict__, "category": other}], CATEGORIES, ["a", "b"])
+    assert wrong.recall == pytest.approx(OTHER_CATEGORY_WEIGHT * right.recall)
+    assert wrong.precision == pytest.approx(OTHER_CATEGORY_WEIGHT * right.precision)
+    if right.recall > 0:
+        assert wrong.items[0]["status"] == "partly"
+        assert right.items[0]["status"] == "found"
+
+
+SEED_ITEMS = [
+    (exercise, task, item)
+    for exercise, task in HIGHLIGHT_TASKS
+    for item in task.key
+    if item.end - item.start >= 15
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(SEED_ITEMS), st.integers(-2, 2), st.integers(-2, 2))
+def test_a_near_miss_by_a_few_characters_earns_most_of_the_credit(case, early, late):
+    exercise, task, item = case
+    text = exercise.article(item.article).text
+    start, end = max(0, item.start + early), min(len(text), item.end + late)
+    result = span_score(
+        [item], [mark(start, end, item.category, item.article)], task.categories, task.article_ids
+    )
+    assert result.items[0]["status"] == "found"
+    assert result.items[0]["credit"] >= 0.7
+    assert result.f1 >= 0.8
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(HIGHLIGHT_TASKS), st.data())
+def test_finding_more_of_a_seed_key_never_lowers_the_score(case, data):
+    exercise, task = case
+    found = data.draw(st.lists(st.sampled_from(task.key), unique=True), label="found so far")
+    more = data.draw(st.sampled_from(task.key), label="found next")
+    as_marks = [mark(k.start, k.end, k.category, k.article) for k in found]
+    before = task.grade(as_marks, None)
+    after = task.grade([*as_marks, mark(more.start, more.end, more.category, more.article)], None)
+    assert after["recall"] >= before["recall"]
+    assert after["score"] >= before["score"] - 1e-9
