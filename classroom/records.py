@@ -159,15 +159,16 @@ def student_assignments(db: Database, student_id: int) -> list[dict[str, Any]]:
             """with mine as (
              select assignment_id, count(*) as attempts, max(id) as last_attempt_id
              from attempts where student_id = :s group by assignment_id)
-           select a.id, a.exercise_id, a.due_at, c.name as class_name,
+           select a.id, a.exercise_id, a.due_at, a.feedback_after, a.closed_at,
+                  c.name as class_name,
                   d.updated_at as draft_saved_at, coalesce(m.attempts, 0) as attempts,
-                  m.last_attempt_id, t.score as last_score
+                  m.last_attempt_id, t.score as last_score, t.submitted_at as last_submitted_at
            from assignments a
            join classes c on c.id = a.class_id
            join enrolments e on e.class_id = a.class_id and e.student_id = :s
            left join drafts d on d.assignment_id = a.id and d.student_id = :s
            left join mine m on m.assignment_id = a.id
-           left join attempts t on t.id = m.last_attempt_id
+           left join attempt_scores t on t.attempt_id = m.last_attempt_id
            order by c.name, a.id""",
             {"s": student_id},
         )
@@ -178,7 +179,8 @@ def student_assignment(db: Database, assignment_id: int, student_id: int) -> dic
     """The assignment, if it was given to a class this student is in."""
     return _one(
         db,
-        """select a.id, a.exercise_id, a.due_at, a.class_id, c.name as class_name
+        """select a.id, a.exercise_id, a.due_at, a.feedback_after, a.closed_at, a.class_id,
+                  c.name as class_name
                        from assignments a join classes c on c.id = a.class_id
                        join enrolments e on e.class_id = a.class_id and e.student_id = ?
                        where a.id = ?""",
@@ -287,9 +289,11 @@ def get_attempt(db: Database, attempt_id: int) -> dict[str, Any] | None:
     row = _one(
         db,
         """select t.id, t.assignment_id, t.student_id, t.exercise_id, t.version,
-                             t.score, t.result, t.submitted_at, a.class_id,
-                             v.snapshot
+                  s.score, s.auto_score, t.result, t.submitted_at, a.class_id, a.due_at,
+                  a.feedback_after, v.snapshot,
+                  a.due_at is not null and t.submitted_at > a.due_at as late
                       from attempts t join assignments a on a.id = t.assignment_id
+                      join attempt_scores s on s.attempt_id = t.id
                       join exercise_versions v on v.exercise_id = t.exercise_id
                                               and v.version = t.version
                       where t.id = ?""",
@@ -301,7 +305,7 @@ def get_attempt(db: Database, attempt_id: int) -> dict[str, Any] | None:
     row["highlights"] = [
         {**h, "article": h.pop("article_id")}
         for h in db.query(
-            "select article_id, start, end, quote, category, note "
+            "select id, article_id, start, end, quote, category, note "
             "from attempt_highlights where attempt_id = ? order by id",
             [attempt_id],
         )
@@ -319,8 +323,8 @@ def attempts_for(db: Database, assignment_id: int, student_id: int) -> list[dict
     """Every attempt of this student at this assignment, newest first."""
     return list(
         db.query(
-            "select id, score, submitted_at from attempts where assignment_id = ? "
-            "and student_id = ? order by id desc",
+            "select attempt_id as id, score, submitted_at from attempt_scores "
+            "where assignment_id = ? and student_id = ? order by attempt_id desc",
             [assignment_id, student_id],
         )
     )

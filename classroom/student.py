@@ -8,6 +8,7 @@ from flask import Blueprint, abort, g, redirect, render_template, request, url_f
 
 from . import records
 from .auth import login_required
+from .clock import is_past
 from .content.layout import paragraph_ranges
 from .content.snapshot import snapshot
 from .db import get_db
@@ -50,7 +51,12 @@ def home():
     """My assigned exercises with their status and latest score."""
     exercises = library().exercises
     rows = [
-        {**row, "status": status_of(row), "exercise": exercises.get(row["exercise_id"])}
+        {
+            **row,
+            "status": status_of(row),
+            "exercise": exercises.get(row["exercise_id"]),
+            "feedback_shown": row["feedback_after"] != "due" or is_past(row["due_at"]),
+        }
         for row in records.student_assignments(get_db(), g.user["id"])
     ]
     return render_template("student/home.html", assignments=rows)
@@ -90,6 +96,12 @@ def submit(assignment_id: int):
     """Record an attempt from the submitted form, grade it, and show the feedback."""
     assignment = my_assignment(assignment_id)
     exercise = get_exercise(assignment["exercise_id"])
+    if assignment["closed_at"]:
+        abort(
+            403,
+            "This assignment is closed: your teacher no longer takes submissions. "
+            "Your draft is kept.",
+        )
     try:
         highlights = json.loads(request.form.get("highlights") or "[]")
         work = work_from_form(exercise, request.form, highlights)
@@ -123,7 +135,14 @@ def feedback(attempt_id: int):
         for task in result["tasks"].values()
         for item in task.get("items", [])
     }
-    key_items, categories = key_items_of(exercise), exercise["categories"]
+    # The teacher may hold feedback and the key back until the due date.
+    feedback_waits = (
+        g.user["role"] == "student"
+        and attempt["feedback_after"] == "due"
+        and not is_past(attempt["due_at"])
+    )
+    key_items = [] if feedback_waits else key_items_of(exercise)
+    categories = exercise["categories"]
     articles = [
         {
             **article,
@@ -138,6 +157,7 @@ def feedback(attempt_id: int):
     extras = [attempt["highlights"][i] for i in result["extras"]]
     return render_template(
         "student/feedback.html",
+        feedback_waits=feedback_waits,
         attempt=attempt,
         exercise=exercise,
         result=result,
