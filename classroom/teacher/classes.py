@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import time
 
 from flask import abort, flash, g, redirect, render_template, url_for
+from wtforms.fields.choices import SelectChoice
 
 from .. import records, roster
 from ..auth import login_required
@@ -45,7 +46,7 @@ def assign_form(klass: dict) -> AssignForm:
     form = AssignForm(prefix="assign")
     taken = {a["exercise_id"] for a in roster.class_assignments(get_db(), klass["id"])}
     form.exercise_id.choices = [
-        (e.id, e.title)
+        SelectChoice(e.id, e.title)
         for e in sorted(library().exercises.values(), key=lambda e: e.title)
         if e.id not in taken
     ]

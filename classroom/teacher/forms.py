@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, StringField, SubmitField, TimeField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 FEEDBACK_CHOICES = [
-    ("submit", "Right after the student submits"),
-    ("due", "After the due date"),
+    SelectChoice("submit", "Right after the student submits"),
+    SelectChoice("due", "After the due date"),
 ]
 
 
