@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: config, database, exercise library, blueprints and commands."""
     app = Flask(
         __name__,
+        instance_path=os.environ.get("CLASSROOM_INSTANCE_PATH"),  # None: Flask's default
         instance_relative_config=True,
         template_folder=_asset_folder("templates"),
         static_folder=_asset_folder("static"),

@@ -177,3 +177,16 @@ def m003_teaching(db: Database) -> None:
                   exists(select 1 from review_events e where e.attempt_id = t.id) as reviewed
            from attempts t""",
     )
+
+
+@migrations()
+def m004_login_failures(db: Database) -> None:
+    """Failed logins, kept briefly, so that guessing passwords can be slowed down."""
+    db["login_failures"].create(
+        {"id": int, "username": str, "address": str, "at": str},
+        pk="id",
+        not_null=["username", "address", "at"],
+        strict=True,
+    )
+    db["login_failures"].create_index(["username", "at"])
+    db["login_failures"].create_index(["address", "at"])

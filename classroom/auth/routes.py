@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 
-from .. import records
+from .. import records, throttle
 from ..db import get_db
 from .forms import JoinForm, LoginForm, NewPasswordForm
 
@@ -73,10 +73,21 @@ def login():
     """Log in with username and password."""
     form = LoginForm()
     if form.validate_on_submit():
-        user = records.check_login(get_db(), form.username.data, form.password.data)
+        db, username, address = get_db(), form.username.data, request.remote_addr or "unknown"
+        wait = throttle.wait_seconds(db, username, address)
+        user = None if wait else records.check_login(db, username, form.password.data)
+        if wait:
+            flash(
+                f"Too many failed logins. Try again in {wait // 60 + 1} minute(s), or ask "
+                "your teacher to reset your password.",
+                "error",
+            )
+            return render_template("auth/login.html", form=form), 429
         if user is None:
+            throttle.record_failure(db, username, address)
             flash("That username and password do not match an account.", "error")
         else:
+            throttle.clear(db, username)
             _start_session(user["id"])
             return redirect(_safe_next(request.args.get("next")) or url_for("index"))
     return render_template("auth/login.html", form=form)

@@ -1,0 +1,91 @@
+"""Login throttling, session cookies, the secret key, and security headers."""
+
+from __future__ import annotations
+
+import pytest
+
+from classroom import create_app, throttle
+
+from .conftest import PASSWORD
+
+
+def fail(auth, username, times):
+    for _ in range(times):
+        auth.login(username, "wrong password")
+
+
+def test_an_account_is_locked_after_repeated_failures(client, auth, school):
+    fail(auth, "ada", throttle.MAX_PER_ACCOUNT)
+    response = auth.login("ada", PASSWORD)  # even the right password is refused now
+    assert response.status_code == 429
+    assert b"Too many failed logins. Try again in" in response.data
+    assert client.get("/home").status_code == 302
+    assert auth.login("ben", PASSWORD).status_code == 302  # other accounts are not affected
+
+
+def test_an_unknown_username_is_throttled_the_same_way(auth, school):
+    fail(auth, "nobody", throttle.MAX_PER_ACCOUNT)
+    response = auth.login("nobody", "anything")
+    assert response.status_code == 429
+    assert b"Too many failed logins" in response.data
+
+
+def test_one_address_is_throttled_across_usernames(auth, school):
+    for n in range(throttle.MAX_PER_ADDRESS):
+        auth.login(f"guess{n}", "wrong password")
+    assert auth.login("ada", PASSWORD).status_code == 429
+
+
+def test_a_good_login_clears_the_failures(auth, school):
+    fail(auth, "ada", throttle.MAX_PER_ACCOUNT - 1)
+    assert auth.login("ada", PASSWORD).status_code == 302
+    auth.logout()
+    fail(auth, "ada", throttle.MAX_PER_ACCOUNT - 1)
+    assert auth.login("ada", PASSWORD).status_code == 302
+
+
+def session_cookie(client):
+    cookie = client.get_cookie("session")
+    return cookie.value if cookie else None
+
+
+def test_the_session_is_replaced_on_login_and_cleared_on_logout(client, auth, school):
+    client.get("/login")
+    with client.session_transaction() as session:
+        session["planted"] = "by an attacker"
+    before = session_cookie(client)
+    auth.login("ada")
+    with client.session_transaction() as session:
+        assert "planted" not in session and session["user_id"] == school["students"][0]
+    assert session_cookie(client) != before
+    auth.logout()
+    with client.session_transaction() as session:
+        assert "user_id" not in session
+
+
+def test_session_cookie_flags(app, school):
+    client = app.test_client()
+    response = client.post("/login", data={"username": "ada", "password": PASSWORD})
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+    secure = app.test_client().post(
+        "/login", base_url="https://localhost", data={"username": "ben", "password": PASSWORD}
+    )
+    assert "Secure" in secure.headers["Set-Cookie"]
+
+
+@pytest.mark.parametrize("key", ["dev", "change-me", "short"])
+def test_production_refuses_a_weak_secret_key(tmp_path, key):
+    with pytest.raises(RuntimeError, match="SECRET_KEY is missing or too weak"):
+        create_app({"SECRET_KEY": key, "DATABASE": str(tmp_path / "db.sqlite")})
+
+
+def test_a_secret_key_is_generated_into_the_instance_folder_once(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLASSROOM_INSTANCE_PATH", str(tmp_path / "instance"))
+    first = create_app({"DATABASE": str(tmp_path / "db.sqlite")})
+    key_file = tmp_path / "instance" / "secret_key"
+    assert key_file.read_text().strip() == first.config["SECRET_KEY"]
+    assert len(first.config["SECRET_KEY"]) >= 32
+    assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+    again = create_app({"DATABASE": str(tmp_path / "db.sqlite")})
+    assert again.config["SECRET_KEY"] == first.config["SECRET_KEY"]
