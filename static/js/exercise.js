@@ -1,0 +1,308 @@
+// The exercise page: select words (mouse, touch or keyboard), tag them, keep the work saved.
+
+import { ArticleText, drawArticle, selectedSpan } from "./article.js";
+import { Autosave } from "./autosave.js";
+import { move, words } from "./keyboard.js";
+
+const data = JSON.parse(document.getElementById("exercise-data").textContent);
+const csrfToken = document.querySelector('meta[name="csrf-token"]').content;
+const categories = new Map(data.categories.map((c) => [c.id, c]));
+const articles = new Map(
+  Object.entries(data.articles).map(([id, text]) => [id, new ArticleText(id, text)]),
+);
+
+const form = document.getElementById("work-form");
+const highlightsField = document.getElementById("highlights-field");
+const saveStatus = document.getElementById("save-status");
+const announcer = document.getElementById("announcer");
+const tagger = document.getElementById("tagger");
+const taggerQuote = document.getElementById("tagger-quote");
+const taggerNote = document.getElementById("tagger-note");
+const taggerError = document.getElementById("tagger-error");
+const taggerSave = document.getElementById("tagger-save");
+const radios = () => [...tagger.querySelectorAll('input[name="tag-category"]')];
+
+let highlights = data.work.highlights.map((h) => ({ ...h }));
+// What the tagger is tagging: {span} for a new highlight, {highlight} when editing one.
+// Edits hold the highlight object itself, so removing another one cannot redirect them.
+let pending = null;
+let keyboard = null; // the keyboard selection: {container, article, words, at, anchor}
+
+const announce = (message) => {
+  announcer.textContent = message;
+};
+const autosave = new Autosave(
+  data.draftUrl,
+  csrfToken,
+  () => ({ highlights, answers: collectAnswers() }),
+  (message, kind) => {
+    saveStatus.textContent = message;
+    saveStatus.dataset.kind = kind;
+  },
+);
+
+// --- drawing ----------------------------------------------------------------------------
+
+function keyboardSpan() {
+  if (!keyboard) return null;
+  const [a, b] = [keyboard.anchor, keyboard.at].sort((x, y) => x - y);
+  return { article: keyboard.article.id, start: keyboard.words[a].start, end: keyboard.words[b].end };
+}
+
+function drawArticles() {
+  const cursor = keyboardSpan();
+  for (const container of document.querySelectorAll(".article-text[data-article]")) {
+    const article = articles.get(container.dataset.article);
+    const own = cursor && cursor.article === article.id ? cursor : null;
+    drawArticle(container, article, highlights, categories, own);
+  }
+}
+
+function button(text, label, onClick) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.className = "link-button";
+  b.textContent = text;
+  b.setAttribute("aria-label", label);
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+function listItem(h) {
+  const category = categories.get(h.category);
+  const li = document.createElement("li");
+  const badge = document.createElement("span");
+  badge.className = `badge cat-${category.style}`;
+  badge.textContent = category.label;
+  const quote = document.createElement("q");
+  quote.textContent = h.quote;
+  li.append(badge, " ", quote);
+  if (h.note) {
+    const note = document.createElement("span");
+    note.className = "note";
+    note.textContent = `: ${h.note}`;
+    li.append(note);
+  }
+  const actions = document.createElement("span");
+  actions.className = "actions";
+  const edit = button("Edit", `Edit highlight “${h.quote}”`, () =>
+    openTagger({ highlight: h }, edit),
+  );
+  actions.append(edit, button("Remove", `Remove highlight “${h.quote}”`, () => remove(h)));
+  li.append(" ", actions);
+  return li;
+}
+
+function drawLists() {
+  for (const list of document.querySelectorAll(".my-highlights")) {
+    const wanted = new Set(list.dataset.categories.split(" "));
+    const inArticles = new Set(list.dataset.articles.split(" "));
+    const items = highlights
+      .filter((h) => wanted.has(h.category) && inArticles.has(h.article))
+      .map(listItem);
+    if (!items.length) {
+      const empty = document.createElement("li");
+      empty.className = "empty";
+      empty.textContent = "None yet.";
+      items.push(empty);
+    }
+    list.replaceChildren(...items);
+  }
+}
+
+function redraw() {
+  highlightsField.value = JSON.stringify(highlights);
+  drawArticles();
+  drawLists();
+}
+
+// --- the tagger ---------------------------------------------------------------------------
+
+let returnFocus = null; // where keyboard focus goes back to when the tagger closes
+
+function openTagger(target, from = null) {
+  pending = target;
+  returnFocus = from;
+  const h = target.highlight || target.span;
+  taggerQuote.textContent = articles.get(h.article).quote(h.start, h.end);
+  for (const radio of radios()) radio.checked = radio.value === target.highlight?.category;
+  taggerNote.value = target.highlight?.note || "";
+  taggerSave.textContent = target.highlight ? "Save changes" : "Add highlight";
+  taggerError.hidden = true;
+  tagger.hidden = false;
+  // A mouse selection keeps focus, so the student can still adjust it; keyboard users move in.
+  if (from) (radios().find((r) => r.checked) || radios()[0]).focus();
+}
+
+function closeTagger() {
+  pending = null;
+  tagger.hidden = true;
+  returnFocus?.focus();
+  returnFocus = null;
+}
+
+function saveTag() {
+  const chosen = radios().find((r) => r.checked);
+  if (!chosen) {
+    taggerError.textContent = "Choose what kind of problem these words show.";
+    taggerError.hidden = false;
+    radios()[0].focus();
+    return;
+  }
+  const note = taggerNote.value.trim();
+  const label = categories.get(chosen.value).label;
+  if (pending.highlight) {
+    Object.assign(pending.highlight, { category: chosen.value, note });
+    announce(`Highlight “${pending.highlight.quote}” changed to ${label}.`);
+  } else {
+    const { article, start, end } = pending.span;
+    const quote = articles.get(article).quote(start, end);
+    highlights.push({ article, start, end, quote, category: chosen.value, note });
+    highlights.sort(
+      (a, b) => a.article.localeCompare(b.article) || a.start - b.start || a.end - b.end,
+    );
+    announce(`Highlighted “${quote}” as ${label}.`);
+    window.getSelection()?.removeAllRanges();
+    if (keyboard) keyboard.anchor = keyboard.at;
+  }
+  const edited = pending.highlight;
+  closeTagger();
+  redraw();
+  if (edited) focusEditButton(edited);
+  autosave.schedule(0);
+}
+
+function focusEditButton(h) {
+  const label = `Edit highlight “${h.quote}”`;
+  [...document.querySelectorAll(".my-highlights button")]
+    .find((b) => b.getAttribute("aria-label") === label)
+    ?.focus();
+}
+
+function remove(h) {
+  highlights = highlights.filter((other) => other !== h);
+  if (pending?.highlight === h) closeTagger();
+  redraw();
+  announce(`Removed the highlight “${h.quote}”.`);
+  autosave.schedule(0);
+}
+
+function onSelectionChange() {
+  if (pending?.highlight || keyboard) return; // editing, or selecting with the keys
+  const span = selectedSpan(articles);
+  if (!span) return;
+  if (span.error) {
+    announce(span.error);
+    return;
+  }
+  openTagger({ span });
+}
+
+// --- selecting with the keyboard ------------------------------------------------------------
+
+function describeKeyboard() {
+  const span = keyboardSpan();
+  const quote = articles.get(span.article).quote(span.start, span.end);
+  return keyboard.anchor === keyboard.at ? quote : `Selected: ${quote}`;
+}
+
+function startKeyboard(container) {
+  const article = articles.get(container.dataset.article);
+  const paragraphs = [...container.querySelectorAll("p[data-start]")].map((p) => [
+    Number(p.dataset.start),
+    Number(p.dataset.end),
+  ]);
+  keyboard = { container, article, words: words(article, paragraphs), at: 0, anchor: 0 };
+  container.classList.add("selecting");
+  drawArticles();
+  announce(
+    `Word by word selection. ${describeKeyboard()}. Arrow keys move, Shift with an arrow ` +
+      "selects more words, Enter tags the selection, Escape stops.",
+  );
+}
+
+function stopKeyboard() {
+  if (!keyboard) return;
+  keyboard.container.classList.remove("selecting");
+  keyboard = null;
+  drawArticles();
+}
+
+function onArticleKey(event) {
+  const container = event.currentTarget;
+  if (!keyboard || keyboard.container !== container) {
+    if (event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      startKeyboard(container);
+    }
+    return;
+  }
+  if (event.key === "Escape") {
+    stopKeyboard();
+    announce("Word by word selection stopped.");
+    return;
+  }
+  if (event.key === "Enter") {
+    event.preventDefault();
+    openTagger({ span: keyboardSpan() }, container);
+    return;
+  }
+  const to = move(keyboard.words, keyboard.at, event.key);
+  if (to === null) return;
+  event.preventDefault();
+  keyboard.at = to;
+  if (!event.shiftKey) keyboard.anchor = to;
+  drawArticles();
+  announce(describeKeyboard());
+}
+
+for (const container of document.querySelectorAll(".article-text[data-article]")) {
+  container.tabIndex = 0;
+  container.setAttribute("aria-describedby", "keyboard-help");
+  container.addEventListener("keydown", onArticleKey);
+  container.addEventListener("blur", (event) => {
+    if (!tagger.contains(event.relatedTarget)) stopKeyboard();
+  });
+}
+
+// --- answers and saving ---------------------------------------------------------------------
+
+function collectAnswers() {
+  const answers = {};
+  for (const el of form.elements) {
+    if (el.name.startsWith("choice-")) {
+      const id = el.name.slice("choice-".length);
+      answers[id] ??= [];
+      if (el.checked) answers[id].push(Number(el.value));
+    } else if (el.name.startsWith("answer-")) {
+      answers[el.name.slice("answer-".length)] = el.value;
+    }
+  }
+  return answers;
+}
+
+document.addEventListener("selectionchange", () => {
+  clearTimeout(onSelectionChange.timer);
+  onSelectionChange.timer = setTimeout(onSelectionChange, 200);
+});
+taggerSave.addEventListener("click", saveTag);
+document.getElementById("tagger-cancel").addEventListener("click", () => {
+  closeTagger();
+  window.getSelection()?.removeAllRanges();
+});
+tagger.addEventListener("keydown", (event) => {
+  if (event.key === "Escape") closeTagger();
+});
+form.addEventListener("input", () => autosave.schedule());
+form.addEventListener("submit", () => {
+  highlightsField.value = JSON.stringify(highlights);
+  autosave.unsaved = false;
+});
+window.addEventListener("beforeunload", (event) => {
+  if (autosave.unsaved) event.preventDefault();
+});
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "hidden" && autosave.unsaved) autosave.save();
+});
+document.body.classList.add("js");
+redraw();

@@ -1,0 +1,116 @@
+"""Fixtures for real-browser tests: a live server on a seeded database, Chromium, and a page
+that fails its test if the browser reported any error."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Error, Page, expect, sync_playwright
+from werkzeug.serving import make_server
+
+from classroom import records
+from classroom.db import get_db
+from tests.conftest import EXERCISES, PASSWORD, make_app
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# A ceiling for auto-waiting on a shared, noisy machine, not a speed requirement.
+WAIT_MS = 15_000
+# Wide enough for the comparison exercise to put its two articles side by side.
+VIEWPORT = {"width": 1280, "height": 900}
+
+
+def chromium_path() -> str | None:
+    """Debian's Chromium (Playwright's own browser download does not work here)."""
+    found = shutil.which("chromium")
+    if found:
+        return found
+    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory) -> Iterator[str]:
+    """The base URL of the app serving a seeded school on a free port: a teacher, a class, the
+    students ada and ben, every exercise assigned in order of its id. The database lives for the
+    whole session, so each test works on a (student, assignment) that no other test touches."""
+    app = make_app(tmp_path_factory.mktemp("browser"))  # CSRF on, as it runs for real
+    with app.app_context():
+        db = get_db()
+        teacher = records.create_user(db, "teacher", "Ms Teacher", PASSWORD, "teacher")
+        klass = records.create_class(db, teacher, "Period 1")
+        for name in ("ada", "ben"):
+            records.create_student(db, klass["id"], name.title(), name, PASSWORD)
+        for exercise in sorted(EXERCISES.glob("*.yaml")):
+            records.assign(db, klass["id"], exercise.stem)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium through Playwright; missing, it fails the run on CI and skips elsewhere."""
+    executable = chromium_path()
+    if executable is None:
+        reason = "Chromium is not installed (apt-get install chromium); browser tests need it"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    expect.set_options(timeout=WAIT_MS)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: str) -> Iterator[Page]:
+    """A page in a fresh context (no cookies), failing the test at teardown if the browser
+    logged an error: script errors, failed loads (a 404 favicon too) and CSP violations."""
+    context = browser.new_context(base_url=live_server, viewport=VIEWPORT)
+    context.set_default_timeout(WAIT_MS)
+    problems: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            where = message.location
+            problems.append(f"console error at {where.get('url')}: {message.text}")
+
+    def on_page_error(error: Error) -> None:
+        problems.append(f"uncaught exception: {error.message}")
+
+    context.on("console", on_console)
+    context.on("weberror", lambda web_error: on_page_error(web_error.error))
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+    if problems:
+        pytest.fail("the browser reported errors:\n" + "\n".join(problems), pytrace=False)
+
+
+def log_in(page: Page, username: str, password: str = PASSWORD) -> None:
+    """Log in through the login form, as a person would."""
+    page.goto("/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
