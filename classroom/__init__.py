@@ -61,7 +61,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(author.bp)
     app.register_blueprint(api.bp)
     app.add_url_rule("/", endpoint="index", view_func=auth.index)
+    app.add_url_rule("/healthz", endpoint="health", view_func=health)
     return app
+
+
+def health() -> tuple[str, int, dict[str, str]]:
+    """A liveness check for load balancers: the process answers, nothing else is touched."""
+    return "ok\n", 200, {"Content-Type": "text/plain; charset=utf-8"}
 
 
 def _instance_secret(instance: Path) -> str:

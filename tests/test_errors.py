@@ -55,3 +55,8 @@ def test_security_headers_on_every_response(client, path):
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_health_check_answers_without_login_or_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.data == b"ok\n"
