@@ -48,9 +48,22 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     csrf.init_app(app)
 
-    from . import api, auth, author, cli, db, errors, exercises, security, student, teacher
+    from . import (
+        api,
+        assets,
+        auth,
+        author,
+        cli,
+        db,
+        errors,
+        exercises,
+        security,
+        student,
+        teacher,
+    )
 
     db.init_app(app)
+    assets.init_app(app)
     exercises.init_app(app)
     security.init_app(app)
     errors.init_app(app)
