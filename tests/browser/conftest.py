@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Error, Page, expect, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
 from classroom import records
@@ -24,6 +24,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+JOIN_CODE = "BRWSR7"  # the seeded class's code, for tests that join as a new student
 # A ceiling for auto-waiting on a shared, noisy machine, not a speed requirement.
 WAIT_MS = 15_000
 # Wide enough for the comparison exercise to put its two articles side by side.
@@ -48,6 +49,7 @@ def live_server(tmp_path_factory) -> Iterator[str]:
         db = get_db()
         teacher = records.create_user(db, "teacher", "Ms Teacher", PASSWORD, "teacher")
         klass = records.create_class(db, teacher, "Period 1")
+        db["classes"].update(klass["id"], {"join_code": JOIN_CODE})
         for name in ("ada", "ben"):
             records.create_student(db, klass["id"], name.title(), name, PASSWORD)
         for exercise in sorted(EXERCISES.glob("*.yaml")):
@@ -82,29 +84,49 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser, live_server: str) -> Iterator[Page]:
-    """A page in a fresh context (no cookies), failing the test at teardown if the browser
-    logged an error: script errors, failed loads (a 404 favicon too) and CSP violations."""
-    context = browser.new_context(base_url=live_server, viewport=VIEWPORT)
-    context.set_default_timeout(WAIT_MS)
+def make_page(browser: Browser, live_server: str) -> Iterator:
+    """Open pages in fresh contexts (no cookies), any size, with or without JavaScript; the
+    test fails at teardown if the browser logged an error: script errors, failed loads (a 404
+    favicon too) and CSP violations."""
+    contexts = []
     problems: list[str] = []
 
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            where = message.location
-            problems.append(f"console error at {where.get('url')}: {message.text}")
+    def open_page(
+        viewport: dict = VIEWPORT, javascript: bool = True, expected_error: str | None = None
+    ) -> Page:
+        """A new page; a console error containing expected_error (a page opened on purpose
+        to see its error status, say) is not counted."""
+        context = browser.new_context(
+            base_url=live_server, viewport=viewport, java_script_enabled=javascript
+        )
+        context.set_default_timeout(WAIT_MS)
 
-    def on_page_error(error: Error) -> None:
-        problems.append(f"uncaught exception: {error.message}")
+        def on_console(message: ConsoleMessage) -> None:
+            if message.type == "error" and not (expected_error and expected_error in message.text):
+                where = message.location
+                problems.append(f"console error at {where.get('url')}: {message.text}")
 
-    context.on("console", on_console)
-    context.on("weberror", lambda web_error: on_page_error(web_error.error))
+        context.on("console", on_console)
+        context.on(
+            "weberror",
+            lambda web_error: problems.append(f"uncaught exception: {web_error.error.message}"),
+        )
+        contexts.append(context)
+        return context.new_page()
+
     try:
-        yield context.new_page()
+        yield open_page
     finally:
-        context.close()
+        for context in contexts:
+            context.close()
     if problems:
         pytest.fail("the browser reported errors:\n" + "\n".join(problems), pytrace=False)
+
+
+@pytest.fixture
+def page(make_page) -> Page:
+    """A page in a fresh context at the default size (see make_page)."""
+    return make_page()
 
 
 def log_in(page: Page, username: str, password: str = PASSWORD) -> None:

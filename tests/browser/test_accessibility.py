@@ -1,0 +1,90 @@
+"""axe-core finds no WCAG 2.1 AA violation on any page, for any role; joining works in a browser."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from .conftest import JOIN_CODE, log_in
+
+pytestmark = pytest.mark.browser
+
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+AXE = Axe()
+
+
+def assert_accessible(page: Page, what: str) -> None:
+    """Run axe-core on the page as it stands and fail with a readable list of violations."""
+    results = AXE.run(page, options=WCAG_AA)
+    violations = results.response["violations"]
+    report = "\n".join(
+        f"- {v['id']} ({v['impact']}): {v['help']}: "
+        + ", ".join(n["target"][0] for n in v["nodes"][:5])
+        for v in violations
+    )
+    assert not violations, f"{what}: {len(violations)} axe violation(s)\n{report}"
+
+
+def test_anonymous_pages(page: Page, make_page):
+    for path in ("/login", "/join"):
+        page.goto(path)
+        assert_accessible(page, path)
+    missing = make_page(expected_error="status of 404")
+    missing.goto("/no/such/page")
+    expect(missing.get_by_role("heading", name="Not Found (404)")).to_be_visible()
+    assert_accessible(missing, "the 404 page")
+
+
+def test_a_new_student_joins_and_every_student_page_is_accessible(page: Page):
+    page.goto(f"/join?code={JOIN_CODE}")
+    expect(page.get_by_label("Class join code")).to_have_value(JOIN_CODE)
+    page.get_by_label("Your name, as your teacher will see it").fill("Dara")
+    page.get_by_label("Choose a username").fill("dara")
+    page.get_by_label("Choose a password (at least 8 characters)").fill("a long password")
+    page.get_by_label("Type the password again").fill("a long password")
+    page.get_by_role("button", name="Join the class").click()
+    expect(page.get_by_text("Welcome to Period 1!")).to_be_visible()
+    assert_accessible(page, "student home")
+
+    links = page.locator(".assignment h2 a")
+    titles = links.all_inner_texts()
+    assert len(titles) == 3
+    for title in titles:
+        page.goto("/home")
+        page.get_by_role("link", name=title).click()
+        expect(page.locator(".article-text span[data-o]").first).to_be_attached()
+        assert_accessible(page, f"exercise page: {title}")
+
+    # with the tagger open, and a highlight drawn
+    text = page.locator(".article-text").first
+    text.focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    expect(page.locator("#tagger")).to_be_visible()
+    assert_accessible(page, "exercise page with the tagger open")
+    page.keyboard.press("Space")
+    page.locator("#tagger-save").click()
+    expect(page.locator("mark.hl").first).to_be_visible()
+    assert_accessible(page, "exercise page with a highlight")
+
+    page.get_by_role("button", name="Submit my answers").click()
+    expect(page).to_have_url(re.compile(r"/attempts/\d+$"))
+    assert_accessible(page, "feedback page")
+
+
+def test_teacher_pages(page: Page):
+    log_in(page, "teacher")
+    assert_accessible(page, "teacher dashboard")
+    page.get_by_role("link", name="Period 1").click()
+    assert_accessible(page, "class page")
+    page.get_by_role("link", name="Settings").first.click()
+    assert_accessible(page, "assignment settings")
+    page.goto("/author/exercises")
+    assert_accessible(page, "exercise files")
+    page.get_by_role("link", name=re.compile("report 1")).click()
+    page.get_by_role("link", name="Show the answer key").click()
+    expect(page.locator(".key-item").first).to_be_visible()
+    assert_accessible(page, "preview with the answer key")
