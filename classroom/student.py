@@ -6,7 +6,7 @@ import json
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 
-from . import records
+from . import records, reviews
 from .auth import login_required
 from .clock import is_past
 from .content.layout import paragraph_ranges
@@ -163,6 +163,8 @@ def feedback(attempt_id: int):
         result=result,
         articles=articles,
         extras=extras,
+        credited=reviews.credited_ids(db, attempt_id),
+        comment=reviews.current_comment(db, attempt_id),
         statuses=statuses,
         attempts=records.attempts_for(db, attempt["assignment_id"], attempt["student_id"]),
     )

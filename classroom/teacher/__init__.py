@@ -35,4 +35,5 @@ def school_zone():
     return zone(current_app.config["TIMEZONE"])
 
 
-from . import classes  # noqa: E402,F401  (the views register themselves on bp)
+# The views register themselves on bp when their modules are imported.
+from . import classes, export, insight, review  # noqa: E402,F401

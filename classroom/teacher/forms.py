@@ -3,9 +3,25 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectField, StringField, SubmitField, TimeField
+from wtforms import (
+    DateField,
+    DecimalField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 FEEDBACK_CHOICES = [
     SelectChoice("submit", "Right after the student submits"),
@@ -47,3 +63,42 @@ class AssignForm(AssignmentForm):
 
     exercise_id = SelectField("Exercise", validators=[DataRequired()])
     submit = SubmitField("Assign")
+
+
+class ScoreForm(FlaskForm):
+    """The score that counts for an attempt, set by the teacher as a percentage."""
+
+    # InputRequired, not DataRequired: a score of 0 is a real answer.
+    percent = DecimalField(
+        "Score (%)",
+        places=1,
+        validators=[
+            InputRequired("Enter a score from 0 to 100."),
+            NumberRange(0, 100, "A score is from 0 to 100."),
+        ],
+    )
+    submit = SubmitField("Set the score")
+
+
+class CommentForm(FlaskForm):
+    """The teacher's comment on an attempt, shown to the student with their feedback."""
+
+    comment = TextAreaField("Comment for the student", validators=[Length(max=2000)])
+    submit = SubmitField("Save the comment")
+
+
+class CreditAllForm(FlaskForm):
+    """Credit a highlight that is not in the answer key, for every student who made it."""
+
+    # attempt_highlights ids, comma-separated; the view keeps only those it may credit.
+    highlights = StringField("Highlights", validators=[DataRequired(), Length(max=20_000)])
+    submit = SubmitField("Credit for all")
+
+    def validate_highlights(self, field):
+        """Ids are whole numbers separated by commas."""
+        if not all(part.isdigit() for part in field.data.split(",")):
+            raise ValidationError("Highlight ids are whole numbers separated by commas.")
+
+    def highlight_ids(self) -> list[int]:
+        """The highlight ids sent."""
+        return [int(part) for part in self.highlights.data.split(",")]

@@ -1,0 +1,375 @@
+"""Class insight for one assignment: completion, scores, key items found, a heatmap, extras.
+
+Every figure counts each enrolled student's latest attempt only, with the score that counts
+(the attempt_scores view). Plain functions over a sqlite-utils Database and an exercise
+snapshot (content/snapshot.py); the counting is done in SQL, a fixed number of queries
+whatever the size of the class.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlite_utils import Database
+
+from .content.layout import paragraphs
+from .marks import key_items_of
+
+# The latest attempt of each student still in the assignment's class, with the score that
+# counts. Students who left the class keep their attempts, but not a place in these figures.
+LATEST = """
+    latest as (
+      select t.id as attempt_id, t.student_id, t.version, t.result, s.score
+      from attempts t
+      join assignments a on a.id = t.assignment_id
+      join enrolments e on e.class_id = a.class_id and e.student_id = t.student_id
+      join attempt_scores s on s.attempt_id = t.id
+      where t.assignment_id = :assignment
+        and t.id = (select max(x.id) from attempts x
+                    where x.assignment_id = t.assignment_id and x.student_id = t.student_id))"""
+
+# Highlights of latest attempts made on the snapshot's version: only their offsets fit its text.
+MARKS = """
+    marks as (
+      select h.id, h.attempt_id, h.article_id, h.start, h."end", h.quote, h.category,
+             l.student_id
+      from attempt_highlights h join latest l on l.attempt_id = h.attempt_id
+      where l.version = :version)"""
+
+BUCKETS = 10
+HEAT_LEVELS = 5  # heat-1 .. heat-5; heat-0 is text nobody highlighted
+# Stripped from both ends of a quote before grouping, so "slammed," and "slammed" are one.
+QUOTE_EDGES = " \t\n.,;:!?\"'“”‘’()[]…-–—"
+
+
+def completion(db: Database, assignment_id: int, version: str) -> dict[str, int]:
+    """Enrolled students submitted, in progress (a draft, no attempt) and not started."""
+    row = next(
+        db.query(
+            f"""with {LATEST}
+        select count(*) as students,
+               count(l.attempt_id) as submitted,
+               count(d.student_id) filter (where l.attempt_id is null) as in_progress,
+               count(l.attempt_id) filter (where l.version = :version) as on_version
+        from assignments a
+        join enrolments e on e.class_id = a.class_id
+        left join latest l on l.student_id = e.student_id
+        left join drafts d on d.assignment_id = a.id and d.student_id = e.student_id
+        where a.id = :assignment""",
+            {"assignment": assignment_id, "version": version},
+        )
+    )
+    return {**row, "not_started": row["students"] - row["submitted"] - row["in_progress"]}
+
+
+def score_distribution(db: Database, assignment_id: int) -> dict[str, Any]:
+    """Latest scores in ten buckets (0-9 %, ..., 90-100 %) by whole percent, and the unscored."""
+    counts = {
+        r["bucket"]: r["students"]
+        for r in db.query(
+            f"""with {LATEST}
+        select case when score is null then null
+                    else min(cast(round(score * 100) as integer) / 10, :last) end as bucket,
+               count(*) as students
+        from latest group by bucket""",
+            {"assignment": assignment_id, "last": BUCKETS - 1},
+        )
+    }
+    buckets = [
+        {
+            "low": 10 * i,
+            "high": 100 if i == BUCKETS - 1 else 10 * i + 9,
+            "students": counts.get(i, 0),
+        }
+        for i in range(BUCKETS)
+    ]
+    return {"buckets": buckets, "unscored": counts.get(None, 0)}
+
+
+def key_item_shares(db: Database, assignment_id: int, exercise: dict) -> list[dict[str, Any]]:
+    """Each key item with how many submitters found it, or its place in another category."""
+    items = {item["id"]: item for item in key_items_of(exercise)}
+    rows = list(
+        db.query(
+            f"""with {LATEST},
+        statuses as (
+          select json_extract(i.value, '$.id') as item_id,
+                 json_extract(i.value, '$.status') as status
+          from latest l, json_each(l.result, '$.tasks') task, json_each(task.value, '$.items') i)
+        select k.value as id,
+               count(s.item_id) filter (where s.status = 'found') as found,
+               count(s.item_id) filter (where s.status = 'partly') as partly,
+               (select count(*) from latest) as submitted
+        from json_each(:items) k left join statuses s on s.item_id = k.value
+        group by k.key order by found, partly, k.key""",
+            {"assignment": assignment_id, "items": json.dumps(list(items))},
+        )
+    )
+    return [
+        {
+            **items[r["id"]],
+            **r,
+            "share": r["found"] / r["submitted"] if r["submitted"] else 0.0,
+            "bar": round(100 * r["found"] / r["submitted"], 1) if r["submitted"] else 0.0,
+        }
+        for r in rows  # hardest first: fewest found, then fewest in another category
+    ]
+
+
+# A sweep over highlight edges, in SQL. Each student's own highlights are merged first (a
+# student who marks the same words twice, in two categories, counts once), so that summing
+# every student's "starts covering" (+1) and "stops covering" (-1) along the text gives how
+# many students cover each stretch; the same per category gives the category mix.
+COVERAGE = """
+    events as (
+      select article_id, student_id, category, start as at, 1 as delta from marks
+      union all select article_id, student_id, category, "end", -1 from marks),
+    positions as (select distinct article_id, at from events),
+    per_student as (
+      select article_id, student_id, at, sum(delta) as delta
+      from events group by article_id, student_id, at),
+    student_changes as (
+      select article_id, at, sum(covers - covered) as change
+      from (select article_id, at,
+                   sum(delta) over w > 0 as covers, sum(delta) over w - delta > 0 as covered
+            from per_student
+            window w as (partition by article_id, student_id order by at))
+      group by article_id, at),
+    per_category as (
+      select article_id, student_id, category, at, sum(delta) as delta
+      from events group by article_id, student_id, category, at),
+    category_changes as (
+      select article_id, category, at, sum(covers - covered) as change
+      from (select article_id, category, at,
+                   sum(delta) over w > 0 as covers, sum(delta) over w - delta > 0 as covered
+            from per_category
+            window w as (partition by article_id, student_id, category order by at))
+      group by article_id, category, at),
+    stretches as (
+      select p.article_id, p.at as start, lead(p.at) over w as "end",
+             sum(coalesce(c.change, 0)) over w as students
+      from positions p
+      left join student_changes c on c.article_id = p.article_id and c.at = p.at
+      window w as (partition by p.article_id order by p.at)),
+    category_counts as (
+      select p.article_id, p.at, k.category,
+             sum(coalesce(c.change, 0)) over (partition by p.article_id, k.category
+                                              order by p.at) as students
+      from positions p
+      join (select distinct article_id, category from events) k on k.article_id = p.article_id
+      left join category_changes c
+        on c.article_id = p.article_id and c.category = k.category and c.at = p.at)"""
+
+
+def coverage(db: Database, assignment_id: int, version: str) -> list[dict[str, Any]]:
+    """Highlighted stretches between edges: how many students cover each, and per category."""
+    return [
+        {**r, "categories": json.loads(r["categories"])}
+        for r in db.query(
+            f"""with {LATEST}, {MARKS}, {COVERAGE}
+        select s.article_id, s.start, s."end", s.students,
+               json_group_object(c.category, c.students) filter (where c.students > 0)
+                 as categories
+        from stretches s
+        join category_counts c on c.article_id = s.article_id and c.at = s.start
+        where s.students > 0 and s."end" is not null
+        group by s.article_id, s.start order by s.article_id, s.start""",
+            {"assignment": assignment_id, "version": version},
+        )
+    ]
+
+
+def heat_level(students: int, of: int) -> int:
+    """0 for text nobody highlighted, else 1-5 by the share of students who did."""
+    if students <= 0 or of <= 0:
+        return 0
+    return min(HEAT_LEVELS, math.ceil(HEAT_LEVELS * students / of))
+
+
+def heat_legend() -> list[dict[str, Any]]:
+    """What each shade means, as shares of the students who submitted."""
+    step = 100 // HEAT_LEVELS
+    return [
+        {"level": n, "label": f"{1 if n == 1 else (n - 1) * step + 1}–{n * step} %"}
+        for n in range(1, HEAT_LEVELS + 1)
+    ]
+
+
+def category_mix(counts: Mapping[str, int], categories: Mapping[str, dict]) -> str:
+    """'Loaded language 2, Missing context 1': most students first, then the exercise's order."""
+    order = list(categories)
+    ranked = sorted(
+        counts.items(),
+        key=lambda kv: (-kv[1], order.index(kv[0]) if kv[0] in order else len(order)),
+    )
+    return ", ".join(f"{categories[c]['label'] if c in categories else c} {n}" for c, n in ranked)
+
+
+def heatmap(
+    db: Database, assignment_id: int, exercise: dict, submitted: int
+) -> list[dict[str, Any]]:
+    """Each article's paragraphs cut into stretches with their heat, key outline and label."""
+    stretches: dict[str, list[dict]] = {}
+    for row in coverage(db, assignment_id, exercise["version"]):
+        stretches.setdefault(row["article_id"], []).append(row)
+    key_items = key_items_of(exercise)
+    categories = exercise["categories"]
+    articles = []
+    for article in exercise["articles"]:
+        marks = [(r["start"], r["end"], ("stretch", r)) for r in stretches.get(article["id"], [])]
+        marks += [
+            (k["start"], k["end"], ("key", k)) for k in key_items if k["article"] == article["id"]
+        ]
+        articles.append(
+            {
+                "id": article["id"],
+                "title": article["title"],
+                "paragraphs": [
+                    [
+                        heat_segment(s.text, s.marks, submitted, categories)
+                        for s in paragraph.segments
+                    ]
+                    for paragraph in paragraphs(article["text"], marks)
+                ],
+            }
+        )
+    return articles
+
+
+def heat_segment(
+    text: str, marks: Iterable[tuple[str, dict]], submitted: int, categories: Mapping[str, dict]
+) -> dict[str, Any]:
+    """One stretch of text as the template shows it: classes, and what hover or focus says."""
+    stretch = next((data for kind, data in marks if kind == "stretch"), None)
+    keys = [data for kind, data in marks if kind == "key"]
+    count = stretch["students"] if stretch else 0
+    level = heat_level(count, submitted)
+    if not count and not keys:
+        return {"text": text, "classes": "", "label": "", "students": 0}
+    label = f"{count} of {submitted} students highlighted this"
+    if stretch:
+        label += ": " + category_mix(stretch["categories"], categories)
+    label += "".join(f"; answer-key item ({categories[k['category']]['label']})" for k in keys)
+    classes = ["heat", f"heat-{level}"] + (["heat-key"] if keys else [])
+    return {"text": text, "classes": " ".join(classes), "label": label, "students": count}
+
+
+def common_extras(
+    db: Database, assignment_id: int, exercise: dict, limit: int = 10
+) -> list[dict[str, Any]]:
+    """The commonest highlights touching no key item, by words: students, categories, ids."""
+    key = [
+        {"article": k["article"], "start": k["start"], "end": k["end"]}
+        for k in key_items_of(exercise)
+    ]
+    rows = db.query(
+        f"""with {LATEST}, {MARKS},
+        key as materialized (
+          select json_extract(value, '$.article') as article_id,
+                 json_extract(value, '$.start') as start, json_extract(value, '$.end') as "end"
+          from json_each(:key)),
+        extra as materialized (
+          select m.*, lower(trim(m.quote, :edges)) as words,
+                 -- the highlight's latest credit or uncredit decides whether it is credited
+                 coalesce((select r.kind = 'credit' from review_events r
+                           where r.attempt_id = m.attempt_id and r.highlight_id = m.id
+                             and r.kind in ('credit', 'uncredit')
+                           order by r.id desc limit 1), 0) as credited
+          from marks m
+          where not exists (
+            select 1 from key k
+            where k.article_id = m.article_id and k.start < m."end" and m.start < k."end")),
+        by_category as (
+          select article_id, words, category, count(distinct student_id) as students
+          from extra group by article_id, words, category),
+        groups as (
+          select article_id, words, min(quote) as quote, min(start) as first_start,
+                 count(distinct student_id) as students,
+                 count(distinct start) as places,
+                 count(*) filter (where credited) as credited,
+                 json_group_array(id) filter (where not credited) as to_credit
+          from extra group by article_id, words)
+        select g.*, json_group_object(b.category, b.students) as categories
+        from groups g join by_category b on b.article_id = g.article_id and b.words = g.words
+        group by g.article_id, g.words
+        order by g.students desc, g.article_id, g.first_start
+        limit :limit""",
+        {
+            "assignment": assignment_id,
+            "version": exercise["version"],
+            "edges": QUOTE_EDGES,
+            "key": json.dumps(key),
+            "limit": limit,
+        },
+    )
+    categories = exercise["categories"]
+    return [
+        {
+            **r,
+            "categories": json.loads(r["categories"]),
+            "mix": category_mix(json.loads(r["categories"]), categories),
+            "to_credit": json.loads(r["to_credit"] or "[]"),
+        }
+        for r in rows
+    ]
+
+
+def creditable(db: Database, assignment_id: int, highlight_ids: Iterable[int]) -> list[dict]:
+    """Those of these highlights on a latest attempt of an enrolled student, with attempt ids."""
+    return list(
+        db.query(
+            f"""with {LATEST}
+        select h.id as highlight_id, h.attempt_id
+        from attempt_highlights h join latest l on l.attempt_id = h.attempt_id
+        where h.id in (select value from json_each(:ids)) order by h.id""",
+            {"assignment": assignment_id, "ids": json.dumps(list(highlight_ids))},
+        )
+    )
+
+
+# --- shapes for the charts: positions in chart units, so that templates draw SVG from
+# attributes alone (the CSP forbids style attributes) -------------------------------------
+
+
+def stacked_bar(counts: dict[str, int], width: float = 100.0) -> list[dict[str, Any]]:
+    """Completion as the segments of one bar, with x and width in the bar's units."""
+    parts = [
+        ("submitted", "Submitted"),
+        ("in_progress", "In progress"),
+        ("not_started", "Not started"),
+    ]
+    total = counts["students"]
+    segments, x = [], 0.0
+    for name, label in parts:
+        share = counts[name] / total if total else 0.0
+        segments.append(
+            {
+                "name": name.replace("_", "-"),
+                "label": label,
+                "students": counts[name],
+                "x": round(x, 2),
+                "width": round(width * share, 2),
+            }
+        )
+        x += width * share
+    return segments
+
+
+def column_chart(buckets: list[dict], height: float = 100.0, step: float = 20.0) -> list[dict]:
+    """The score buckets as columns: x, y, width and height in chart units (tallest = height)."""
+    tallest = max((b["students"] for b in buckets), default=0) or 1
+    return [
+        {
+            **b,
+            "x": i * step + step * 0.1,
+            "width": step * 0.8,
+            "height": round(height * b["students"] / tallest, 2),
+            "y": round(height - height * b["students"] / tallest, 2),
+            "label_y": round(height - height * b["students"] / tallest - 3, 2),
+            "middle": i * step + step / 2,
+        }
+        for i, b in enumerate(buckets)
+    ]

@@ -1,0 +1,303 @@
+"""The teacher's review of submissions: the queue, and decisions recorded as events.
+
+Plain functions over a sqlite-utils Database. An attempt and its automatic score are never
+changed: every decision is a row appended to review_events, and the score that counts, the
+credited highlights and the comment are all derived from those rows (see the attempt_scores
+view in migrations.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from sqlite_utils import Database
+
+from . import records
+from .db import now
+from .grading import span_score, total
+from .records import _one
+from .roster import LATEST
+
+# The queue's filters, by the name used in the address, with what each shows.
+FILTERS = {
+    "needs-review": "Needs review",
+    "late": "Late",
+    "missing": "Not submitted",
+}
+
+# Each enrolled student with their latest attempt at the assignment, if any. The rank puts the
+# work waiting for the teacher first; reviewed work, then students who sent nothing, follow.
+QUEUE = f"""
+    with {LATEST},
+    queue as (
+      select u.id as student_id, u.display_name, u.username,
+             l.attempt_id, l.submitted_at, l.auto_score, l.score,
+             coalesce(a.due_at is not null and l.submitted_at > a.due_at, 0) as late,
+             (select count(*) from attempts t
+              where t.assignment_id = a.id and t.student_id = u.id) as attempts,
+             case when l.attempt_id is null then 'not submitted'
+                  when l.reviewed then 'reviewed' else 'needs review' end as status,
+             case when l.attempt_id is null then 2 when l.reviewed then 1 else 0 end as rank
+      from assignments a
+      join enrolments e on e.class_id = a.class_id
+      join users u on u.id = e.student_id
+      left join latest l on l.assignment_id = a.id and l.student_id = u.id
+      where a.id = :assignment)"""
+
+
+class ReviewError(ValueError):
+    """A review decision that does not apply to this attempt; the message says why."""
+
+
+# --- the queue --------------------------------------------------------------------------------
+
+
+def queue(db: Database, assignment_id: int, show: str | None = None) -> list[dict[str, Any]]:
+    """The assignment's students in review order, each with their latest attempt's status;
+    `show` keeps only the late, the missing ('not submitted') or those needing review."""
+    return list(
+        db.query(
+            QUEUE
+            + """
+        select * from queue
+        where :show is null
+           or (:show = 'late' and late)
+           or (:show = 'missing' and rank = 2)
+           or (:show = 'needs-review' and rank = 0)
+        -- the oldest submission has waited longest; the rest are easier to find by name
+        order by rank, case when rank = 0 then submitted_at end,
+                 display_name collate nocase, student_id""",
+            {"assignment": assignment_id, "show": show if show in FILTERS else None},
+        )
+    )
+
+
+def queue_counts(db: Database, assignment_id: int) -> dict[str, int]:
+    """How many students the queue holds in all and under each filter."""
+    row = next(
+        db.query(
+            QUEUE
+            + """
+        select count(*) as "all",
+               coalesce(sum(rank = 0), 0) as "needs-review",
+               coalesce(sum(late), 0) as "late",
+               coalesce(sum(rank = 2), 0) as "missing"
+        from queue""",
+            {"assignment": assignment_id},
+        )
+    )
+    return dict(row)
+
+
+def neighbours(db: Database, attempt_id: int, show: str | None = None) -> dict[str, int | None]:
+    """The attempts before and after this one's student in the queue (within `show`), and the
+    next attempt waiting for review, so the teacher can go on without going back to the list."""
+    attempt = _one(db, "select assignment_id, student_id from attempts where id = ?", [attempt_id])
+    rows = queue(db, attempt["assignment_id"])
+    shown = {r["student_id"] for r in queue(db, attempt["assignment_id"], show)}
+    here = next((i for i, r in enumerate(rows) if r["student_id"] == attempt["student_id"]), None)
+
+    def first(candidates: Iterable[dict], wanted: Callable[[dict], bool]) -> int | None:
+        """The first other student's attempt among candidates that is wanted."""
+        return next(
+            (
+                r["attempt_id"]
+                for r in candidates
+                if r["attempt_id"] and r["student_id"] != attempt["student_id"] and wanted(r)
+            ),
+            None,
+        )
+
+    def in_view(r: dict) -> bool:
+        return r["student_id"] in shown
+
+    def waiting(r: dict) -> bool:
+        return r["rank"] == 0
+
+    if here is None:  # a student who has left the class has no place in the queue
+        return {"previous": None, "next": None, "next_to_review": first(rows, waiting)}
+    return {
+        "previous": first(reversed(rows[:here]), in_view),
+        "next": first(rows[here + 1 :], in_view),
+        # once reviewed, this attempt leaves the waiting group at the top: look past it, then
+        # from the top
+        "next_to_review": first(rows[here + 1 :], waiting) or first(rows, waiting),
+    }
+
+
+# --- what has been decided --------------------------------------------------------------------
+
+
+def credited_ids(db: Database, attempt_id: int) -> set[int]:
+    """Ids of the highlights the teacher currently credits: the latest credit or uncredit of
+    each highlight is a credit."""
+    return {
+        r["highlight_id"]
+        for r in db.query(
+            """select e.highlight_id from review_events e
+               where e.attempt_id = ? and e.kind = 'credit'
+                 and e.id = (select max(x.id) from review_events x
+                             where x.attempt_id = e.attempt_id
+                               and x.highlight_id = e.highlight_id
+                               and x.kind in ('credit', 'uncredit'))""",
+            [attempt_id],
+        )
+    }
+
+
+def current_comment(db: Database, attempt_id: int) -> str:
+    """The teacher's comment on the attempt as it now stands ('' if none)."""
+    row = _one(
+        db,
+        "select new from review_events where attempt_id = ? and kind = 'comment' "
+        "order by id desc limit 1",
+        [attempt_id],
+    )
+    return (row["new"] or "") if row else ""
+
+
+def history(db: Database, attempt_id: int) -> list[dict[str, Any]]:
+    """Every review decision on the attempt, oldest first: who, when, what, from and to.
+
+    For decisions that move the score, old and new are scores in [0, 1] (None if none).
+    """
+    rows = list(
+        db.query(
+            """select e.id, e.at, e.kind, e.old, e.new, e.score_after, e.highlight_id,
+                      u.display_name as teacher, h.quote, h.category
+               from review_events e join users u on u.id = e.teacher_id
+               left join attempt_highlights h on h.id = e.highlight_id
+               where e.attempt_id = ? order by e.id""",
+            [attempt_id],
+        )
+    )
+    for row in rows:
+        if row["kind"] != "comment":
+            row["old"], row["new"] = _score(row["old"]), _score(row["new"])
+    return rows
+
+
+def state(db: Database, attempt_id: int) -> dict[str, Any]:
+    """What the review of an attempt amounts to: credited highlights, comment and history."""
+    return {
+        "credited": credited_ids(db, attempt_id),
+        "comment": current_comment(db, attempt_id),
+        "history": history(db, attempt_id),
+    }
+
+
+# --- re-grading -------------------------------------------------------------------------------
+
+
+def extra_ids(attempt: dict[str, Any]) -> set[int]:
+    """Ids of the attempt's highlights that touch no answer-key item: those a teacher may credit."""
+    highlights = attempt["highlights"]
+    return {highlights[i]["id"] for i in attempt["result"]["extras"]}
+
+
+def regrade(attempt: dict[str, Any], credited: set[int]) -> float | None:
+    """The attempt's score with every credited highlight counted as an answer-key item.
+
+    Uses the exercise version the attempt was made on, so later edits change nothing; choice
+    results are taken from the stored result, and the tasks are weighted as in work.grade_work.
+    """
+    exercise, result, highlights = attempt["snapshot"], attempt["result"], attempt["highlights"]
+    extra_key = [h for h in highlights if h["id"] in credited]
+    scores = []
+    for task in exercise["tasks"]:
+        if not task.get("graded", True):
+            continue
+        if "key" in task:
+            key = task["key"] + [
+                h
+                for h in extra_key
+                if h["article"] in task["article_ids"] and h["category"] in task["categories"]
+            ]
+            score = span_score(key, highlights, task["categories"], task["article_ids"]).f1
+        else:
+            score = result["tasks"][task["id"]]["score"]
+        scores.append((task["points"], score))
+    return total(scores)
+
+
+# --- recording decisions ----------------------------------------------------------------------
+
+
+def credit(db: Database, attempt_id: int, highlight_id: int, teacher_id: int) -> bool:
+    """Count an extra highlight as correct and re-grade; False if it was already credited."""
+    return _change_credit(db, attempt_id, highlight_id, teacher_id, credit=True)
+
+
+def uncredit(db: Database, attempt_id: int, highlight_id: int, teacher_id: int) -> bool:
+    """Stop counting a credited highlight and re-grade; False if it was not credited."""
+    return _change_credit(db, attempt_id, highlight_id, teacher_id, credit=False)
+
+
+def _change_credit(
+    db: Database, attempt_id: int, highlight_id: int, teacher_id: int, credit: bool
+) -> bool:
+    """Record a credit or uncredit with the score it leads to, in one transaction."""
+    with db.atomic():
+        attempt = records.get_attempt(db, attempt_id)
+        if highlight_id not in {h["id"] for h in attempt["highlights"]}:
+            raise ReviewError("This attempt has no such highlight.")
+        if highlight_id not in extra_ids(attempt):
+            raise ReviewError("Only highlights that are not in the answer key can be credited.")
+        credited = credited_ids(db, attempt_id)
+        if (highlight_id in credited) == credit:
+            return False
+        credited = credited | {highlight_id} if credit else credited - {highlight_id}
+        after = regrade(attempt, credited)
+        _record(
+            db,
+            attempt_id,
+            teacher_id,
+            "credit" if credit else "uncredit",
+            highlight_id=highlight_id,
+            old=_text(attempt["score"]),
+            new=_text(after),
+            score_after=after,
+        )
+    return True
+
+
+def set_score(db: Database, attempt_id: int, score: float, teacher_id: int) -> None:
+    """Set the score that counts, by hand; the automatic score is kept beside it."""
+    if not 0 <= score <= 1:
+        raise ReviewError("A score is between 0 and 100%.")
+    with db.atomic():
+        old = _one(db, "select score from attempt_scores where attempt_id = ?", [attempt_id])[
+            "score"
+        ]
+        _record(
+            db, attempt_id, teacher_id, "score", old=_text(old), new=_text(score), score_after=score
+        )
+
+
+def set_comment(db: Database, attempt_id: int, comment: str, teacher_id: int) -> bool:
+    """Write (or clear, with '') the comment the student sees; False if it is unchanged."""
+    comment = comment.strip()
+    with db.atomic():
+        old = current_comment(db, attempt_id)
+        if comment == old:
+            return False
+        _record(db, attempt_id, teacher_id, "comment", old=old, new=comment)
+    return True
+
+
+def _record(db: Database, attempt_id: int, teacher_id: int, kind: str, **fields: Any) -> None:
+    """Append one review event."""
+    db["review_events"].insert(
+        {"attempt_id": attempt_id, "teacher_id": teacher_id, "at": now(), "kind": kind, **fields}
+    )
+
+
+def _text(score: float | None) -> str | None:
+    """A score as stored in an event's old and new columns."""
+    return None if score is None else repr(float(score))
+
+
+def _score(text: str | None) -> float | None:
+    """A score read back from an event's old or new column."""
+    return None if text in (None, "") else float(text)
