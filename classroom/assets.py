@@ -34,6 +34,8 @@ def init_app(app: Flask) -> None:
             if not (folder / filename).is_file():
                 abort(404)
             return redirect(url_for("asset", filename=filename))
+        if app.debug:  # files change under a running dev server: let the browser ask again
+            return send_from_directory(folder, filename, max_age=0)
         response = send_from_directory(folder, filename, max_age=ONE_YEAR)
         response.cache_control.immutable = True
         return response
