@@ -9,6 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from .conftest import JOIN_CODE, log_in
+from .test_teacher_flow import join
 
 pytestmark = pytest.mark.browser
 
@@ -75,16 +76,42 @@ def test_a_new_student_joins_and_every_student_page_is_accessible(page: Page):
     assert_accessible(page, "feedback page")
 
 
-def test_teacher_pages(page: Page):
+def test_teacher_pages(page: Page, make_page):
+    student = make_page()  # someone's work to review first
+    join(student, "fay", "Fay Accessible")
+    student.get_by_role("link", name=re.compile("report 2")).click()
+    student.get_by_role("button", name="Submit my answers").click()
+    expect(student).to_have_url(re.compile(r"/attempts/\d+$"))
+
     log_in(page, "teacher")
     assert_accessible(page, "teacher dashboard")
     page.get_by_role("link", name="Period 1").click()
     assert_accessible(page, "class page")
+    class_page = page.url
+    row = page.locator("tr", has_text="report 2")
+    row.get_by_role("link", name="Review").click()
+    assert_accessible(page, "review queue")
+    page.get_by_role("link", name="Review the attempt of Fay Accessible").click()
+    assert_accessible(page, "review page")
+    page.goto(class_page)
+    page.locator("tr", has_text="report 2").get_by_role("link", name="Insight").click()
+    assert_accessible(page, "class insight")
+    page.goto(class_page)
     page.get_by_role("link", name="Settings").first.click()
     assert_accessible(page, "assignment settings")
+    page.goto(class_page)
+    fay = page.locator("tr", has_text="Fay Accessible")
+    fay.get_by_role("button", name=re.compile("Reset")).click()
+    assert_accessible(page, "one-time code")
+    code = page.locator(".one-time-code code").inner_text()
     page.goto("/author/exercises")
     assert_accessible(page, "exercise files")
     page.get_by_role("link", name=re.compile("report 1")).click()
     page.get_by_role("link", name="Show the answer key").click()
     expect(page.locator(".key-item").first).to_be_visible()
     assert_accessible(page, "preview with the answer key")
+
+    student.get_by_role("button", name="Log out").click()
+    log_in(student, "fay", code)  # with the one-time code, a new password comes first
+    expect(student.get_by_role("heading", name="Choose a new password")).to_be_visible()
+    assert_accessible(student, "choose a new password")
