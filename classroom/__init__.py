@@ -54,6 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         auth,
         author,
         cli,
+        clock,
         db,
         errors,
         exercises,
@@ -73,6 +74,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(teacher.bp)
     app.register_blueprint(author.bp)
     app.register_blueprint(api.bp)
+    app.add_template_filter(
+        lambda stored: clock.readable(stored, clock.zone(app.config["TIMEZONE"])), "when"
+    )
     app.add_url_rule("/", endpoint="index", view_func=auth.index)
     app.add_url_rule("/healthz", endpoint="health", view_func=health)
     return app

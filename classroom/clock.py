@@ -24,3 +24,9 @@ def local(stored: str | None, tz: tzinfo) -> datetime | None:
 def is_past(stored: str | None) -> bool:
     """Whether a stored time has passed."""
     return stored is not None and datetime.fromisoformat(stored) <= datetime.now(UTC)
+
+
+def readable(stored: str | None, tz: tzinfo) -> str:
+    """A stored time as people read it, in the school's zone: '23 Nov 2026, 18:50 UTC'."""
+    when = local(stored, tz)
+    return f"{when:%-d %b %Y, %H:%M} {when.tzname()}" if when else ""
