@@ -40,3 +40,26 @@ format: $(VENV)/.installed-test
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# --- the production server and the benchmark (docs/deployment.md, docs/performance.md) --------
+.PHONY: serve bench
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+$(VENV)/.installed-serve: $(VENV)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[serve]'
+	touch $@
+
+$(VENV)/.installed-bench: $(VENV)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[bench]'
+	touch $@
+
+## serve: install gunicorn, create or update the database, serve on 127.0.0.1:8000 (gunicorn.conf.py)
+serve: $(VENV)/.installed-serve
+	$(FLASK) init-db
+	$(BIN)/gunicorn --config gunicorn.conf.py
+
+## bench: install wrk (Debian) and gunicorn, then load the app and print the figures (about 6 min;
+## BENCH_ARGS=--quick for a one-minute smoke run, --scale 10, --profile)
+bench: $(VENV)/.installed-bench
+	@command -v wrk >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) apt-get install -y wrk; }
+	$(BIN)/python bench/run.py $(BENCH_ARGS)

@@ -10,6 +10,7 @@ import hashlib
 from pathlib import Path
 
 from flask import Flask, abort, redirect, send_from_directory, url_for
+from werkzeug.security import safe_join
 
 ONE_YEAR = 365 * 24 * 3600
 
@@ -31,7 +32,9 @@ def init_app(app: Flask) -> None:
     def asset(version_asked: str, filename: str):
         """A static file; an old version's URL is sent on to the current one."""
         if version_asked != version:
-            if not (folder / filename).is_file():
+            # safe_join: "../" must not tell whether a file exists outside the folder
+            path = safe_join(str(folder), filename)
+            if path is None or not Path(path).is_file():
                 abort(404)
             return redirect(url_for("asset", filename=filename))
         if app.debug:  # files change under a running dev server: let the browser ask again

@@ -12,7 +12,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from . import records
+from . import backup, records
+from .auth.forms import MIN_PASSWORD
 from .content import export as export_format
 from .content.loader import check_paths
 from .content.scaffold import scaffold
@@ -35,8 +36,8 @@ def create_teacher_command(username: str, display_name: str | None, password: st
     init_db()
     if records.username_taken(db, username):
         raise click.ClickException(f"the username '{username}' is taken")
-    if len(password) < 8:
-        raise click.ClickException("the password needs at least 8 characters")
+    if len(password) < MIN_PASSWORD:
+        raise click.ClickException(f"the password needs at least {MIN_PASSWORD} characters")
     records.create_user(db, username, display_name or username, password, "teacher")
     click.echo(f"Teacher '{username.lower()}' created. Log in at /login.")
 
@@ -144,3 +145,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_teacher_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(exercises_cli)
+    app.cli.add_command(backup.command(app.config))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,9 +16,37 @@ from flask.cli import with_appcontext
 from .migrations import migrations
 
 
-def connect(path: str) -> sqlite_utils.Database:
+class Database(sqlite_utils.Database):
+    """sqlite-utils' Database whose transactions take the write lock as they begin."""
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[Database]:
+        """A transaction (a savepoint inside one) that waits its turn to write.
+
+        sqlite-utils begins a deferred transaction; one that reads (even the table's schema,
+        as insert does) before it writes fails at once with "database is locked" when another
+        connection wrote in between, and the busy timeout cannot help. BEGIN IMMEDIATE waits.
+        """
+        if self.conn.in_transaction:
+            with super().atomic():
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.rollback()
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.rollback()
+            raise
+
+
+def connect(path: str) -> Database:
     """Open the database with WAL, foreign keys and a busy timeout."""
-    db = sqlite_utils.Database(path, execute_plugins=False)
+    db = Database(path, execute_plugins=False)
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA busy_timeout = 5000")
     db.execute("PRAGMA synchronous = NORMAL")
@@ -25,7 +55,7 @@ def connect(path: str) -> sqlite_utils.Database:
     return db
 
 
-def get_db() -> sqlite_utils.Database:
+def get_db() -> Database:
     """This request's database connection, opened on first use."""
     if "db" not in g:
         g.db = connect(current_app.config["DATABASE"])

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, has_request_context, request
+from flask import Flask, Response, g, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -19,7 +20,21 @@ def add_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    if request.is_secure:  # over HTTPS (behind a proxy: see PROXY_COUNT), stay on HTTPS
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if g.get("user"):
+        # A page with someone's work or a class's data: on a shared school computer, the next
+        # person must not bring it back with the Back button after logging out.
+        response.headers.setdefault("Cache-Control", "private, no-store")
     return response
+
+
+class RowIdConverter(IntegerConverter):
+    """An <int:...> in a URL stops at SQLite's largest integer: past it, no such page (404)
+    rather than an OverflowError from the query (500)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2**63 - 1, signed=False):
+        super().__init__(map, fixed_digits, min, max, signed)
 
 
 WEAK_KEYS = {"dev", "development", "secret", "secret-key", "change-me", "changeme", "test"}
@@ -48,8 +63,10 @@ def check_secret_key(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Check the key, add the headers to every response, and trust proxies only if told to."""
+    """Check the key, bound ids in URLs, add the headers to every response, and trust
+    proxies only if told to."""
     check_secret_key(app)
+    app.url_map.converters["int"] = RowIdConverter  # before any route that uses it is added
     app.session_interface = SessionInterface()
     app.after_request(add_headers)
     proxies = int(app.config.get("PROXY_COUNT", 0))

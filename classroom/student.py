@@ -105,7 +105,7 @@ def submit(assignment_id: int):
     try:
         highlights = json.loads(request.form.get("highlights") or "[]")
         work = work_from_form(exercise, request.form, highlights)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         abort(
             400,
             "The highlights sent with the form were not readable. Your saved draft is "

@@ -57,7 +57,7 @@ def clean_highlight(exercise: Exercise, h: Any, index: int) -> dict[str, Any]:
     if not isinstance(h, dict):
         raise InvalidWork(f"{where} should be an object")
     article_id = h.get("article")
-    if article_id not in exercise.highlight_articles:
+    if not isinstance(article_id, str) or article_id not in exercise.highlight_articles:
         raise InvalidWork(f"{where}: unknown article {article_id!r}")
     text = exercise.article(article_id).text
     start, end = h.get("start"), h.get("end")
@@ -66,10 +66,12 @@ def clean_highlight(exercise: Exercise, h: Any, index: int) -> dict[str, Any]:
     if not 0 <= start < end <= len(text):
         raise InvalidWork(f"{where}: offsets {start}-{end} are outside the article (0-{len(text)})")
     category = h.get("category")
-    if category not in {c.id for c in exercise.highlight_categories}:
+    if not isinstance(category, str) or category not in {
+        c.id for c in exercise.highlight_categories
+    }:
         raise InvalidWork(f"{where}: unknown category {category!r}")
     note = h.get("note") or ""
-    if not isinstance(note, str) or len(note) > MAX_NOTE:
+    if not storable_text(note, MAX_NOTE):
         raise InvalidWork(f"{where}: the note should be text of at most {MAX_NOTE} characters")
     return {
         "article": article_id,
@@ -100,12 +102,23 @@ def clean_answer(exercise: Exercise, task_id: str, value: Any) -> Any:
             raise InvalidWork(f"answer to '{task_id}': choose one option")
         return sorted(set(chosen))
     if isinstance(task, ShortAnswerTask):
-        if not isinstance(value, str) or len(value) > MAX_ANSWER:
+        if not storable_text(value, MAX_ANSWER):
             raise InvalidWork(
                 f"answer to '{task_id}' should be text of at most {MAX_ANSWER} characters"
             )
         return value
     raise InvalidWork(f"no question '{task_id}' in this exercise")
+
+
+def storable_text(value: Any, limit: int) -> bool:
+    """Whether value is text of at most limit characters that UTF-8 can hold."""
+    if not isinstance(value, str) or len(value) > limit:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # JSON can carry a lone surrogate ("\ud800"); SQLite cannot
+        return False
+    return True
 
 
 def work_from_form(exercise: Exercise, form: Any, highlights: list) -> dict[str, Any]:
@@ -114,7 +127,8 @@ def work_from_form(exercise: Exercise, form: Any, highlights: list) -> dict[str,
     for task in exercise.tasks:
         if isinstance(task, ChoiceTask):
             picked = form.getlist(f"choice-{task.id}")
-            if not all(p.isdigit() for p in picked):
+            # isdigit() alone is true of "²", which int() refuses
+            if not all(p.isascii() and p.isdigit() for p in picked):
                 raise InvalidWork(f"answer to '{task.id}': options are numbered")
             answers[task.id] = [int(p) for p in picked]
         elif isinstance(task, ShortAnswerTask):

@@ -64,8 +64,8 @@ def test_join_with_code_creates_student_in_class(client, app, school):
             "join_code": code.lower(),
             "display_name": "Dee",
             "username": "dee",
-            "password": "long enough",
-            "confirm": "long enough",
+            "password": "long enough words",
+            "confirm": "long enough words",
         },
     )
     assert response.location == "/home"
@@ -73,7 +73,7 @@ def test_join_with_code_creates_student_in_class(client, app, school):
     assert b"Welcome to Period 1" in home.data
     assert home.data.count(b'class="assignment ') == len(school["assignments"])
     with app.app_context():
-        user = records.check_login(get_db(), "dee", "long enough")
+        user = records.check_login(get_db(), "dee", "long enough words")
         assert user["role"] == "student"
 
 
@@ -88,7 +88,7 @@ def test_join_link_fills_in_the_code(client, school):
         ({"join_code": "NOPE99"}, b"No class has this join code"),
         ({"username": "ada"}, b"This username is taken"),
         ({"confirm": "something else"}, b"The passwords differ."),
-        ({"password": "short", "confirm": "short"}, b"at least 8"),
+        ({"password": "short", "confirm": "short"}, b"at least 12"),
         ({"username": "bad name!"}, b"Use letters, digits"),
     ],
 )
@@ -97,8 +97,8 @@ def test_join_explains_what_is_wrong(client, school, change, message):
         "join_code": school["class"]["join_code"],
         "display_name": "Dee",
         "username": "dee",
-        "password": "long enough",
-        "confirm": "long enough",
+        "password": "long enough words",
+        "confirm": "long enough words",
         **change,
     }
     response = client.post("/join", data=form)
@@ -116,8 +116,8 @@ def test_closed_join_code_is_refused(client, app, school):
             "join_code": school["class"]["join_code"],
             "display_name": "Dee",
             "username": "dee",
-            "password": "long enough",
-            "confirm": "long enough",
+            "password": "long enough words",
+            "confirm": "long enough words",
         },
     )
     assert b"No class has this join code" in response.data

@@ -89,3 +89,12 @@ def test_a_secret_key_is_generated_into_the_instance_folder_once(tmp_path, monke
     assert oct(key_file.stat().st_mode & 0o777) == "0o600"
     again = create_app({"DATABASE": str(tmp_path / "db.sqlite")})
     assert again.config["SECRET_KEY"] == first.config["SECRET_KEY"]
+
+
+def test_the_api_says_logged_out_instead_of_redirecting(client, school):
+    response = client.put(
+        f"/api/assignments/{school['assignments']['la-detainers-report-1']}/draft",
+        json={"highlights": [], "answers": {}},
+    )
+    assert response.status_code == 401
+    assert "You are logged out, so this was not saved" in response.json["error"]

@@ -122,12 +122,14 @@ def test_password_reset_gives_a_one_time_code_that_must_be_replaced(client, auth
     assert b"do not match" in auth.login("ada", PASSWORD).data  # the old password is gone
     response = auth.login("ada", code)
     assert client.get("/home").location == "/password"
-    response = client.post("/password", data={"password": "my new pass", "confirm": "my new pass"})
+    response = client.post(
+        "/password", data={"password": "my new passphrase", "confirm": "my new passphrase"}
+    )
     assert response.status_code == 302
     assert client.get("/home").status_code == 200
     auth.logout()
     assert b"do not match" in auth.login("ada", code).data  # the code works once
-    assert auth.login("ada", "my new pass").status_code == 302
+    assert auth.login("ada", "my new passphrase").status_code == 302
 
 
 def test_assign_with_due_date_and_feedback_after_it(teacher, app, school):

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
+MIN_PASSWORD = 12  # OWASP ASVS 2.1.1; a passphrase of a few words is easy to remember
 USERNAME = Regexp(r"^[A-Za-z0-9._-]+$", message="Use letters, digits, dots, dashes or underscores.")
 
 
@@ -44,8 +45,8 @@ class JoinForm(FlaskForm):
         render_kw={"autocomplete": "username", "autocapitalize": "none"},
     )
     password = PasswordField(
-        "Choose a password (at least 8 characters)",
-        validators=[DataRequired(), Length(8, 200)],
+        "Choose a password (at least 12 characters)",
+        validators=[DataRequired(), Length(MIN_PASSWORD, 200)],
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
@@ -60,8 +61,8 @@ class NewPasswordForm(FlaskForm):
     """A new password, chosen after logging in with a one-time code."""
 
     password = PasswordField(
-        "New password (at least 8 characters)",
-        validators=[DataRequired(), Length(8, 200)],
+        "New password (at least 12 characters)",
+        validators=[DataRequired(), Length(MIN_PASSWORD, 200)],
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(

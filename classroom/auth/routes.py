@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
@@ -35,6 +36,12 @@ def login_required(role: str | None = None) -> Callable:
         @functools.wraps(view)
         def wrapped(**kwargs):
             if g.user is None:
+                if request.path.startswith("/api/"):  # the page's script cannot follow a login
+                    abort(
+                        401,
+                        "You are logged out, so this was not saved. Copy any text you "
+                        "wrote, then reload the page and log in again.",
+                    )
                 return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
             if role is not None and g.user["role"] != role:
                 abort(403, f"This page is for {role}s.")
@@ -54,9 +61,14 @@ def index():
     return redirect(url_for("student.home"))
 
 
+# A path on this site: browsers read a backslash as a slash and drop tabs and newlines, so
+# "/\evil.example" or "/<tab>/evil.example" would lead to another site.
+SAME_SITE_PATH = re.compile(r"/(?![/\\])[^\\\x00-\x20\x7f]*")
+
+
 def _safe_next(target: str | None) -> str | None:
     """Only follow a 'next' that stays on this site."""
-    if target and target.startswith("/") and not target.startswith("//"):
+    if target and SAME_SITE_PATH.fullmatch(target):
         return target
     return None
 

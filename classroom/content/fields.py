@@ -9,6 +9,8 @@ import yaml
 
 from .model import Problem
 
+MAX_NUMBER = 1_000_000  # the largest number a numeric field takes
+
 
 class Mapping(dict):
     """A YAML mapping that remembers the line and column of itself and of each key."""
@@ -67,6 +69,10 @@ def parse_yaml(text: str, path: str) -> tuple[Any, Problem | None]:
         )
     except yaml.YAMLError as err:
         return None, Problem(path, 1, 1, f"YAML error: {err}")
+    except RecursionError:  # PyYAML composes nested nodes recursively
+        return None, Problem(
+            path, 1, 1, "YAML nested too deeply to read", "an exercise needs a few levels only"
+        )
 
 
 class Report:
@@ -163,8 +169,12 @@ class Fields:
         value = self.node.get(key, default)
         if value is None:
             return default
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            self.report.error(self.pos(key), f"'{key}' in {self.what} should be a number >= 0")
+        # YAML reads .nan and .inf as numbers, and 10**400 too: weights that make a score nan
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if not number or not 0 <= value <= MAX_NUMBER:
+            self.report.error(
+                self.pos(key), f"'{key}' in {self.what} should be a number from 0 to {MAX_NUMBER:,}"
+            )
             return default
         return value
 

@@ -96,7 +96,7 @@ class CreditAllForm(FlaskForm):
 
     def validate_highlights(self, field):
         """Ids are whole numbers separated by commas."""
-        if not all(part.isdigit() for part in field.data.split(",")):
+        if not all(part.isascii() and part.isdigit() for part in field.data.split(",")):
             raise ValidationError("Highlight ids are whole numbers separated by commas.")
 
     def highlight_ids(self) -> list[int]:

@@ -44,7 +44,7 @@ def test_a_new_student_joins_and_every_student_page_is_accessible(page: Page):
     expect(page.get_by_label("Class join code")).to_have_value(JOIN_CODE)
     page.get_by_label("Your name, as your teacher will see it").fill("Dara")
     page.get_by_label("Choose a username").fill("dara")
-    page.get_by_label("Choose a password (at least 8 characters)").fill("a long password")
+    page.get_by_label("Choose a password (at least 12 characters)").fill("a long password")
     page.get_by_label("Type the password again").fill("a long password")
     page.get_by_role("button", name="Join the class").click()
     expect(page.get_by_text("Welcome to Period 1!")).to_be_visible()

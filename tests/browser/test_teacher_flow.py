@@ -21,7 +21,7 @@ def join(page: Page, username: str, name: str) -> None:
     page.goto(f"/join?code={JOIN_CODE}")
     page.get_by_label("Your name, as your teacher will see it").fill(name)
     page.get_by_label("Choose a username").fill(username)
-    page.get_by_label("Choose a password (at least 8 characters)").fill("a long password")
+    page.get_by_label("Choose a password (at least 12 characters)").fill("a long password")
     page.get_by_label("Type the password again").fill("a long password")
     page.get_by_role("button", name="Join the class").click()
     expect(page.get_by_text("Welcome to Period 1!")).to_be_visible()

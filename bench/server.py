@@ -1,0 +1,152 @@
+"""Classroom under gunicorn on a free loopback port, and its workers' memory from /proc."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """gunicorn with the project's gunicorn.conf.py, started and stopped by this process only."""
+
+    def __init__(
+        self,
+        env: dict[str, str],
+        log: Path,
+        worker_class: str = "sync",
+        workers: int | None = None,
+        threads: int = 1,
+        start_timeout: float = 120.0,
+    ):
+        self.env, self.log = env, log
+        self.worker_class, self.workers, self.threads = worker_class, workers, threads
+        self.start_timeout = start_timeout
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def address(self) -> tuple[str, int]:
+        return ("127.0.0.1", self.port)
+
+    def __enter__(self) -> Server:
+        command = [
+            str(GUNICORN),
+            "--config",
+            str(ROOT / "gunicorn.conf.py"),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--worker-class",
+            self.worker_class,
+            "--threads",
+            str(self.threads),
+        ]
+        if self.workers:
+            command += ["--workers", str(self.workers)]
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                command,
+                cwd=ROOT,
+                env={**os.environ, **self.env},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + self.start_timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"gunicorn exited with {self.process.returncode}; see {self.log}"
+                )
+            if self._healthy() and len(self.worker_pids()) >= (self.workers or 1):
+                return self
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"gunicorn did not answer within {self.start_timeout:.0f} s")
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def _healthy(self) -> bool:
+        try:
+            conn = http.client.HTTPConnection(*self.address, timeout=2)
+            conn.request("GET", "/healthz")
+            ok = conn.getresponse().status == 200
+            conn.close()
+            return ok
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        """Ask the master to stop (it stops its workers), and insist after 30 s."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def worker_pids(self) -> list[int]:
+        """The master's children: gunicorn's workers."""
+        if self.process is None:
+            return []
+        pid = self.process.pid
+        try:
+            text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+            return [int(p) for p in text.split()]
+        except OSError:
+            children = []
+            for stat in Path("/proc").glob("[0-9]*/stat"):
+                try:
+                    fields = stat.read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                if int(fields[1]) == pid:
+                    children.append(int(stat.parent.name))
+            return children
+
+
+def memory_kib(pid: int) -> dict[str, int]:
+    """A process's resident memory now (VmRSS) and at its peak (VmHWM), in KiB."""
+    figures = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            figures[key] = int(value.split()[0])
+    return figures
+
+
+def busy_seconds() -> float:
+    """CPU seconds the whole machine has spent busy (every core, every process, steal too)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle and iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU seconds these processes have used so far (user and system)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")

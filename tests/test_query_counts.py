@@ -1,0 +1,137 @@
+"""SQL statements per page do not grow with the class: no query per student or per assignment.
+
+Two schools are built alike, one with a class of 5 students and one with a class of 50, each
+with several assignments holding attempts (some resubmitted), drafts and a teacher's comment.
+Every page is requested once in each, counting the statements its connection runs; the counts
+must be equal. Nothing here depends on timing.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import classroom.db
+from classroom import records, reviews
+from classroom.content.snapshot import snapshot
+from classroom.db import get_db
+from classroom.exercises import library
+from classroom.work import clean_work, grade_work
+
+from .conftest import make_app
+
+SIZES = (5, 50)
+PAGES = ("student home", "exercise page", "feedback page", "teacher dashboard", "class page")
+
+
+def build_school(app, students: int) -> dict[str, int]:
+    """A teacher with a class of `students`: every exercise assigned, the first one submitted
+    by everyone (twice by every third student, with a comment on some), the second drafted."""
+    with app.app_context():
+        db = get_db()
+        exercises = [library().exercises[e] for e in sorted(library().exercises)]
+        teacher = records.create_user(db, "teacher", "Ms Teacher", "a long password", "teacher")
+        klass = records.create_class(db, teacher, "Period 1")
+        # one password hash for everyone: hashing is slow on purpose, and not under test here
+        password_hash = db.execute("select password_hash from users where id = ?", [teacher])
+        shared = password_hash.fetchone()[0]
+        with db.atomic():
+            db["users"].insert_all(
+                {
+                    "username": f"student{n:02d}",
+                    "display_name": f"Student {n:02d}",
+                    "password_hash": shared,
+                    "role": "student",
+                    "created_at": classroom.db.now(),
+                }
+                for n in range(students)
+            )
+        student_ids = [
+            r["id"] for r in db.query("select id from users where role = 'student' order by id")
+        ]
+        assignments = []
+        for exercise in exercises:
+            assignments.append(records.assign(db, klass["id"], exercise.id))
+        for n, student in enumerate(student_ids):
+            records.enrol(db, klass["id"], student)
+            first, second = exercises[0], exercises[1]
+            work = clean_work(first, {"highlights": key_spans(first, n), "answers": {}})
+            for _ in range(2 if n % 3 == 0 else 1):
+                attempt = records.record_attempt(
+                    db, assignments[0], student, snapshot(first), work, grade_work(first, work)
+                )
+            if n % 4 == 0:
+                reviews.set_comment(db, attempt, "Look again at the numbers.", teacher)
+            draft = clean_work(second, {"highlights": key_spans(second, n), "answers": {}})
+            records.save_draft(db, assignments[1], student, second.version, draft)
+        first_attempt = db.execute(
+            "select max(id) from attempts where student_id = ?", [student_ids[0]]
+        ).fetchone()[0]
+    return {
+        "teacher": teacher,
+        "class": klass["id"],
+        "student": student_ids[0],
+        "drafted": assignments[1],
+        "attempt": first_attempt,
+    }
+
+
+def key_spans(exercise, n: int) -> list[dict]:
+    """Some of the exercise's key items as highlights, a different few for each student."""
+    items = exercise.key_items
+    return [
+        {"article": k.article, "start": k.start, "end": k.end, "category": k.category}
+        for k in items[n % 3 :: 3]
+    ]
+
+
+def addresses(school: dict[str, int]) -> dict[str, tuple[int, str]]:
+    """Each page: who looks at it, and where."""
+    return {
+        "student home": (school["student"], "/home"),
+        "exercise page": (school["student"], f"/assignments/{school['drafted']}"),
+        "feedback page": (school["student"], f"/attempts/{school['attempt']}"),
+        "teacher dashboard": (school["teacher"], "/teacher/"),
+        "class page": (school["teacher"], f"/teacher/classes/{school['class']}"),
+    }
+
+
+@pytest.fixture(scope="module")
+def counts(tmp_path_factory) -> dict[int, dict[str, list[str]]]:
+    """The statements each page runs, by class size and page."""
+    found: dict[int, dict[str, list[str]]] = {}
+    with pytest.MonkeyPatch.context() as patch:
+        statements: list[str] = []
+        connect = classroom.db.connect
+
+        def traced(path):
+            """A connection that records every statement it runs."""
+            db = connect(path)
+            db.conn.set_trace_callback(statements.append)
+            return db
+
+        patch.setattr(classroom.db, "connect", traced)
+        for size in SIZES:
+            app = make_app(tmp_path_factory.mktemp(f"class-of-{size}"))
+            school = build_school(app, size)
+            client = app.test_client()
+            found[size] = {}
+            for page, (user, url) in addresses(school).items():
+                with client.session_transaction() as session:
+                    session["user_id"] = user
+                statements.clear()
+                response = client.get(url)
+                assert response.status_code == 200, (page, response.status_code)
+                found[size][page] = list(statements)
+    return found
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_runs_as_many_statements_for_50_students_as_for_5(counts, page):
+    small, large = (counts[size][page] for size in SIZES)
+    assert len(small) == len(large), "\n".join(large)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_is_traced(counts, page):
+    # the user is read on every page, so an empty list would mean the tracer is not wired in
+    assert any("from users" in s for s in counts[SIZES[0]][page])
