@@ -63,3 +63,8 @@ serve: $(VENV)/.installed-serve
 bench: $(VENV)/.installed-bench
 	@command -v wrk >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) apt-get install -y wrk; }
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+## screenshots: the exercise page at phone, tablet and laptop sizes, into docs/screenshots/
+.PHONY: screenshots
+screenshots: $(VENV)/.installed-test
+	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -q tests/browser/test_screens.py -k exercise_page

@@ -13,8 +13,9 @@ wsgi_app = "classroom.wsgi:app"
 # Loopback by default: put a reverse proxy (TLS) in front, or set CLASSROOM_BIND=0.0.0.0:8000.
 bind = os.environ.get("CLASSROOM_BIND", "127.0.0.1:8000")
 
-# Sync workers, two per core plus one: measured faster than gthread on every page here
-# (docs/performance.md), since SQLite and template rendering are both CPU-bound in-process.
+# Sync workers, two per core plus one. Pages are CPU work in-process (templates, grading,
+# SQLite), so processes, not threads, use the cores; gthread with as many processes measured
+# the same on real pages and less steady, with fewer processes slower (docs/performance.md).
 worker_class = os.environ.get("CLASSROOM_WORKER_CLASS", "sync")
 workers = int(os.environ.get("CLASSROOM_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("CLASSROOM_THREADS", 1))  # only used by gthread
@@ -23,8 +24,9 @@ threads = int(os.environ.get("CLASSROOM_THREADS", 1))  # only used by gthread
 # memory, start at once, and agree on a secret key generated on first run.
 preload_app = True
 
-# A worker silent this long is killed and replaced. The slowest page measured (a gradebook CSV
-# of 100,000 attempts) takes well under this.
+# A worker busy with one request this long is killed and replaced. The slowest request
+# measured (an attempts export of 112,000 rows) takes 2 s; a buffering proxy in front makes
+# sure a slow client's download does not hold a worker that long.
 timeout = 30
 graceful_timeout = 30
 keepalive = 5  # seconds an idle keep-alive connection from the proxy stays open

@@ -27,8 +27,8 @@ class Sequence(list):
     column = 1
 
 
-class _LineLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, keeping positions; dates stay strings, as the author wrote them."""
+class _Positions:
+    """Constructors that keep where each mapping, key and sequence stands in the file."""
 
     def construct_mapping(self, node, deep=False):
         mapping = Mapping(super().construct_mapping(node, deep=True))
@@ -44,13 +44,28 @@ class _LineLoader(yaml.SafeLoader):
         return sequence
 
 
-_LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_mapping)
-_LineLoader.add_constructor("tag:yaml.org,2002:seq", _LineLoader.construct_sequence)
-_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+class _LineLoader(_Positions, yaml.SafeLoader):
+    """PyYAML's safe loader, keeping positions; dates stay strings, as the author wrote them."""
+
+
+# libyaml's parser, when PyYAML was built with it, reads files several times faster; the pure
+# Python loader stays the reference, and explains any file the fast one cannot read.
+_FastLineLoader = type(
+    "_FastLineLoader", (_Positions, getattr(yaml, "CSafeLoader", _LineLoader)), {}
+)
+
+for _loader in {_LineLoader, _FastLineLoader}:
+    _loader.add_constructor("tag:yaml.org,2002:map", _Positions.construct_mapping)
+    _loader.add_constructor("tag:yaml.org,2002:seq", _Positions.construct_sequence)
+    _loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
 
 
 def parse_yaml(text: str, path: str) -> tuple[Any, Problem | None]:
     """The document in text with positions, or the syntax problem that stops it loading."""
+    try:
+        return yaml.load(text, Loader=_FastLineLoader), None  # noqa: S506 - safe loaders only
+    except (yaml.YAMLError, RecursionError, ValueError):
+        pass  # read it again below, for the reference loader's message and position
     try:
         return yaml.load(text, Loader=_LineLoader), None  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as err:
