@@ -98,6 +98,21 @@ def school(app, school_template):
     return ids
 
 
+def highlight(exercise, quote, category, note="", article=None) -> dict:
+    """A highlight on the first occurrence of quote (in the first article unless told), as
+    the exercise page's script sends it."""
+    article = article or exercise.articles[0].id
+    start = exercise.article(article).text.index(quote)
+    return {
+        "article": article,
+        "start": start,
+        "end": start + len(quote),
+        "quote": quote,
+        "category": category,
+        "note": note,
+    }
+
+
 class Auth:
     """Log a test client in and out."""
 

@@ -18,7 +18,7 @@ from classroom.db import get_db
 from classroom.exercises import library
 from classroom.work import MAX_ANSWER, MAX_HIGHLIGHTS, MAX_NOTE
 
-from .conftest import make_app
+from .conftest import highlight, make_app
 from .test_access_matrix import log_in
 
 REPORT_1 = "la-detainers-report-1"
@@ -48,16 +48,7 @@ def desk(tmp_path_factory, school_template):
 
 def mark(exercise, quote="slammed", category="loaded_language", note="", article=None):
     """A highlight on the first occurrence of quote, as the browser sends it."""
-    article = article or exercise.articles[0].id
-    start = exercise.article(article).text.index(quote)
-    return {
-        "article": article,
-        "start": start,
-        "end": start + len(quote),
-        "quote": quote,
-        "category": category,
-        "note": note,
-    }
+    return highlight(exercise, quote, category, note, article)
 
 
 def draft_url(aid) -> str:

@@ -12,7 +12,7 @@ from classroom import records, reviews
 from classroom.db import get_db
 from classroom.exercises import library
 
-from .conftest import PASSWORD, csrf_token
+from .conftest import PASSWORD, csrf_token, highlight
 
 REPORT_1 = "la-detainers-report-1"
 FLAG = "Federal immigration"  # words that no answer-key item touches
@@ -21,20 +21,6 @@ FLAG = "Federal immigration"  # words that no answer-key item touches
 def exercise(app, exercise_id=REPORT_1):
     with app.app_context():
         return library().exercises[exercise_id]
-
-
-def highlight(ex, quote, category, note=""):
-    """A highlight on the first occurrence of quote in the first article, as the browser sends."""
-    article = ex.articles[0].id
-    start = ex.article(article).text.index(quote)
-    return {
-        "article": article,
-        "start": start,
-        "end": start + len(quote),
-        "quote": quote,
-        "category": category,
-        "note": note,
-    }
 
 
 def right_choice(ex):

@@ -9,6 +9,8 @@ import pytest
 from classroom.db import get_db
 from classroom.exercises import library
 
+from .conftest import highlight
+
 REPORT_1 = "la-detainers-report-1"
 
 
@@ -22,20 +24,6 @@ def ada(client, auth, school):
 def exercise(app, exercise_id=REPORT_1):
     with app.app_context():
         return library().exercises[exercise_id]
-
-
-def highlight(ex, quote, category, article=None, note=""):
-    """A highlight on the first occurrence of quote, as the browser would send it."""
-    article = article or ex.articles[0].id
-    start = ex.article(article).text.index(quote)
-    return {
-        "article": article,
-        "start": start,
-        "end": start + len(quote),
-        "quote": quote,
-        "category": category,
-        "note": note,
-    }
 
 
 def save(client, assignment_id, work):
