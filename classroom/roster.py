@@ -173,6 +173,14 @@ def class_assignments(db: Database, class_id: int) -> list[dict[str, Any]]:
     )
 
 
+def assigned_exercises(db: Database, class_id: int) -> set[str]:
+    """The ids of the exercises already assigned to the class."""
+    return {
+        r["exercise_id"]
+        for r in db.query("select exercise_id from assignments where class_id = ?", [class_id])
+    }
+
+
 def update_assignment(
     db: Database, assignment_id: int, due_at: str | None, feedback_after: str
 ) -> None:

@@ -41,10 +41,9 @@ def create_class():
     return redirect(url_for("teacher.class_page", class_id=klass["id"]))
 
 
-def assign_form(klass: dict) -> AssignForm:
-    """The assign form, offering the exercises not yet assigned to this class."""
+def assign_form(taken: set[str]) -> AssignForm:
+    """The assign form, offering the exercises not assigned to the class yet (not in taken)."""
     form = AssignForm(prefix="assign")
-    taken = {a["exercise_id"] for a in roster.class_assignments(get_db(), klass["id"])}
     form.exercise_id.choices = [
         SelectChoice(e.id, e.title)
         for e in sorted(library().exercises.values(), key=lambda e: e.title)
@@ -70,7 +69,7 @@ def class_page(class_id: int):
         students=roster.roster(db, class_id),
         assignments=assignments,
         rename_form=ClassForm(name=klass["name"], prefix="rename"),
-        assign_form=assign_form(klass),
+        assign_form=assign_form({a["exercise_id"] for a in assignments}),
         action=ActionForm(),
     )
 
@@ -148,8 +147,8 @@ def reset_password(class_id: int, student_id: int):
 @login_required("teacher")
 def assign(class_id: int):
     """Assign an exercise to the class, with an optional due date."""
-    klass = my_class(class_id)
-    form = assign_form(klass)
+    my_class(class_id)
+    form = assign_form(roster.assigned_exercises(get_db(), class_id))
     if not form.validate_on_submit():
         errors = "; ".join(e for field in form for e in field.errors)
         abort(400, f"The exercise could not be assigned: {errors}")
