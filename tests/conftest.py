@@ -98,6 +98,23 @@ def school(app, school_template):
     return ids
 
 
+def trace_statements(patch) -> list[str]:
+    """Record every SQL statement of every connection the app opens from now on (patch is a
+    pytest MonkeyPatch, which undoes this when its test or context ends)."""
+    import classroom.db
+
+    statements: list[str] = []
+    connect = classroom.db.connect
+
+    def traced(path):
+        db = connect(path)
+        db.conn.set_trace_callback(statements.append)
+        return db
+
+    patch.setattr(classroom.db, "connect", traced)
+    return statements
+
+
 def highlight(exercise, quote, category, note="", article=None) -> dict:
     """A highlight on the first occurrence of quote (in the first article unless told), as
     the exercise page's script sends it."""

@@ -16,6 +16,8 @@ from classroom import gradebook, records, roster
 from classroom.db import connect, get_db
 from classroom.exercises import library
 
+from .conftest import trace_statements
+
 REPORT_1 = "la-detainers-report-1"
 REPORT_2 = "la-detainers-report-2"
 PAYLOADS = ["=1+1", "+SUM(A1)", "-2", "@cmd", "\t=x", "\r=x"]
@@ -228,15 +230,7 @@ def test_gradebook_of_a_class_without_assignments_lists_its_students(teacher, ap
 
 
 def test_gradebook_queries_do_not_grow_with_the_class(client, auth, app, school, monkeypatch):
-    statements: list[str] = []
-
-    def traced(path):
-        """A connection that records every statement it runs (the stream opens its own)."""
-        db = connect(path)
-        db.conn.set_trace_callback(statements.append)
-        return db
-
-    monkeypatch.setattr(classroom.db, "connect", traced)
+    statements = trace_statements(monkeypatch)  # the stream opens its own connection too
     with app.app_context():
         db = get_db()
         klass = records.create_class(db, school["teacher"], "Big class")

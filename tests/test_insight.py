@@ -12,14 +12,13 @@ from types import SimpleNamespace
 
 import pytest
 
-import classroom.db
 from classroom import insight, records, reviews, roster
 from classroom.content.snapshot import snapshot
 from classroom.db import get_db
 from classroom.exercises import library
 from classroom.work import clean_work, grade_work
 
-from .conftest import PASSWORD, csrf_token
+from .conftest import PASSWORD, csrf_token, trace_statements
 
 REPORT_1 = "la-detainers-report-1"
 SLAMMED, SO_CALLED, DEMOCRAT = "loaded-language.10", "loaded-language.4", "loaded-language.11"
@@ -456,15 +455,7 @@ def test_one_insight_page_runs_the_same_statements_for_5_or_50_students(
         small = make_class(db, school["teacher"], ex, 5, "small")
         large = make_class(db, school["teacher"], ex, 50, "large")
     auth.login("teacher")
-    statements: list[str] = []
-    connect = classroom.db.connect
-
-    def traced(path):
-        db = connect(path)
-        db.conn.set_trace_callback(statements.append)
-        return db
-
-    monkeypatch.setattr(classroom.db, "connect", traced)
+    statements = trace_statements(monkeypatch)
     counts, queries = {}, {}
     for aid in (small, large):
         statements.clear()

@@ -17,7 +17,7 @@ from classroom.db import get_db
 from classroom.exercises import library
 from classroom.work import clean_work, grade_work
 
-from .conftest import make_app
+from .conftest import make_app, trace_statements
 
 SIZES = (5, 50)
 PAGES = ("student home", "exercise page", "feedback page", "teacher dashboard", "class page")
@@ -100,16 +100,7 @@ def counts(tmp_path_factory) -> dict[int, dict[str, list[str]]]:
     """The statements each page runs, by class size and page."""
     found: dict[int, dict[str, list[str]]] = {}
     with pytest.MonkeyPatch.context() as patch:
-        statements: list[str] = []
-        connect = classroom.db.connect
-
-        def traced(path):
-            """A connection that records every statement it runs."""
-            db = connect(path)
-            db.conn.set_trace_callback(statements.append)
-            return db
-
-        patch.setattr(classroom.db, "connect", traced)
+        statements = trace_statements(patch)
         for size in SIZES:
             app = make_app(tmp_path_factory.mktemp(f"class-of-{size}"))
             school = build_school(app, size)
