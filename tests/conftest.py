@@ -29,6 +29,7 @@ def make_app(tmp_path: Path, **config):
     )
     with app.app_context():
         init_db()
+    app.extensions["classroom.db"].close()  # as after `flask init-db`: the file is complete
     return app
 
 
@@ -75,6 +76,7 @@ def school_template(tmp_path_factory):
         other_class = records.create_class(db, other_teacher, "Elsewhere")
         outsider = records.create_student(db, other_class["id"], "Cy", "cy", PASSWORD)
         other_assignment = records.assign(db, other_class["id"], exercises[0])
+    app.extensions["classroom.db"].close()  # everything in the file, nothing left in its -wal
     ids = {
         "teacher": teacher,
         "class": klass,
@@ -92,26 +94,33 @@ def school_template(tmp_path_factory):
 def school(app, school_template):
     """The school of school_template, copied into this test's own database."""
     path, ids = school_template
-    for leftover in ("-wal", "-shm"):
-        Path(app.config["DATABASE"] + leftover).unlink(missing_ok=True)
-    shutil.copyfile(path, app.config["DATABASE"])
+    copy_database(path, app)
     return ids
 
 
+def copy_database(source, app) -> None:
+    """Put a copy of the database file source under app, as an administrator restoring a
+    backup would: with the app's connections closed and no -wal or -shm file left beside it."""
+    app.extensions["classroom.db"].close()
+    for leftover in ("-wal", "-shm"):
+        Path(app.config["DATABASE"] + leftover).unlink(missing_ok=True)
+    shutil.copyfile(source, app.config["DATABASE"])
+
+
 def trace_statements(patch) -> list[str]:
-    """Record every SQL statement of every connection the app opens from now on (patch is a
-    pytest MonkeyPatch, which undoes this when its test or context ends)."""
+    """Record every SQL statement the app's requests run from now on (patch is a pytest
+    MonkeyPatch, which undoes this when its test or context ends)."""
     import classroom.db
 
     statements: list[str] = []
-    connect = classroom.db.connect
+    lend = classroom.db.Connections.lend
 
-    def traced(path):
-        db = connect(path)
+    def traced(self, path):
+        db = lend(self, path)
         db.conn.set_trace_callback(statements.append)
         return db
 
-    patch.setattr(classroom.db, "connect", traced)
+    patch.setattr(classroom.db.Connections, "lend", traced)
     return statements
 
 

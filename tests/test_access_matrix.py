@@ -23,7 +23,7 @@ from classroom import create_app, records
 from classroom.db import get_db
 from classroom.exercises import library
 
-from .conftest import PASSWORD, csrf_token, make_app
+from .conftest import PASSWORD, copy_database, csrf_token, make_app
 
 REPORT_1 = "la-detainers-report-1"
 REPORT_2 = "la-detainers-report-2"
@@ -140,7 +140,7 @@ def build_world(folder: Path, school_template, **config) -> SimpleNamespace:
     database is kept as a template that restore() puts back before each request."""
     path, school = school_template
     app = make_app(folder, **config)
-    shutil.copyfile(path, app.config["DATABASE"])
+    copy_database(path, app)
     with app.app_context():
         db = get_db()
         db.execute(
@@ -174,6 +174,7 @@ def build_world(folder: Path, school_template, **config) -> SimpleNamespace:
             )
         )["id"]
     template = folder / "template.sqlite"
+    app.extensions["classroom.db"].close()
     shutil.copyfile(app.config["DATABASE"], template)
     users = {
         "anonymous": None,
@@ -196,11 +197,8 @@ def build_world(folder: Path, school_template, **config) -> SimpleNamespace:
 
 
 def restore(world) -> None:
-    """Put the world's database back as it was built (no connection is open between requests)."""
-    database = world.app.config["DATABASE"]
-    for leftover in ("-wal", "-shm"):
-        Path(database + leftover).unlink(missing_ok=True)
-    shutil.copyfile(world.template, database)
+    """Put the world's database back as it was built."""
+    copy_database(world.template, world.app)
 
 
 def log_in(client, user_id: int | None) -> None:
@@ -541,7 +539,7 @@ def test_a_proxys_https_is_believed_only_when_configured(tmp_path, school, proxi
     Without it, a client cannot claim HTTPS (or another address) with the headers."""
     (tmp_path / "proxy").mkdir()
     app = make_app(tmp_path / "proxy", PROXY_COUNT=proxies, WTF_CSRF_ENABLED=False)
-    shutil.copyfile(tmp_path / "test.sqlite", app.config["DATABASE"])  # the school's copy
+    copy_database(tmp_path / "test.sqlite", app)  # the school's copy
     forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
     response = app.test_client().post(
         "/login", data={"username": "ada", "password": PASSWORD}, headers=forwarded

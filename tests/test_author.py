@@ -170,10 +170,18 @@ def test_a_repeated_phrase_is_re_placed_by_its_context_not_its_old_offset(live, 
     phrase = "criminal aliens"
     spots = [i for i in range(len(text)) if text.startswith(phrase, i)]
     target = spots[1]
-    mark = {"article": REPORT_1, "start": target, "end": target + len(phrase), "quote": phrase,
-            "category": "loaded_language", "note": ""}
-    assert student.put(f"/api/assignments/{assignment}/draft",
-                       json={"highlights": [mark]}).status_code == 200
+    mark = {
+        "article": REPORT_1,
+        "start": target,
+        "end": target + len(phrase),
+        "quote": phrase,
+        "category": "loaded_language",
+        "note": "",
+    }
+    assert (
+        student.put(f"/api/assignments/{assignment}/draft", json={"highlights": [mark]}).status_code
+        == 200
+    )
     # an insertion as long as the gap to the next occurrence puts that one at the old offset
     inserted = "x" * (spots[2] - target) + "\n\n"
     article.write_text(inserted + text, encoding="utf-8")

@@ -160,7 +160,8 @@ def test_restoring_a_backup_as_documented_brings_its_data_back(runner, app, scho
     lost = ada.post(
         f"/assignments/{aid}/submit", data={"highlights": "[]", "answer-reflect": "lost"}
     )
-    # 1. the app is stopped: the test client holds no connection between requests
+    # 1. the app is stopped
+    app.extensions["classroom.db"].close()
     # 2. copy the backup over the database; 3. remove the -wal and -shm files beside it
     database = Path(app.config["DATABASE"])
     shutil.copyfile(target, database)

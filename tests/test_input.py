@@ -7,7 +7,6 @@ what is wrong, never a 500; and a refused draft leaves the saved one as it was.
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -18,7 +17,7 @@ from classroom.db import get_db
 from classroom.exercises import library
 from classroom.work import MAX_ANSWER, MAX_HIGHLIGHTS, MAX_NOTE
 
-from .conftest import highlight, make_app
+from .conftest import copy_database, highlight, make_app
 from .test_access_matrix import log_in
 
 REPORT_1 = "la-detainers-report-1"
@@ -37,7 +36,7 @@ def desk(tmp_path_factory, school_template):
     """One app for the module, on a copy of the school, with Ada's client logged in."""
     path, school = school_template
     app = make_app(tmp_path_factory.mktemp("input"), WTF_CSRF_ENABLED=False)
-    shutil.copyfile(path, app.config["DATABASE"])
+    copy_database(path, app)
     with app.app_context():
         exercise = library().exercises[REPORT_1]
     ada = app.test_client()

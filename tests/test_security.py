@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+import classroom.security
 from classroom import create_app, throttle
 
 from .conftest import PASSWORD
@@ -72,6 +75,31 @@ def test_session_cookie_flags(app, school):
         "/login", base_url="https://localhost", data={"username": "ben", "password": PASSWORD}
     )
     assert "Secure" in secure.headers["Set-Cookie"]
+
+
+def test_the_session_cookie_is_sent_again_once_an_hour(app, school, monkeypatch):
+    """A logged-in student's cookie is not re-signed with every page; once it is an hour old
+    the next page sends it again, pushing the 31-day expiry on, with the same login in it."""
+    client = app.test_client()
+    login = client.post("/login", data={"username": "ada", "password": PASSWORD})
+    assert "Expires=" in login.headers["Set-Cookie"]
+    client.get("/home")  # the first page after login puts a fresh CSRF secret in the session
+    assert "Set-Cookie" not in client.get("/home").headers
+    monkeypatch.setattr(classroom.security, "REFRESH_AFTER", timedelta(0))
+    refreshed = client.get("/home")
+    assert refreshed.status_code == 200 and "Expires=" in refreshed.headers["Set-Cookie"]
+    with client.session_transaction() as session:
+        assert session["user_id"] == school["students"][0]
+
+
+def test_an_expired_or_forged_session_cookie_logs_nobody_in(app, school):
+    client = app.test_client()
+    client.post("/login", data={"username": "ada", "password": PASSWORD})
+    client.set_cookie("session", session_cookie(client)[:-2] + "xx")
+    assert client.get("/home").status_code == 302
+    client.post("/login", data={"username": "ada", "password": PASSWORD})
+    app.permanent_session_lifetime = timedelta(seconds=-1)
+    assert client.get("/home").headers["Location"].startswith("/login")
 
 
 @pytest.mark.parametrize("key", ["dev", "change-me", "short"])

@@ -1,0 +1,64 @@
+"""The connections requests are lent: kept open between requests, never carrying anything over."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+
+import pytest
+
+from classroom.db import get_db
+
+
+def lent(app):
+    """The connection one request is lent."""
+    with app.test_request_context():
+        return get_db()
+
+
+def test_requests_in_a_thread_share_one_open_connection(app):
+    first, second = lent(app), lent(app)
+    assert first is second
+    assert first.execute("select 1").fetchone() == (1,)  # still open between requests
+
+
+def test_each_thread_has_its_own_connection(app):
+    other = []
+    thread = threading.Thread(target=lambda: other.append(lent(app)))
+    thread.start()
+    thread.join()
+    assert other[0] is not lent(app)
+
+
+def test_a_transaction_a_request_left_open_is_rolled_back(app):
+    with app.test_request_context():
+        db = get_db()
+        db.execute("begin immediate")
+        db.execute(
+            "insert into users (username, display_name, password_hash, role, created_at)"
+            " values ('half', 'Half', '-', 'student', '2026-01-01')"
+        )
+    with sqlite3.connect(app.config["DATABASE"], timeout=0.1) as elsewhere:
+        elsewhere.execute("update users set display_name = display_name")  # not locked
+        assert elsewhere.execute(
+            "select count(*) from users where username = 'half'"
+        ).fetchone() == (0,)
+    assert not lent(app).conn.in_transaction
+
+
+def test_a_failed_write_leaves_the_next_request_a_clean_connection(app):
+    with app.test_request_context(), pytest.raises(sqlite3.IntegrityError):  # noqa: SIM117
+        with get_db().atomic() as db:  # the transaction begins inside the request
+            db.execute("insert into users (username) values (null)")
+    db = lent(app)
+    assert not db.conn.in_transaction
+    assert db.execute("select count(*) from users").fetchone() == (0,)
+
+
+def test_closing_opens_a_fresh_connection_for_the_next_request(app):
+    before = lent(app)
+    app.extensions["classroom.db"].close()
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        before.execute("select 1")
+    after = lent(app)
+    assert after is not before and after.execute("select 1").fetchone() == (1,)
