@@ -9,11 +9,11 @@ from flask import Blueprint, abort, g, redirect, render_template, request, url_f
 from . import records, reviews
 from .auth import login_required
 from .clock import is_past
-from .content.layout import paragraph_ranges
 from .content.snapshot import snapshot
 from .db import get_db
 from .exercises import get_exercise, library
 from .marks import highlight_marks, key_items_of, key_marks, marked_paragraphs
+from .parts import exercise_parts
 from .work import InvalidWork, empty_work, grade_work, replace_highlights, work_from_form
 
 bp = Blueprint("student", __name__)
@@ -69,24 +69,15 @@ def exercise(assignment_id: int):
     assignment = my_assignment(assignment_id)
     exercise = get_exercise(assignment["exercise_id"])
     work, saved_at = current_work(assignment, exercise)
-    page_data = {
-        "draftUrl": url_for("api.draft", assignment_id=assignment_id),
-        "version": exercise.version,
-        "articles": {a.id: a.text for a in exercise.articles},
-        "categories": [
-            {"id": c.id, "label": c.label, "style": c.style} for c in exercise.highlight_categories
-        ],
-        "work": work,
-    }
     return render_template(
         "student/exercise.html",
         assignment=assignment,
         exercise=exercise,
+        parts=exercise_parts(exercise),
         work=work,
+        work_data={"draftUrl": url_for("api.draft", assignment_id=assignment_id), "work": work},
         saved_at=saved_at,
-        paragraphs={a.id: paragraph_ranges(a.text) for a in exercise.articles},
         attempts=records.attempts_for(get_db(), assignment_id, g.user["id"]),
-        page_data=page_data,
     )
 
 

@@ -117,6 +117,25 @@ def test_an_edited_file_is_picked_up_without_restart(live, folder):
     assert "Renamed while running" in student.get("/home").get_data(as_text=True)
 
 
+def test_the_exercise_page_shows_an_edited_article_and_instruction(live, folder):
+    """The parts of the page kept for every student are rendered again for the new version."""
+    app, assignment = live
+    student = login(app, "ada")
+    before = student.get(f"/assignments/{assignment}").get_data(as_text=True)
+    assert "Editor&#39;s note" not in before
+    article = folder / "articles" / f"{REPORT_1}.txt"
+    article.write_text("Editor's note: updated.\n\n" + article.read_text(encoding="utf-8"))
+    path = folder / f"{REPORT_1}.yaml"
+    text = path.read_text(encoding="utf-8")
+    instruction = re.search(r"instruction: (.+)", text).group(1).strip("\"'")
+    path.write_text(text.replace(instruction, "Look again, carefully"), encoding="utf-8")
+    touch_later(article)
+    after = student.get(f"/assignments/{assignment}").get_data(as_text=True)
+    assert "Editor&#39;s note: updated." in after
+    assert '"Editor\\u0027s note: updated.' in after  # in the data the page's script reads
+    assert "Look again, carefully" in after and instruction not in after
+
+
 def test_editing_an_exercise_keeps_old_attempts_and_replaces_drafts(live, folder):
     app, assignment = live
     student = login(app, "ada")

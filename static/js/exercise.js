@@ -4,7 +4,11 @@ import { ArticleText, drawArticle, selectedSpan } from "./article.js";
 import { Autosave } from "./autosave.js";
 import { move, words } from "./keyboard.js";
 
-const data = JSON.parse(document.getElementById("exercise-data").textContent);
+// The exercise, the same for every student, and this student's work with where to save it.
+const data = {
+  ...JSON.parse(document.getElementById("exercise-data").textContent),
+  ...JSON.parse(document.getElementById("work-data").textContent),
+};
 const csrfToken = document.querySelector('meta[name="csrf-token"]').content;
 const categories = new Map(data.categories.map((c) => [c.id, c]));
 const articles = new Map(
