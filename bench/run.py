@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import json
 import os
 import platform
@@ -110,11 +111,12 @@ def main(argv: list[str] | None = None) -> int:
             {"SECRET_KEY": secret, "DATABASE": str(built.path), "EXERCISES_DIR": str(exercises_dir)}
         )
         scenarios = make_scenarios(built, load.signer(app), out, random.Random(3))
+        scenarios[2:2] = floor_scenarios(app, scenarios[1], out)
         if args.requests:
             wanted = {"healthz", *args.requests.split(",")}  # the baseline always runs
             scenarios = [s for s in scenarios if s.key in wanted]
-        if args.profile:
-            profile(app, scenarios, out)
+        if args.profile:  # in-process, on the app without bench/app.py's route
+            profile(app, [s for s in scenarios if not s.key.startswith("floor")], out)
             return 0
         report["load"] = load_phase(args, env, out, scenarios)
         if not args.load_only:
@@ -351,6 +353,30 @@ def submit_form(exercise, raw: dict) -> str:
         elif isinstance(task, ShortAnswerTask):
             fields.append((f"answer-{task.id}", answer or ""))
     return urllib.parse.urlencode(fields)
+
+
+def floor_scenarios(app, page: Scenario, out: Path) -> list[Scenario]:
+    """Two lines that explain the student's pages rather than measure one: bench/app.py's
+    route that does only what every student's page does first (session, user, assignment,
+    CSRF token), answering a few bytes, then as many bytes as the exercise page."""
+    client = app.test_client(use_cookies=False)
+    sizes = []
+    for r in page.requests[:20]:
+        with client.get(r.path, headers=r.headers()) as response:
+            sizes.append(len(response.get_data()))
+    size = sorted(sizes)[len(sizes) // 2]
+    found = []
+    for key, label, wanted in (
+        ("floor", "floor: a student's request that does nothing", 0),
+        ("floor-page", f"floor, answering as many bytes as the page ({size:,})", size),
+    ):
+        requests = [
+            dataclasses.replace(r, path=f"/bench/floor/{r.path.rsplit('/', 1)[1]}?size={wanted}")
+            for r in page.requests
+        ]
+        found.append(Scenario(key, label, "GET /bench/floor/<id>", requests, 8))
+        found[-1].file = load.write_requests(out / f"requests-{key}.tsv", requests)
+    return found
 
 
 def check(server: Server, scenarios: list[Scenario]) -> None:

@@ -57,6 +57,7 @@ class Server:
         ]
         if self.workers:
             command += ["--workers", str(self.workers)]
+        command.append("bench.app:app")  # the app, with the benchmark's floor route (bench/app.py)
         self.log.parent.mkdir(parents=True, exist_ok=True)
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(

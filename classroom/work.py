@@ -59,16 +59,14 @@ def clean_highlight(exercise: Exercise, h: Any, index: int) -> dict[str, Any]:
     article_id = h.get("article")
     if not isinstance(article_id, str) or article_id not in exercise.highlight_articles:
         raise InvalidWork(f"{where}: unknown article {article_id!r}")
-    text = exercise.article(article_id).text
+    text = exercise.texts[article_id]
     start, end = h.get("start"), h.get("end")
     if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
         raise InvalidWork(f"{where}: 'start' and 'end' should be whole numbers")
     if not 0 <= start < end <= len(text):
         raise InvalidWork(f"{where}: offsets {start}-{end} are outside the article (0-{len(text)})")
     category = h.get("category")
-    if not isinstance(category, str) or category not in {
-        c.id for c in exercise.highlight_categories
-    }:
+    if not isinstance(category, str) or category not in exercise.highlight_category_ids:
         raise InvalidWork(f"{where}: unknown category {category!r}")
     note = h.get("note") or ""
     if not storable_text(note, MAX_NOTE):
@@ -160,7 +158,7 @@ def replace_highlights(exercise: Exercise, work: dict[str, Any]) -> dict[str, An
     question are dropped, except written ones, which go to 'unplaced' too.
     """
     kept, unplaced = [], list(work.get("unplaced", []))
-    categories = {c.id for c in exercise.highlight_categories}
+    categories = exercise.highlight_category_ids
     for h in work.get("highlights", []):
         if (
             h.get("article") not in exercise.highlight_articles

@@ -12,6 +12,8 @@ from classroom.content.loader import load_library
 from classroom.grading import (
     OTHER_CATEGORY_WEIGHT,
     Span,
+    SpanScore,
+    as_span,
     choice_score,
     covered,
     credit,
@@ -124,6 +126,15 @@ def test_highlights_in_another_article_or_category():
     # but is another task's business, so it does not count against this task's precision
     other_category = span_score(key, [mark(10, 20, "stat"), mark(10, 20)], ["loaded"], ["a"])
     assert (other_category.recall, other_category.precision) == (1.0, 1.0)
+
+
+def test_credits_are_summed_in_key_order_and_highlight_order():
+    # in floats 0.1 + 0.2 + 0.3 is not 0.3 + 0.2 + 0.1, so the order is part of the score
+    key = [span(100, 110), span(50, 60), span(0, 10)]
+    highlights = [mark(107, 117), mark(58, 68), mark(9, 19)]  # each on 3, 2, 1 of 10 characters
+    result = span_score(key, highlights, ["loaded"], ["a"])
+    assert result.recall == result.precision == (0.3 + 0.2 + 0.1) / 3
+    assert result.recall != (0.1 + 0.2 + 0.3) / 3  # what sorting by place or by credit gives
 
 
 def test_key_item_ids_come_back_with_their_status():
@@ -302,3 +313,105 @@ def test_finding_more_of_a_seed_key_never_lowers_the_score(case, data):
     after = task.grade([*as_marks, mark(more.start, more.end, more.category, more.article)], None)
     assert after["recall"] >= before["recall"]
     assert after["score"] >= before["score"] - 1e-9
+
+
+# the rule again, character by character, to hold the fast version to exactly the same floats
+
+
+def chars(spans: list[Span], article: str, category: str | None = None) -> set[int]:
+    """The characters of article under any of the spans (only those of category, if given)."""
+    return {
+        i
+        for s in spans
+        if s.article == article and category in (None, s.category)
+        for i in range(s.start, s.end)
+    }
+
+
+def reference_credit(target: Span, against: list[Span]) -> tuple[float, str]:
+    length = target.end - target.start
+    if length <= 0:
+        return 0.0, "missed"
+    under = set(range(target.start, target.end))
+    same = len(under & chars(against, target.article, target.category)) / length
+    anywhere = len(under & chars(against, target.article)) / length
+    status = "found" if same > 0 else "partly" if anywhere > 0 else "missed"
+    return same + OTHER_CATEGORY_WEIGHT * (anywhere - same), status
+
+
+def reference_span_score(key, highlights, categories, articles) -> SpanScore:
+    key_spans = [as_span(k) for k in key]
+    mine = [s for s in map(as_span, highlights) if s.article in articles]
+    items = [
+        {"id": getattr(item, "id", ""), "credit": score, "status": status}
+        for item, (score, status) in zip(
+            key, [reference_credit(s, mine) for s in key_spans], strict=True
+        )
+    ]
+    # summed in key order and in highlight order, as span_score does
+    recall = sum(i["credit"] for i in items) / len(items) if items else 1.0
+    tagged = [s for s in mine if s.category in categories]
+    credits = [reference_credit(s, key_spans)[0] for s in tagged]
+    precision = sum(credits) / len(tagged) if tagged else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return SpanScore(precision, recall, f1, items)
+
+
+# crowded: overlapping, nested, touching, empty and backwards spans on three short articles
+ARTICLES = ["a", "b", "c"]
+tangled = st.builds(
+    lambda article, start, length, category: Span(article, start, start + length, category),
+    st.sampled_from(ARTICLES),
+    st.integers(0, 60),
+    st.one_of(st.integers(-2, 0), st.integers(1, 12), st.integers(13, 80)),
+    st.sampled_from(CATEGORIES),
+)
+tangled_keys = st.lists(st.one_of(tangled, tangled.map(lambda s: s.__dict__)), max_size=12)
+tangled_highlights = st.lists(tangled.map(lambda s: s.__dict__), max_size=16)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    tangled_keys,
+    tangled_highlights,
+    st.lists(st.sampled_from(CATEGORIES), unique=True),
+    st.lists(st.sampled_from(ARTICLES), unique=True),
+)
+def test_span_score_matches_counting_characters(key, highlights, categories, articles):
+    # == and not approx: a faster grader must not move a score by a rounding
+    expected = reference_span_score(key, highlights, categories, articles)
+    assert span_score(key, highlights, categories, articles) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(tangled_keys, tangled_highlights)
+def test_extras_match_counting_characters(key, highlights):
+    key_spans = [as_span(k) for k in key]
+    expected = [
+        i
+        for i, h in enumerate(highlights)
+        if not set(range(h["start"], h["end"])) & chars(key_spans, h["article"])
+    ]
+    assert extras(highlights, key) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(tangled, st.lists(tangled, max_size=12))
+def test_covered_and_credit_match_counting_characters(target, others):
+    under = set(range(target.start, target.end))
+    assert covered(target, others) == len(under & chars(others, target.article))
+    assert credit(target, others) == reference_credit(target, others)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(HIGHLIGHT_TASKS), st.data())
+def test_seed_tasks_match_counting_characters(case, data):
+    exercise, task = case
+    others = [c for c in CATEGORIES if c not in task.categories]
+    highlights = []
+    for k in data.draw(st.lists(st.sampled_from(task.key), max_size=30), label="found"):
+        cut = data.draw(st.integers(0, (k.end - k.start) // 2), label="cut short by")
+        category = data.draw(st.sampled_from([k.category, *task.categories, *others]))
+        highlights.append(mark(k.start, k.end - cut, category, k.article))
+    expected = reference_span_score(task.key, highlights, task.categories, task.article_ids)
+    assert span_score(task.key, highlights, task.categories, task.article_ids) == expected

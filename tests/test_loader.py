@@ -423,3 +423,45 @@ def test_a_key_item_in_a_category_its_task_does_not_ask_for(folder):
         problem.message
     )
     assert problem.hint.startswith("use one of: loaded_language")
+
+
+def test_anchors_tags_and_merge_keys_still_load(folder):
+    """Files the quick reader leaves to the reference loader load the same way as before."""
+    library = load_with(
+        folder,
+        HEAD
+        + """\
+      - id: words
+        type: highlight
+        article: la-detainers-report-1
+        categories: [loaded_language]
+        instruction: !!str Highlight loaded words.
+        key:
+          - &slammed
+            quote: slammed
+            why: An emotive verb for 'said'.
+          - <<: *slammed
+            quote: so-called
+""",
+    )
+    assert library.problems == []
+    first, second = library.exercises["broken"].task("words").key
+    assert (first.quote, second.quote) == ("slammed", "so-called")
+    assert second.why == first.why == "An emotive verb for 'said'."
+
+
+def test_a_problem_in_a_file_with_an_alias_is_reported_at_its_line(folder):
+    source = (
+        HEAD
+        + HIGHLIGHT
+        + """\
+          - quote: slammed
+            why: &why An emotive verb for 'said'.
+          - quote: slammed  # <-
+            why: *why
+"""
+    )
+    library = load_with(folder, source)
+    [problem] = library.problems
+    assert problem.line == marked_line(source)
+    assert "overlaps key item 1" in problem.message

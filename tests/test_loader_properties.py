@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from classroom import reviews
-from classroom.content.fields import parse_yaml
+from classroom.content.fields import parse_yaml, read_quickly
 from classroom.content.loader import load_articles, load_exercise, load_library
 from classroom.content.snapshot import snapshot
 from classroom.grading import choice_score, total
@@ -175,6 +175,62 @@ def test_parse_yaml_answers_a_node_or_a_problem_with_a_line():
             assert node is None and problem.path == SHOWN and problem.line >= 1
 
     check()
+
+
+def plain(node):
+    """A node as comparable data: types kept (True is not 1), nan equal to itself."""
+    if isinstance(node, dict):
+        return ("mapping", [(plain(k), plain(v)) for k, v in node.items()])
+    if isinstance(node, list):
+        return ("sequence", [plain(item) for item in node])
+    if isinstance(node, float) and math.isnan(node):
+        return ("nan",)
+    return (type(node).__name__, node)
+
+
+SEED_TEXTS = [p.read_text(encoding="utf-8") for p in sorted(EXERCISES.glob("**/*.yaml"))]
+
+
+def test_the_quick_reader_reads_what_the_reference_loader_reads():
+    """read_quickly skips positions for speed; wherever it answers, it answers the same data."""
+    dumped = st.recursive(
+        yaml_scalars | st.sampled_from(["2024-01-31", "yes", "0x1f", "1_000", "~", "1e3"]),
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(yaml_scalars, inner),
+        max_leaves=12,
+    ).map(lambda data: yaml.safe_dump(data, allow_unicode=True))
+
+    @PROPERTY
+    @given(text=st.text(max_size=200) | yamlish | dumped)
+    @example(text="a: yes\nb: 2024-01-31\nc: .nan\nd: -.inf\ne: 0o17\nf: ~\n? g\n: [1, '1']\n")
+    @example(text="a: b\na: c\n")  # a repeated key: the last value wins, as in PyYAML
+    def check(text):
+        node, read = read_quickly(text)
+        if read:
+            reference, problem = parse_yaml(text, SHOWN)
+            assert problem is None
+            assert plain(node) == plain(reference)
+
+    check()
+    for text in SEED_TEXTS:
+        node, read = read_quickly(text)
+        assert read and plain(node) == plain(parse_yaml(text, SHOWN)[0])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: &x 1\nb: *x\n",  # anchors and aliases
+        "base: {a: 1}\nmore:\n  <<: {b: 2}\n",  # merge keys
+        "a: !!str 1\n",  # explicit tags
+        "? [a]\n: b\n",  # a list as a key
+        "a: 1\n---\nb: 2\n",  # two documents
+        "[" * 100 + "]" * 100,  # deeper than an exercise goes
+        "a: [b\n",  # a syntax error
+        "a: =\n",
+    ],
+)
+def test_the_quick_reader_leaves_the_unusual_to_the_reference_loader(text):
+    assert read_quickly(text) == (None, False)
 
 
 # --- arbitrary YAML-shaped data ----------------------------------------------------------------

@@ -173,6 +173,34 @@ def test_resubmitting_appends_and_keeps_every_attempt(ada, app, school):
     assert "after 2 attempts" in ada.get("/home").get_data(as_text=True)
 
 
+@pytest.mark.parametrize("sent", [None, ""])
+def test_without_the_script_the_saved_highlights_are_submitted(ada, app, school, sent):
+    """With JavaScript off the form has no highlights to send: the attempt takes the saved
+    ones, with the answers from the form; "[]" from the script still means none."""
+    ex = exercise(app)
+    aid = school["assignments"][REPORT_1]
+    saved = [highlight(ex, "slammed", "loaded_language")]
+    ada.put(f"/api/assignments/{aid}/draft", json={"highlights": saved, "answers": {}})
+    page = ada.get(f"/assignments/{aid}").get_data(as_text=True)
+    assert '<input type="hidden" name="highlights" id="highlights-field">' in page
+    form = {"answer-reflect": "written without the script"}
+    if sent is not None:
+        form["highlights"] = sent
+    assert ada.post(f"/assignments/{aid}/submit", data=form).status_code == 302
+    assert submit(ada, aid, ex, []).status_code == 302
+    with app.app_context():
+        counts = [
+            r["n"]
+            for r in get_db().query(
+                "select count(h.id) as n from attempts a"
+                " left join attempt_highlights h on h.attempt_id = a.id group by a.id order by a.id"
+            )
+        ]
+        answer = get_db().execute("select answer from attempt_answers where task_id = 'reflect'")
+        assert json.loads(answer.fetchone()[0]) == "written without the script"
+    assert counts == [1, 0]
+
+
 def test_submit_with_unreadable_highlights_is_400(ada, school):
     aid = school["assignments"][REPORT_1]
     response = ada.post(f"/assignments/{aid}/submit", data={"highlights": "{oops"})

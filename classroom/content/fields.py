@@ -1,4 +1,4 @@
-"""Reading YAML with line numbers, and checking a mapping's fields with helpful messages."""
+"""Reading YAML, quickly or with line numbers; checking a mapping's fields with clear messages."""
 
 from __future__ import annotations
 
@@ -6,8 +6,25 @@ import difflib
 from typing import Any
 
 import yaml
+from yaml.constructor import SafeConstructor
+from yaml.events import (
+    DocumentEndEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+from yaml.nodes import ScalarNode
 
 from .model import Problem
+
+try:
+    from yaml.cyaml import CParser
+except ImportError:  # PyYAML built without libyaml: every file takes the reference loader
+    CParser = None
 
 MAX_NUMBER = 1_000_000  # the largest number a numeric field takes
 
@@ -58,6 +75,102 @@ for _loader in {_LineLoader, _FastLineLoader}:
     _loader.add_constructor("tag:yaml.org,2002:map", _Positions.construct_mapping)
     _loader.add_constructor("tag:yaml.org,2002:seq", _Positions.construct_sequence)
     _loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+
+
+class _Unusual(Exception):
+    """Something read_plain leaves to the full loaders: anchors, tags, merge keys, deep nesting."""
+
+
+_NO_KEY = object()  # a mapping waiting for its next key
+_MAX_DEPTH = 64  # an exercise needs a few levels; deeper files take the reference loader
+_RESOLVERS = yaml.SafeLoader.yaml_implicit_resolvers  # first character -> [(tag, pattern)]
+_ANY_FIRST = _RESOLVERS.get(None, [])  # patterns tried whatever the first character
+_SCALARS = SafeConstructor()
+_BUILD = {
+    "tag:yaml.org,2002:null": _SCALARS.construct_yaml_null,
+    "tag:yaml.org,2002:bool": _SCALARS.construct_yaml_bool,
+    "tag:yaml.org,2002:int": _SCALARS.construct_yaml_int,
+    "tag:yaml.org,2002:float": _SCALARS.construct_yaml_float,
+    "tag:yaml.org,2002:timestamp": _SCALARS.construct_yaml_str,  # dates stay as written
+}
+
+
+def _plain_scalar(value: str) -> Any:
+    """A plain (unquoted) scalar as SafeLoader reads it: a number, true/false, null or text."""
+    for tag, pattern in _RESOLVERS.get(value[:1], []) + _ANY_FIRST:
+        if pattern.match(value):
+            build = _BUILD.get(tag)
+            if build is None:  # a merge key '<<', '=' and the like
+                raise _Unusual(tag)
+            return build(ScalarNode(tag, value))
+    return value
+
+
+def read_plain(text: str) -> Any:
+    """The document in text as plain dicts, lists and scalars, without positions.
+
+    The common case, read straight from libyaml's events, several times faster than building
+    PyYAML's nodes. Raises _Unusual, or the parser's error, for anything it leaves to
+    parse_yaml (which explains syntax errors, with positions): aliases, anchors, explicit tags,
+    merge keys, mappings as keys, more than one document, deep nesting.
+    """
+    if CParser is None:
+        raise _Unusual("no libyaml")
+    get = CParser(text).get_event
+    get()  # the stream's start
+    event = get()
+    if type(event) is StreamEndEvent:
+        return None
+    if type(event) is not DocumentStartEvent:
+        raise _Unusual(event)
+    # containers still open, innermost last: [container, key awaiting its value or _NO_KEY]
+    stack: list[list] = []
+    root: Any = None
+    while True:
+        event = get()
+        kind = type(event)
+        if kind is ScalarEvent:
+            if event.anchor is not None or event.tag is not None:
+                raise _Unusual(event)
+            value = event.value
+            if event.implicit[0] and (_ANY_FIRST or value[:1] in _RESOLVERS):
+                value = _plain_scalar(value)
+        elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            if event.anchor is not None or event.tag is not None or len(stack) >= _MAX_DEPTH:
+                raise _Unusual(event)
+            if stack and type(stack[-1][0]) is dict and stack[-1][1] is _NO_KEY:  # as a key
+                raise _Unusual(event)
+            stack.append([{} if kind is MappingStartEvent else [], _NO_KEY])
+            continue
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            value = stack.pop()[0]
+        elif kind is DocumentEndEvent:
+            break
+        else:  # an alias
+            raise _Unusual(event)
+        if not stack:
+            root = value
+            continue
+        top = stack[-1]
+        container = top[0]
+        if type(container) is list:
+            container.append(value)
+        elif top[1] is _NO_KEY:
+            top[1] = value
+        else:
+            container[top[1]] = value
+            top[1] = _NO_KEY
+    if type(get()) is not StreamEndEvent:
+        raise _Unusual("more than one document")
+    return root
+
+
+def read_quickly(text: str) -> tuple[Any, bool]:
+    """(the document without positions, True), or (None, False) if only parse_yaml can tell."""
+    try:
+        return read_plain(text), True
+    except (_Unusual, yaml.YAMLError, RecursionError, ValueError):
+        return None, False
 
 
 def parse_yaml(text: str, path: str) -> tuple[Any, Problem | None]:
@@ -155,6 +268,9 @@ class Fields:
     def text(self, key: str, default: str = "", *, nonempty: bool = False) -> str:
         """A text field; numbers are taken as their text, anything else is reported."""
         value = self.node.get(key, default)
+        # the common case, first: text with nothing to report (it is read for every field)
+        if type(value) is str and "TODO" not in value and (not nonempty or value.strip()):
+            return value
         if value is None:
             value = default
         if isinstance(value, bool) or not isinstance(value, str | int | float):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
-from .fields import Fields, Report, parse_yaml, position
+from .fields import Fields, Report, parse_yaml, position, read_quickly
 from .model import BUILTIN_CATEGORIES, Article, Category, Exercise, Library, Problem
 from .tasks import ID_PATTERN, Context, read_task
 
@@ -116,9 +117,23 @@ def load_exercise(
     except (OSError, UnicodeDecodeError) as err:
         report.error((1, 1), f"cannot read the file: {err}", "save it as UTF-8 text")
         return None, report.problems
+    # Most files have nothing to report: read them without positions, several times faster,
+    # and read a file again with positions only when there is something to say where.
+    node, read = read_quickly(source)
+    if read:
+        exercise, problems = read_exercise(path, raw, node, articles, Report(report.path))
+        if not problems:
+            return exercise, problems
     node, problem = parse_yaml(source, report.path)
     if problem:
         return None, [problem]
+    return read_exercise(path, raw, node, articles, report)
+
+
+def read_exercise(
+    path: Path, raw: bytes, node: Any, articles: dict[str, Article], report: Report
+) -> tuple[Exercise | None, list[Problem]]:
+    """Validate the document read from an exercise file into an exercise."""
     if not ID_PATTERN.match(path.stem):
         report.error(
             (1, 1),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -124,20 +125,27 @@ class Exercise:
         """Every answer-key item of every task, in file order."""
         return [item for task in self.tasks for item in getattr(task, "key", ())]
 
-    @property
-    def highlight_categories(self) -> list[Category]:
+    # Checking a student's work asks these for every highlight: worked out once, kept.
+    @functools.cached_property
+    def highlight_categories(self) -> tuple[Category, ...]:
         """The categories a student may tag highlights with, in the order tasks ask for them."""
-        ids: list[str] = []
-        for task in self.tasks:
-            for cid in getattr(task, "categories", ()):
-                if cid not in ids:
-                    ids.append(cid)
-        return [self.categories[c] for c in ids]
+        ids = dict.fromkeys(cid for task in self.tasks for cid in getattr(task, "categories", ()))
+        return tuple(self.categories[c] for c in ids)
 
-    @property
-    def highlight_articles(self) -> set[str]:
+    @functools.cached_property
+    def highlight_category_ids(self) -> frozenset[str]:
+        """The ids of highlight_categories."""
+        return frozenset(c.id for c in self.highlight_categories)
+
+    @functools.cached_property
+    def texts(self) -> dict[str, str]:
+        """Each article's text by article id."""
+        return {a.id: a.text for a in self.articles}
+
+    @functools.cached_property
+    def highlight_articles(self) -> frozenset[str]:
         """Ids of the articles that some task asks students to highlight in."""
-        return {a for task in self.tasks for a in getattr(task, "article_ids", ())}
+        return frozenset(a for task in self.tasks for a in getattr(task, "article_ids", ()))
 
 
 @dataclass
