@@ -9,7 +9,6 @@ from flask import Blueprint, abort, g, redirect, render_template, request, url_f
 from . import records, reviews
 from .auth import login_required
 from .clock import is_past
-from .content.snapshot import snapshot
 from .db import get_db
 from .exercises import get_exercise, library
 from .marks import highlight_marks, key_items_of, key_marks, marked_paragraphs
@@ -110,7 +109,7 @@ def submit(assignment_id: int):
         abort(400, f"{err}. Your saved draft is kept; reload the page and submit again.")
     result = grade_work(exercise, work)
     attempt_id = records.record_attempt(
-        get_db(), assignment_id, g.user["id"], snapshot(exercise), work, result
+        get_db(), assignment_id, g.user["id"], exercise.snapshot, work, result
     )
     return redirect(url_for("student.feedback", attempt_id=attempt_id))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .tasks import Task
@@ -136,6 +136,13 @@ class Exercise:
     def highlight_category_ids(self) -> frozenset[str]:
         """The ids of highlight_categories."""
         return frozenset(c.id for c in self.highlight_categories)
+
+    @functools.cached_property
+    def snapshot(self) -> dict[str, Any]:
+        """The exercise as plain data, as each attempt keeps it: made once, not per submission."""
+        from .snapshot import snapshot  # snapshot.py builds on this module
+
+        return snapshot(self)
 
     @functools.cached_property
     def texts(self) -> dict[str, str]:
