@@ -9,6 +9,7 @@ templates reload on change (development), they are rendered afresh every time.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app
 from markupsafe import Markup
@@ -19,10 +20,12 @@ from .content.model import Exercise
 
 @dataclass(frozen=True)
 class ExerciseParts:
-    """Rendered HTML: the articles, each task's instructions by task id, the dialog, the data."""
+    """Rendered HTML: the articles, each task's instructions by task id, the dialog, the data;
+    and each task's template, whose work macro renders the student's part of its step."""
 
     articles: Markup
     intros: dict[str, Markup]
+    views: dict[str, Any]
     tagger: Markup
     data: Markup
 
@@ -41,7 +44,7 @@ def exercise_parts(exercise: Exercise) -> ExerciseParts:
 
 def render_parts(exercise: Exercise) -> ExerciseParts:
     """Render the shared parts from templates/student/_exercise_parts.html and each task's
-    intro macro."""
+    intro macro, and keep each task's template for the student's part."""
     env = current_app.jinja_env
     page = env.get_template("student/_exercise_parts.html").module
     paragraphs = {a.id: paragraph_ranges(a.text) for a in exercise.articles}
@@ -52,11 +55,11 @@ def render_parts(exercise: Exercise) -> ExerciseParts:
             {"id": c.id, "label": c.label, "style": c.style} for c in exercise.highlight_categories
         ],
     }
+    views = {t.id: env.get_template(t.template).module for t in exercise.tasks}
     return ExerciseParts(
         articles=page.articles(exercise, paragraphs),
-        intros={
-            t.id: env.get_template(t.template).module.intro(t, exercise) for t in exercise.tasks
-        },
+        intros={t.id: views[t.id].intro(t, exercise) for t in exercise.tasks},
+        views=views,
         tagger=page.tagger(exercise),
         data=page.data(data),
     )
