@@ -1,14 +1,17 @@
 """The app as the benchmark serves it: Classroom, plus one route only the benchmark has.
 
-`/bench/floor/<assignment>?size=N` does what every student's page does before its own work
-(read the session, load the user and the student's assignment, make a CSRF token) and
-answers N bytes. Measured beside the real pages, it shows how much of their cost is the stack's
-floor for a logged-in request, and how much is the size of the answer alone.
+`/bench/floor/<assignment>` does what every student's request does before its own work: read
+the session, load the user and the student's assignment, and then, as the request's method
+asks, make a CSRF token and answer `?size=` bytes (GET, like a page), read the JSON body and
+answer a line of JSON (PUT, like an autosave), or read the form and redirect (POST, like a
+submission); Flask-WTF checks the CSRF token of the PUT and the POST as for the real ones.
+Measured beside the real requests, with the same cookies and bodies, it shows how much of
+their cost is the stack's floor for a logged-in request and how much is their own work.
 """
 
 from __future__ import annotations
 
-from flask import request
+from flask import jsonify, redirect, request
 from flask_wtf.csrf import generate_csrf
 
 from classroom import create_app
@@ -18,11 +21,17 @@ from classroom.student import my_assignment
 app = create_app()
 
 
-@app.get("/bench/floor/<int:assignment_id>")
+@app.route("/bench/floor/<int:assignment_id>", methods=["GET", "PUT", "POST"])
 @login_required("student")
-def floor(assignment_id: int) -> tuple[str, int, dict[str, str]]:
-    """The floor of a student's page, padded to the size asked for."""
+def floor(assignment_id: int):
+    """The floor under a student's page, autosave or submission."""
     my_assignment(assignment_id)
+    if request.method == "PUT":
+        request.get_json()
+        return jsonify(saved_at="2026-11-23T00:00:00+00:00", version="-")
+    if request.method == "POST":
+        request.form.get("highlights")
+        return redirect(f"/attempts/{assignment_id}")
     token = generate_csrf()
     size = request.args.get("size", 0, type=int)
     return token + "x" * max(0, size - len(token)), 200, {"Content-Type": "text/html"}

@@ -111,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
             {"SECRET_KEY": secret, "DATABASE": str(built.path), "EXERCISES_DIR": str(exercises_dir)}
         )
         scenarios = make_scenarios(built, load.signer(app), out, random.Random(3))
-        scenarios[2:2] = floor_scenarios(app, scenarios[1], out)
+        floors = floor_scenarios(app, scenarios, out)
+        scenarios = [f for s in scenarios for f in (s, *floors.get(s.key, ()))]
         if args.requests:
             wanted = {"healthz", *args.requests.split(",")}  # the baseline always runs
             scenarios = [s for s in scenarios if s.key in wanted]
@@ -355,28 +356,49 @@ def submit_form(exercise, raw: dict) -> str:
     return urllib.parse.urlencode(fields)
 
 
-def floor_scenarios(app, page: Scenario, out: Path) -> list[Scenario]:
-    """Two lines that explain the student's pages rather than measure one: bench/app.py's
-    route that does only what every student's page does first (session, user, assignment,
-    CSRF token), answering a few bytes, then as many bytes as the exercise page."""
+def floor_scenarios(app, scenarios: list[Scenario], out: Path) -> dict[str, list[Scenario]]:
+    """Lines that explain the student's requests rather than measure one: bench/app.py's route,
+    which does only what every student's request does first (session, user, assignment, CSRF),
+    sent the same cookies and bodies as the page (answering a few bytes, then as many as the
+    page), the autosave and the submission. By the key of the line each goes after."""
+    by_key = {s.key: s for s in scenarios}
+    page = by_key["exercise"]
     client = app.test_client(use_cookies=False)
     sizes = []
     for r in page.requests[:20]:
         with client.get(r.path, headers=r.headers()) as response:
             sizes.append(len(response.get_data()))
     size = sorted(sizes)[len(sizes) // 2]
-    found = []
-    for key, label, wanted in (
-        ("floor", "floor: a student's request that does nothing", 0),
-        ("floor-page", f"floor, answering as many bytes as the page ({size:,})", size),
-    ):
+
+    def floor(key: str, label: str, like: Scenario, query: str = "") -> Scenario:
         requests = [
-            dataclasses.replace(r, path=f"/bench/floor/{r.path.rsplit('/', 1)[1]}?size={wanted}")
-            for r in page.requests
+            dataclasses.replace(
+                r, path=f"/bench/floor/{r.path.split('/')[-2 if r.method != 'GET' else -1]}{query}"
+            )
+            for r in like.requests
         ]
-        found.append(Scenario(key, label, "GET /bench/floor/<id>", requests, 8))
-        found[-1].file = load.write_requests(out / f"requests-{key}.tsv", requests)
-    return found
+        found = Scenario(key, label, f"{like.shown.split()[0]} /bench/floor/<id>", requests, 8)
+        found.expect, found.location = like.expect, like.location
+        found.file = load.write_requests(out / f"requests-{key}.tsv", requests)
+        return found
+
+    return {
+        "exercise": [
+            floor("floor", "floor: a student's GET that does nothing", page, "?size=0"),
+            floor(
+                "floor-page",
+                f"floor, answering as many bytes as the page ({size:,})",
+                page,
+                f"?size={size}",
+            ),
+        ],
+        "autosave": [
+            floor("floor-autosave", "floor: the autosave's PUT, doing nothing", by_key["autosave"])
+        ],
+        "submit": [
+            floor("floor-submit", "floor: the submission's POST, doing nothing", by_key["submit"])
+        ],
+    }
 
 
 def check(server: Server, scenarios: list[Scenario]) -> None:

@@ -233,7 +233,13 @@ def record_attempt(
     Plain INSERTs rather than sqlite-utils' insert(): on this path, the busiest write, its
     schema look-ups were twenty statements of thirty-seven and a fifth of the time.
     """
-    draft = get_draft(db, assignment_id, student_id)
+    # of the draft, only when it was started and what could not be placed (not all its work)
+    draft = _one(
+        db,
+        "select started_at, coalesce(json_extract(work, '$.unplaced'), '[]') as unplaced "
+        "from drafts where assignment_id = ? and student_id = ?",
+        [assignment_id, student_id],
+    )
     with db.atomic():
         # the exercise as it stood is kept once per version; it is large, so dump it only once
         if (
@@ -291,7 +297,7 @@ def record_attempt(
             assignment_id,
             student_id,
             snapshot["version"],
-            {**work, "unplaced": draft["work"].get("unplaced", []) if draft else []},
+            {**work, "unplaced": json.loads(draft["unplaced"]) if draft else []},
         )
     return attempt_id
 

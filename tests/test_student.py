@@ -266,3 +266,27 @@ def test_draft_against_an_older_version_is_replaced_on_the_new_text(ada, app, sc
     assert draft["highlights"][0]["start"] == ex.article(REPORT_1).text.index("slammed")
     assert [h["quote"] for h in draft["unplaced"]] == ["vanished words"]
     assert "vanished words" in ada.get(f"/assignments/{aid}").get_data(as_text=True)
+
+
+def test_submitting_keeps_the_drafts_start_and_what_could_not_be_placed(ada, app, school):
+    ex = exercise(app)
+    aid = school["assignments"][REPORT_1]
+    gone = {**highlight(ex, "slammed", "loaded_language"), "quote": "vanished words"}
+    with app.app_context():
+        get_db()["drafts"].insert(
+            {
+                "assignment_id": aid,
+                "student_id": school["students"][0],
+                "version": ex.version,
+                "work": json.dumps({"highlights": [], "answers": {}, "unplaced": [gone]}),
+                "started_at": "2026-01-01T00:00:00+00:00",
+                "updated_at": "2026-01-01T00:00:00+00:00",
+            }
+        )
+    assert submit(ada, aid, ex, [highlight(ex, "slammed", "loaded_language")]).status_code == 302
+    with app.app_context():
+        attempt = next(get_db().query("select started_at from attempts"))
+    assert attempt["started_at"] == "2026-01-01T00:00:00+00:00"
+    draft = ada.get(f"/api/assignments/{aid}/draft").json["work"]
+    assert [h["quote"] for h in draft["highlights"]] == ["slammed"]
+    assert [h["quote"] for h in draft["unplaced"]] == ["vanished words"]
