@@ -92,6 +92,17 @@ def test_the_session_cookie_is_sent_again_once_an_hour(app, school, monkeypatch)
         assert session["user_id"] == school["students"][0]
 
 
+def test_a_new_secret_key_ends_old_sessions_unless_kept_as_a_fallback(app, school):
+    client = app.test_client()
+    client.post("/login", data={"username": "ada", "password": PASSWORD})
+    assert client.get("/home").status_code == 200
+    old = app.secret_key
+    app.secret_key = "another-test-only-secret"
+    assert client.get("/home").status_code == 302
+    app.config["SECRET_KEY_FALLBACKS"] = [old]
+    assert client.get("/home").status_code == 200
+
+
 def test_an_expired_or_forged_session_cookie_logs_nobody_in(app, school):
     client = app.test_client()
     client.post("/login", data={"username": "ada", "password": PASSWORD})
