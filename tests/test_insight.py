@@ -11,6 +11,8 @@ import re
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from classroom import insight, records, reviews, roster
 from classroom.content.snapshot import snapshot
@@ -238,6 +240,93 @@ def test_key_items_are_sorted_hardest_first_with_shares_of_submitters(app, seede
     assert by_id[SO_CALLED]["share"] == 2 / 4
     assert all((by_id[i]["found"], by_id[i]["share"]) == (1, 1 / 4) for i in others)
     assert by_id[DEMOCRAT]["quote"] == "Democrat" and by_id[DEMOCRAT]["submitted"] == 4
+
+
+# --- the heatmap's sweep against a plain count, place by place, on made-up highlights --------
+
+ARTICLES, CATEGORIES = ("a", "b", "c"), ("x", "y", "z")
+# A student's highlights, in a short stretch of a few articles so that they often overlap,
+# nest, touch or repeat, their own as much as other students'.
+HIGHLIGHTS = st.lists(
+    st.tuples(
+        st.sampled_from(ARTICLES),
+        st.integers(0, 24),
+        st.integers(1, 8),
+        st.sampled_from(CATEGORIES),
+    ).map(lambda h: {"article": h[0], "start": h[1], "end": h[1] + h[2], "category": h[3]}),
+    max_size=6,
+)
+
+
+def counted_place_by_place(work):
+    """The stretches between any two edges, with the distinct students covering each place in
+    them and those per category, worked out one place at a time."""
+    stretches = []
+    for article in sorted({h["article"] for highlights in work for h in highlights}):
+        mine = [
+            (student, h)
+            for student, highlights in enumerate(work)
+            for h in highlights
+            if h["article"] == article
+        ]
+        edges = sorted({h[side] for _, h in mine for side in ("start", "end")})
+        for start, end in zip(edges, edges[1:], strict=False):
+            places = {
+                frozenset(((s, h["category"]) for s, h in mine if h["start"] <= at < h["end"]))
+                for at in range(start, end)
+            }
+            assert len(places) == 1  # no edge inside: every place alike
+            (covering,) = places
+            students = {s for s, _ in covering}
+            if students:
+                categories = sorted({c for _, c in covering})
+                stretches.append(
+                    {
+                        "article_id": article,
+                        "start": start,
+                        "end": end,
+                        "students": len(students),
+                        "categories": {
+                            c: len({s for s, k in covering if k == c}) for c in categories
+                        },
+                    }
+                )
+    return stretches
+
+
+@settings(
+    max_examples=100,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(work=st.lists(HIGHLIGHTS, min_size=1, max_size=5))
+def test_coverage_counts_each_student_once_per_place(app, school, work):
+    ex = exercise(app)
+    with app.app_context():
+        db = get_db()
+        klass = records.create_class(db, school["teacher"], "Sweep")
+        aid = records.assign(db, klass["id"], REPORT_1)
+        students = add_students(db, klass["id"], [f"{klass['join_code']}-{i}" for i in range(5)])
+        for student, highlights in zip(students, work, strict=False):
+            attempt = record(db, ex, aid, student, [])
+            db["attempt_highlights"].insert_all(
+                {
+                    "attempt_id": attempt,
+                    "article_id": h["article"],
+                    "start": h["start"],
+                    "end": h["end"],
+                    "quote": "...",  # not read here
+                    "category": h["category"],
+                }
+                for h in highlights
+            )
+        found = insight.coverage(db, aid, ex.version)
+    expected = counted_place_by_place(work)
+    assert found == expected
+    # categories in name order too, as the SQL sweep gave them
+    assert [list(r["categories"]) for r in found] == [list(r["categories"]) for r in expected]
 
 
 def segment_over(heatmap, words):
