@@ -49,8 +49,12 @@ class Database(sqlite_utils.Database):
 
 
 def connect(path: str) -> Database:
-    """Open the database with WAL, foreign keys and a busy timeout."""
-    db = Database(path, execute_plugins=False)
+    """Open the database with WAL, foreign keys and a busy timeout.
+
+    One thread uses a connection at a time (see Connections); another may close it once that
+    thread has ended, hence check_same_thread off.
+    """
+    db = Database(sqlite3.connect(path, check_same_thread=False), execute_plugins=False)
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA busy_timeout = 5000")
     db.execute("PRAGMA synchronous = NORMAL")
@@ -60,17 +64,20 @@ def connect(path: str) -> Database:
 
 
 class Connections:
-    """One open connection per worker thread, lent to each request in turn.
+    """One open connection per thread, lent to each of its requests in turn.
 
     Opening a connection, setting its pragmas and reading the schema again cost a quarter of
-    a millisecond, as much as the rest of a small page. A connection is never shared between
-    threads or across a fork, and each request gets it back with no transaction open.
+    a millisecond, as much as the rest of a small page. A connection is used by one thread
+    only and never across a fork; each request gets it with no transaction open; a thread
+    that ends (a development server starts one per request) has its connection closed when
+    the next one is opened.
     """
 
     def __init__(self) -> None:
         self._local = threading.local()
-        self._opened: list[tuple[int, Database]] = []
+        self._opened: list[tuple[int, threading.Thread, Database]] = []
         self._generation = 0  # moves on when close() is called: every thread opens anew
+        self._lock = threading.Lock()  # over _opened, which every thread's first request changes
         weakref.finalize(self, _close_all, self._opened)  # when the app goes, or at exit
 
     def lend(self, path: str) -> Database:
@@ -79,7 +86,9 @@ class Connections:
         if getattr(self._local, "key", None) != key:
             self._local.db = connect(path)  # a forked child never uses its parent's connection
             self._local.key = key
-            self._opened.append((key[0], self._local.db))
+            with self._lock:
+                _close_all(self._opened, only_ended=True)
+                self._opened.append((key[0], threading.current_thread(), self._local.db))
         return self._local.db
 
     def give_back(self) -> None:
@@ -89,18 +98,23 @@ class Connections:
             db.conn.rollback()
 
     def close(self) -> None:
-        """Close every connection (to stop using the database file, as before a restore)."""
+        """Close every connection this process opened (to stop using the database file, as
+        before a restore); each thread opens a new one on its next request."""
         self._generation += 1
-        _close_all(self._opened)
+        with self._lock:
+            _close_all(self._opened)
 
 
-def _close_all(opened: list[tuple[int, Database]]) -> None:
-    """Close the connections this process opened (a parent's are not a child's to close)."""
-    for pid, db in opened:
-        if pid == os.getpid():
-            with contextlib.suppress(sqlite3.ProgrammingError):  # another thread's: it ends too
-                db.close()
-    opened.clear()
+def _close_all(opened: list[tuple[int, threading.Thread, Database]], only_ended=False) -> None:
+    """Close the connections this process opened (all, or only those of ended threads); a
+    parent's, inherited across a fork, are left alone."""
+    kept = []
+    for pid, thread, db in opened:
+        if pid == os.getpid() and not (only_ended and thread.is_alive()):
+            db.close()
+        else:
+            kept.append((pid, thread, db))
+    opened[:] = kept
 
 
 def get_db() -> Database:

@@ -1,9 +1,12 @@
 """The parts of the exercise page that are the same for every student, rendered once.
 
 The articles, each step's instructions, the tagging dialog and the data the page's script
-reads are most of the page and the same for every student: they are rendered once per version
-of an exercise and kept in the app, so a student's page renders only what is theirs. While
-templates reload on change (development), they are rendered afresh every time.
+reads are most of the page and the same for every student: they are rendered once per exercise
+as loaded (again when its files change) and kept in the app, so a student's page renders only
+what is theirs. While templates reload on change (development), they are rendered every time.
+
+Every task template defines two macros for the exercise page: intro(task, exercise), the same
+for every student and kept here, and work(task, exercise, work), the student's part.
 """
 
 from __future__ import annotations
@@ -20,8 +23,7 @@ from .content.model import Exercise
 
 @dataclass(frozen=True)
 class ExerciseParts:
-    """Rendered HTML: the articles, each task's instructions by task id, the dialog, the data;
-    and each task's template, whose work macro renders the student's part of its step."""
+    """The rendered shared parts, and each task's template for the student's part of a step."""
 
     articles: Markup
     intros: dict[str, Markup]
@@ -31,20 +33,20 @@ class ExerciseParts:
 
 
 def exercise_parts(exercise: Exercise) -> ExerciseParts:
-    """The exercise's shared parts, rendered on first use of this version."""
-    kept: dict[str, tuple[str, ExerciseParts]] = current_app.extensions.setdefault(
+    """The exercise's shared parts, rendered on first use of this exercise as loaded."""
+    kept: dict[str, tuple[Exercise, ExerciseParts]] = current_app.extensions.setdefault(
         "classroom.parts", {}
     )
-    version, parts = kept.get(exercise.id, (None, None))
-    if parts is None or version != exercise.version or current_app.jinja_env.auto_reload:
+    rendered_for, parts = kept.get(exercise.id, (None, None))
+    # Each reload of the library makes new Exercise objects: "is" sees any change to any file.
+    if parts is None or rendered_for is not exercise or current_app.jinja_env.auto_reload:
         parts = render_parts(exercise)
-        kept[exercise.id] = (exercise.version, parts)
+        kept[exercise.id] = (exercise, parts)
     return parts
 
 
 def render_parts(exercise: Exercise) -> ExerciseParts:
-    """Render the shared parts from templates/student/_exercise_parts.html and each task's
-    intro macro, and keep each task's template for the student's part."""
+    """Render the parts from student/_exercise_parts.html and each task template's intro."""
     env = current_app.jinja_env
     page = env.get_template("student/_exercise_parts.html").module
     paragraphs = {a.id: paragraph_ranges(a.text) for a in exercise.articles}

@@ -45,13 +45,19 @@ WEAK_KEYS = {"dev", "development", "secret", "secret-key", "change-me", "changem
 
 # A permanent session lasts PERMANENT_SESSION_LIFETIME from the last time its cookie was sent.
 # Sending it with every response (Flask's default) re-signs it every time, a tenth of a small
-# page's cost; once an hour moves the expiry on just as well.
+# page's cost; once an hour (or half the lifetime, if that is shorter) moves the expiry on
+# just as well.
 REFRESH_AFTER = timedelta(hours=1)
+
+
+def refresh_due(signed_at: datetime | None, lifetime: timedelta, now: datetime) -> bool:
+    """Whether a session cookie signed at signed_at should be sent again now."""
+    return signed_at is None or now - signed_at >= min(REFRESH_AFTER, lifetime / 2)
 
 
 class SessionInterface(SecureCookieSessionInterface):
     """Signed cookie sessions, Secure whenever the request came over HTTPS, and sent again to
-    push their expiry on once an hour rather than with every response."""
+    push their expiry on once an hour (see refresh_due) rather than with every response."""
 
     def get_cookie_secure(self, app: Flask) -> bool:
         """Secure if configured so, or if this request is HTTPS."""
@@ -85,13 +91,13 @@ class SessionInterface(SecureCookieSessionInterface):
         return session
 
     def should_set_cookie(self, app: Flask, session: SessionMixin) -> bool:
-        """When the session changed, or its cookie is over an hour old."""
+        """When the session changed, or its cookie is due to be sent again."""
         if session.modified:
             return True
         if not (session.permanent and app.config["SESSION_REFRESH_EACH_REQUEST"]):
             return False
         signed_at = getattr(session, "signed_at", None)
-        return signed_at is None or datetime.now(UTC) - signed_at >= REFRESH_AFTER
+        return refresh_due(signed_at, app.permanent_session_lifetime, datetime.now(UTC))
 
 
 def check_secret_key(app: Flask) -> None:

@@ -12,6 +12,7 @@ from markupsafe import escape
 
 from classroom import exercises as shelf_module
 from classroom import records
+from classroom.content.tasks import TASK_TYPES
 from classroom.db import get_db
 
 from .conftest import EXERCISES, PASSWORD, make_app
@@ -136,6 +137,24 @@ def test_the_exercise_page_shows_an_edited_article_and_instruction(live, folder)
     assert "Look again, carefully" in after and instruction not in after
 
 
+def test_the_exercise_page_shows_an_articles_edited_source_and_version(live, folder):
+    """Where and when an article appeared are part of what students see, so of the version."""
+    app, assignment = live
+    student = login(app, "ada")
+    with app.app_context():
+        version = app.extensions["classroom.shelf"].current().exercises[REPORT_1].version
+    assert "Source: as provided" in student.get(f"/assignments/{assignment}").get_data(as_text=True)
+    meta = folder / "articles" / f"{REPORT_1}.yaml"
+    meta.write_text(
+        meta.read_text(encoding="utf-8").replace("outlet: as provided", "outlet: The Daily Test")
+    )
+    touch_later(meta)
+    after = student.get(f"/assignments/{assignment}").get_data(as_text=True)
+    assert "Source: The Daily Test" in after
+    with app.app_context():
+        assert app.extensions["classroom.shelf"].current().exercises[REPORT_1].version != version
+
+
 def test_editing_an_exercise_keeps_old_attempts_and_replaces_drafts(live, folder):
     app, assignment = live
     student = login(app, "ada")
@@ -207,3 +226,13 @@ def test_a_repeated_phrase_is_re_placed_by_its_context_not_its_old_offset(live, 
     touch_later(article)
     moved = student.get(f"/api/assignments/{assignment}/draft").json["work"]["highlights"][0]
     assert moved["start"] == target + len(inserted)
+
+
+@pytest.mark.parametrize("kind", sorted(TASK_TYPES))
+def test_every_task_type_has_the_four_macros_its_pages_call(app, kind):
+    """A new task type is a class and a template; the exercise page, the feedback, the review
+    and the preview call these macros of its template."""
+    with app.app_context():
+        template = app.jinja_env.get_template(f"tasks/{kind}.html").module
+    for macro in ("intro", "work", "feedback", "answer_key"):
+        assert callable(getattr(template, macro, None)), f"tasks/{kind}.html has no {macro}"

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -38,7 +41,7 @@ def test_a_transaction_a_request_left_open_is_rolled_back(app):
             "insert into users (username, display_name, password_hash, role, created_at)"
             " values ('half', 'Half', '-', 'student', '2026-01-01')"
         )
-    with sqlite3.connect(app.config["DATABASE"], timeout=0.1) as elsewhere:
+    with contextlib.closing(sqlite3.connect(app.config["DATABASE"], timeout=0.1)) as elsewhere:
         elsewhere.execute("update users set display_name = display_name")  # not locked
         assert elsewhere.execute(
             "select count(*) from users where username = 'half'"
@@ -62,3 +65,24 @@ def test_closing_opens_a_fresh_connection_for_the_next_request(app):
         before.execute("select 1")
     after = lent(app)
     assert after is not before and after.execute("select 1").fetchone() == (1,)
+
+
+def open_files_of(path: str) -> int:
+    """How many file descriptors of this process are the database file (Linux)."""
+    fds = Path("/proc/self/fd")
+    return sum(1 for fd in fds.iterdir() if os.path.realpath(fd) == os.path.realpath(path))
+
+
+def test_a_server_with_a_thread_per_request_does_not_pile_up_connections(app):
+    """`flask run` serves each request on a new thread: the connections of threads that have
+    ended are closed, so the open files stay few however many requests come."""
+
+    def one_request():
+        with app.test_request_context():
+            get_db().execute("select count(*) from users").fetchone()
+
+    for _ in range(200):
+        thread = threading.Thread(target=one_request)
+        thread.start()
+        thread.join()
+    assert open_files_of(app.config["DATABASE"]) <= 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -460,7 +461,7 @@ def test_a_download_leaves_nothing_open(teacher, auth, app, school, url, read_to
     if read_to_the_end:
         assert len(b"".join([*first, *lines]).splitlines()) > 10
     response.close()
-    with sqlite3.connect(app.config["DATABASE"]) as elsewhere:  # another worker, say
+    with contextlib.closing(sqlite3.connect(app.config["DATABASE"])) as elsewhere, elsewhere:
         elsewhere.execute(
             "update users set display_name = 'Renamed Pupil' where username = ?", ["pupil1-39"]
         )

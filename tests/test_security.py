@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -90,6 +90,25 @@ def test_the_session_cookie_is_sent_again_once_an_hour(app, school, monkeypatch)
     assert refreshed.status_code == 200 and "Expires=" in refreshed.headers["Set-Cookie"]
     with client.session_transaction() as session:
         assert session["user_id"] == school["students"][0]
+
+
+NOON = datetime(2026, 11, 23, 12, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "age, lifetime, due",
+    [
+        (timedelta(minutes=59), timedelta(days=31), False),
+        (timedelta(hours=1), timedelta(days=31), True),
+        # a short lifetime (an idle timeout) is refreshed at half its length, so that a
+        # student who keeps working is never logged out by it
+        (timedelta(minutes=14), timedelta(minutes=30), False),
+        (timedelta(minutes=15), timedelta(minutes=30), True),
+    ],
+)
+def test_a_session_cookie_is_sent_again_when_due(age, lifetime, due):
+    assert classroom.security.refresh_due(NOON - age, lifetime, NOON) is due
+    assert classroom.security.refresh_due(None, lifetime, NOON)  # not from a cookie: send it
 
 
 def test_a_new_secret_key_ends_old_sessions_unless_kept_as_a_fallback(app, school):

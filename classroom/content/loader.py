@@ -218,10 +218,10 @@ def read_categories(f: Fields, report: Report) -> dict[str, Category]:
 def _version(raw: bytes, articles: list[Article]) -> str:
     """A content hash of the exercise file and its articles: it changes when either does."""
     digest = hashlib.sha256(raw)
-    for article in articles:
-        digest.update(article.id.encode())
-        digest.update(article.title.encode())
-        digest.update(article.text.encode())
+    for article in articles:  # everything a student sees of it
+        for value in (article.id, article.title, article.text, article.outlet, article.date):
+            digest.update(value.encode())
+        digest.update(b"\x01" if article.title_added_by_editor else b"\x00")
     return digest.hexdigest()[:12]
 
 

@@ -139,7 +139,8 @@ class Exercise:
 
     @functools.cached_property
     def snapshot(self) -> dict[str, Any]:
-        """The exercise as plain data, as each attempt keeps it: made once, not per submission."""
+        """The exercise as plain data, as each attempt keeps it: made once and shared by every
+        submission, so read it, never change it."""
         from .snapshot import snapshot  # snapshot.py builds on this module
 
         return snapshot(self)

@@ -47,7 +47,7 @@ class Task:
 
     @property
     def template(self) -> str:
-        """The partial that renders this task on the exercise page."""
+        """The partial that renders this task: its macros intro, work, feedback, answer_key."""
         return f"tasks/{self.type}.html"
 
     @classmethod

@@ -21,8 +21,8 @@ def csv_download(export: Callable[[Database], Iterator[str]], *name_parts: str) 
 
     @stream_with_context
     def lines() -> Iterator[str]:
-        # Flask tears the app context down (closing the view's connection) as soon as the view
-        # returns; the stream opens its own, closed in the same way when the stream ends.
+        # Flask tears the app context down (giving the view's connection back) as soon as the
+        # view returns; the stream borrows it again, and gives it back when the stream ends.
         yield from export(get_db())
 
     response = Response(lines(), mimetype="text/csv")
