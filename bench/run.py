@@ -801,7 +801,12 @@ def markdown(report: dict, scenarios: list[Scenario]) -> str:
     lines += [
         "",
         f"Target: a gradebook of {big['attempts']:,} attempts in under 3 s: "
-        f"{verdict(big['total_ms'] < 3000 and big['attempts'] >= 100_000)}; peak memory "
+        + (
+            verdict(big["total_ms"] < 3000)
+            if big["attempts"] >= 100_000
+            else "no verdict (the target names 100,000 attempts)"
+        )
+        + "; peak memory "
         f"independent of size (growth at the big size within 4 MiB of the small, both exports): "
         f"{verdict(flat)}",
         "",
