@@ -40,7 +40,10 @@ def save_draft(assignment_id: int):
         work = clean_work(exercise, data)
     except InvalidWork as err:
         abort(400, str(err))
-    previous, _ = current_work(assignment, exercise)
-    work["unplaced"] = previous.get("unplaced", [])
+    stored = records.draft_state(get_db(), assignment_id, g.user["id"])
+    if stored is None or stored["version"] == exercise.version:
+        work["unplaced"] = stored["unplaced"] if stored else []
+    else:  # saved on an older version: what could not be placed on this one joins the list
+        work["unplaced"] = current_work(assignment, exercise)[0].get("unplaced", [])
     saved_at = records.save_draft(get_db(), assignment_id, g.user["id"], exercise.version, work)
     return jsonify(saved_at=saved_at, version=exercise.version)

@@ -202,6 +202,18 @@ def get_draft(db: Database, assignment_id: int, student_id: int) -> dict[str, An
     return {**row, "work": json.loads(row["work"])} if row else None
 
 
+def draft_state(db: Database, assignment_id: int, student_id: int) -> dict[str, Any] | None:
+    """Of the saved draft, its version, when it was started and its unplaced work: what a save
+    or a submission keeps, without reading the whole work."""
+    row = _one(
+        db,
+        "select version, started_at, coalesce(json_extract(work, '$.unplaced'), '[]') "
+        "as unplaced from drafts where assignment_id = ? and student_id = ?",
+        [assignment_id, student_id],
+    )
+    return {**row, "unplaced": json.loads(row["unplaced"])} if row else None
+
+
 def save_draft(
     db: Database, assignment_id: int, student_id: int, version: str, work: dict[str, Any]
 ) -> str:
@@ -233,13 +245,7 @@ def record_attempt(
     Plain INSERTs rather than sqlite-utils' insert(): on this path, the busiest write, its
     schema look-ups were twenty statements of thirty-seven and a fifth of the time.
     """
-    # of the draft, only when it was started and what could not be placed (not all its work)
-    draft = _one(
-        db,
-        "select started_at, coalesce(json_extract(work, '$.unplaced'), '[]') as unplaced "
-        "from drafts where assignment_id = ? and student_id = ?",
-        [assignment_id, student_id],
-    )
+    draft = draft_state(db, assignment_id, student_id)
     with db.atomic():
         # the exercise as it stood is kept once per version; it is large, so dump it only once
         if (
@@ -297,7 +303,7 @@ def record_attempt(
             assignment_id,
             student_id,
             snapshot["version"],
-            {**work, "unplaced": json.loads(draft["unplaced"]) if draft else []},
+            {**work, "unplaced": draft["unplaced"] if draft else []},
         )
     return attempt_id
 

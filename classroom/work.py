@@ -53,24 +53,34 @@ def clean_work(exercise: Exercise, data: Any) -> dict[str, Any]:
 
 def clean_highlight(exercise: Exercise, h: Any, index: int) -> dict[str, Any]:
     """One highlight, checked: a known article, offsets inside it, a category the exercise uses."""
-    where = f"highlight {index + 1}"
+    # Every autosave checks every highlight: the checks are written out, the message only
+    # made when one fails.
     if not isinstance(h, dict):
-        raise InvalidWork(f"{where} should be an object")
+        raise InvalidWork(f"highlight {index + 1} should be an object")
     article_id = h.get("article")
     if not isinstance(article_id, str) or article_id not in exercise.highlight_articles:
-        raise InvalidWork(f"{where}: unknown article {article_id!r}")
+        raise InvalidWork(f"highlight {index + 1}: unknown article {article_id!r}")
     text = exercise.texts[article_id]
     start, end = h.get("start"), h.get("end")
-    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
-        raise InvalidWork(f"{where}: 'start' and 'end' should be whole numbers")
+    if not (
+        isinstance(start, int)
+        and isinstance(end, int)
+        and not isinstance(start, bool)
+        and not isinstance(end, bool)
+    ):
+        raise InvalidWork(f"highlight {index + 1}: 'start' and 'end' should be whole numbers")
     if not 0 <= start < end <= len(text):
-        raise InvalidWork(f"{where}: offsets {start}-{end} are outside the article (0-{len(text)})")
+        raise InvalidWork(
+            f"highlight {index + 1}: offsets {start}-{end} are outside the article (0-{len(text)})"
+        )
     category = h.get("category")
     if not isinstance(category, str) or category not in exercise.highlight_category_ids:
-        raise InvalidWork(f"{where}: unknown category {category!r}")
+        raise InvalidWork(f"highlight {index + 1}: unknown category {category!r}")
     note = h.get("note") or ""
     if not storable_text(note, MAX_NOTE):
-        raise InvalidWork(f"{where}: the note should be text of at most {MAX_NOTE} characters")
+        raise InvalidWork(
+            f"highlight {index + 1}: the note should be text of at most {MAX_NOTE} characters"
+        )
     return {
         "article": article_id,
         "start": start,

@@ -290,3 +290,33 @@ def test_submitting_keeps_the_drafts_start_and_what_could_not_be_placed(ada, app
     draft = ada.get(f"/api/assignments/{aid}/draft").json["work"]
     assert [h["quote"] for h in draft["highlights"]] == ["slammed"]
     assert [h["quote"] for h in draft["unplaced"]] == ["vanished words"]
+
+
+@pytest.mark.parametrize("saved_on", ["this version", "an older version"])
+def test_autosave_keeps_what_could_not_be_placed(ada, app, school, saved_on):
+    """The script never sends the unplaced list: each save keeps the stored one, and a draft
+    saved on an older version adds what could not be placed on this one."""
+    ex = exercise(app)
+    aid = school["assignments"][REPORT_1]
+    earlier = {**highlight(ex, "slammed", "loaded_language"), "quote": "removed earlier"}
+    gone = {**highlight(ex, "slammed", "loaded_language"), "quote": "vanished words"}
+    old = saved_on != "this version"
+    with app.app_context():
+        get_db()["drafts"].insert(
+            {
+                "assignment_id": aid,
+                "student_id": school["students"][0],
+                "version": "old" if old else ex.version,
+                "work": json.dumps(
+                    {"highlights": [gone] if old else [], "answers": {}, "unplaced": [earlier]}
+                ),
+                "started_at": "2026-01-01T00:00:00+00:00",
+                "updated_at": "2026-01-01T00:00:00+00:00",
+            }
+        )
+    sent = {"highlights": [highlight(ex, "slammed", "loaded_language")], "answers": {}}
+    assert ada.put(f"/api/assignments/{aid}/draft", json=sent).status_code == 200
+    draft = ada.get(f"/api/assignments/{aid}/draft").json["work"]
+    expected = ["removed earlier", "vanished words"] if old else ["removed earlier"]
+    assert [h["quote"] for h in draft["unplaced"]] == expected
+    assert [h["quote"] for h in draft["highlights"]] == ["slammed"]
