@@ -24,6 +24,7 @@ import json
 import os
 import platform
 import random
+import re
 import resource
 import secrets
 import shutil
@@ -356,6 +357,9 @@ def submit_form(exercise, raw: dict) -> str:
     return urllib.parse.urlencode(fields)
 
 
+ASSIGNMENT_ID = re.compile(r"/assignments/(\d+)")
+
+
 def floor_scenarios(app, scenarios: list[Scenario], out: Path) -> dict[str, list[Scenario]]:
     """Lines that explain the student's requests rather than measure one: bench/app.py's route,
     which does only what every student's request does first (session, user, assignment, CSRF),
@@ -372,9 +376,7 @@ def floor_scenarios(app, scenarios: list[Scenario], out: Path) -> dict[str, list
 
     def floor(key: str, label: str, like: Scenario, query: str = "") -> Scenario:
         requests = [
-            dataclasses.replace(
-                r, path=f"/bench/floor/{r.path.split('/')[-2 if r.method != 'GET' else -1]}{query}"
-            )
+            dataclasses.replace(r, path=f"/bench/floor/{ASSIGNMENT_ID.search(r.path)[1]}{query}")
             for r in like.requests
         ]
         found = Scenario(key, label, f"{like.shown.split()[0]} /bench/floor/<id>", requests, 8)

@@ -42,13 +42,6 @@ class SpanScore:
     items: list[dict[str, Any]]
 
 
-def as_span(h: dict | SpanLike) -> Span:
-    """A Span from a highlight dict or any object with the same attributes."""
-    if isinstance(h, dict):
-        return Span(h["article"], h["start"], h["end"], h["category"])
-    return Span(h.article, h.start, h.end, h.category)
-
-
 def covered(span: Span, others: Iterable[Span]) -> int:
     """How many characters of span lie under the union of the others (same article)."""
     by_article, _ = _unions(map(_fields, others), ())

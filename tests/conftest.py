@@ -98,6 +98,14 @@ def school(app, school_template):
     return ids
 
 
+@pytest.fixture
+def folder(tmp_path):
+    """A copy of the real exercises folder that a test may edit."""
+    target = tmp_path / "exercises"
+    shutil.copytree(EXERCISES, target)
+    return target
+
+
 def copy_database(source, app) -> None:
     """Put a copy of the database file source under app, as an administrator restoring a
     backup would: with the app's connections closed and no -wal or -shm file left beside it."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 
 import pytest
 from markupsafe import escape
@@ -15,17 +14,9 @@ from classroom import records
 from classroom.content.tasks import TASK_TYPES
 from classroom.db import get_db
 
-from .conftest import EXERCISES, PASSWORD, make_app
+from .conftest import PASSWORD, make_app
 
 REPORT_1 = "la-detainers-report-1"
-
-
-@pytest.fixture
-def folder(tmp_path):
-    """A copy of the real exercises that a test may edit."""
-    target = tmp_path / "exercises"
-    shutil.copytree(EXERCISES, target)
-    return target
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 
 import pytest
 
@@ -19,13 +18,6 @@ The council slammed the mayor's budget on Tuesday, warning it would hurt countle
 
 "This plan is a disaster," said council member Ruth Diaz.
 """
-
-
-@pytest.fixture
-def folder(tmp_path):
-    target = tmp_path / "exercises"
-    shutil.copytree(EXERCISES, target)
-    return target
 
 
 @pytest.fixture

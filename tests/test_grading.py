@@ -13,7 +13,6 @@ from classroom.grading import (
     OTHER_CATEGORY_WEIGHT,
     Span,
     SpanScore,
-    as_span,
     choice_score,
     covered,
     credit,
@@ -326,6 +325,13 @@ def chars(spans: list[Span], article: str, category: str | None = None) -> set[i
         if s.article == article and category in (None, s.category)
         for i in range(s.start, s.end)
     }
+
+
+def as_span(h) -> Span:
+    """A Span from a highlight dict or any object with the same attributes."""
+    if isinstance(h, dict):
+        return Span(h["article"], h["start"], h["end"], h["category"])
+    return Span(h.article, h.start, h.end, h.category)
 
 
 def reference_credit(target: Span, against: list[Span]) -> tuple[float, str]:

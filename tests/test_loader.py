@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import textwrap
 from pathlib import Path
 
@@ -59,16 +58,6 @@ def test_every_seed_key_item_stands_at_exactly_one_place(exercise_id, task_id, i
     assert len(places) == 1, f"{quote!r} stands at {len(places)} places"
     assert (item.start, item.end) == (places[0], places[0] + len(quote))
     assert text[item.start : item.end] == quote == item.quote
-
-
-@pytest.fixture
-def folder(tmp_path):
-    """An exercises folder holding the seed articles and exercises, to add a broken file to."""
-    root = tmp_path / "exercises"
-    shutil.copytree(EXERCISES / "articles", root / "articles")
-    for path in EXERCISES.glob("*.yaml"):
-        shutil.copy(path, root / path.name)
-    return root
 
 
 def load_with(folder: Path, source: str, name: str = "broken.yaml"):
