@@ -23,8 +23,8 @@ from classroom.content.loader import load_library
 from classroom.content.model import Exercise
 from classroom.content.snapshot import snapshot
 from classroom.content.tasks import ChoiceTask, HighlightTask, ShortAnswerTask
-from classroom.db import dumps
-from classroom.migrations import migrations
+from classroom.store.connection import dumps
+from classroom.store.migrations import migrations
 from classroom.work import clean_work, grade_work
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,10 +1,10 @@
-"""Concurrent writers: sqlite-utils' deferred transactions against classroom.db's IMMEDIATE ones.
+"""Concurrent writers: sqlite-utils' deferred transactions against the store's IMMEDIATE ones.
 
     .venv/bin/python bench/write_locks.py
 
 Four processes each run 300 transactions shaped like a submission (sqlite-utils inserts, which
 read the table's schema before writing) on one WAL database, first with sqlite-utils' own
-Database (BEGIN, deferred), then with classroom.db.Database (BEGIN IMMEDIATE), and count the
+Database (BEGIN, deferred), then with the store's Database (BEGIN IMMEDIATE), and count the
 transactions that failed with "database is locked". docs/performance.md quotes the result.
 """
 
@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sqlite_utils  # noqa: E402
 
-from classroom.db import Database  # noqa: E402
+from classroom.store.connection import Database  # noqa: E402
 
 PROCESSES, TRANSACTIONS = 4, 300
 

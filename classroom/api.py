@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, g, jsonify, request
 
-from . import records
 from .auth import login_required
 from .db import get_db
 from .exercises import get_exercise
+from .store import drafts
 from .student import current_work, my_assignment
 from .work import InvalidWork, clean_work
 
@@ -40,10 +40,10 @@ def save_draft(assignment_id: int):
         work = clean_work(exercise, data)
     except InvalidWork as err:
         abort(400, str(err))
-    stored = records.draft_state(get_db(), assignment_id, g.user["id"])
+    stored = drafts.draft_state(get_db(), assignment_id, g.user["id"])
     if stored is None or stored["version"] == exercise.version:
         work["unplaced"] = stored["unplaced"] if stored else []
     else:  # saved on an older version: what could not be placed on this one joins the list
         work["unplaced"] = current_work(assignment, exercise)[0].get("unplaced", [])
-    saved_at = records.save_draft(get_db(), assignment_id, g.user["id"], exercise.version, work)
+    saved_at = drafts.save_draft(get_db(), assignment_id, g.user["id"], exercise.version, work)
     return jsonify(saved_at=saved_at, version=exercise.version)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 
 from .auth import login_required
-from .content.snapshot import snapshot
+from .content.snapshot import key_items_of, snapshot
 from .exercises import get_exercise, library
-from .marks import key_items_of, key_marks, marked_paragraphs
+from .marks import key_marks, marked_paragraphs
 from .work import empty_work
 
 bp = Blueprint("author", __name__, url_prefix="/author")

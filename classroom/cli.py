@@ -12,13 +12,14 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from . import backup, records
+from . import backup
 from .auth.forms import MIN_PASSWORD
 from .content import export as export_format
 from .content.loader import check_paths
 from .content.scaffold import scaffold
 from .db import get_db, init_db
 from .exercises import library
+from .store import accounts, classes
 
 DEMO_PASSWORD = "classroom-demo"  # a public demo login, printed and documented, never a secret
 DEMO_JOIN_CODE = "DEMO42"
@@ -34,11 +35,11 @@ def create_teacher_command(username: str, display_name: str | None, password: st
     """Create a teacher account."""
     db = get_db()
     init_db()
-    if records.username_taken(db, username):
+    if accounts.username_taken(db, username):
         raise click.ClickException(f"the username '{username}' is taken")
     if len(password) < MIN_PASSWORD:
         raise click.ClickException(f"the password needs at least {MIN_PASSWORD} characters")
-    records.create_user(db, username, display_name or username, password, "teacher")
+    accounts.create_user(db, username, display_name or username, password, "teacher")
     click.echo(f"Teacher '{username.lower()}' created. Log in at /login.")
 
 
@@ -61,17 +62,17 @@ def demo_command() -> None:
             None,
         )
         if klass is None:
-            klass = records.create_class(db, teacher_id, "Demo class")
+            klass = classes.create_class(db, teacher_id, "Demo class")
             if not db.execute(
                 "select 1 from classes where join_code = ?", [DEMO_JOIN_CODE]
             ).fetchone():
                 db["classes"].update(klass["id"], {"join_code": DEMO_JOIN_CODE})
                 klass["join_code"] = DEMO_JOIN_CODE
         for username, name in DEMO_STUDENTS:
-            records.enrol(db, klass["id"], _demo_user(db, username, name, "student"))
+            accounts.enrol(db, klass["id"], _demo_user(db, username, name, "student"))
         exercises = sorted(library().exercises)
         for exercise_id in exercises:
-            records.assign(db, klass["id"], exercise_id)
+            classes.assign(db, klass["id"], exercise_id)
     click.echo(
         f"Demo class ready, join code {klass['join_code']}, with {len(exercises)} "
         "exercise(s) assigned."
@@ -87,7 +88,7 @@ def _demo_user(db, username: str, display_name: str, role: str) -> int:
     row = next(iter(db.query("select id from users where username = ?", [username])), None)
     if row:
         return row["id"]
-    return records.create_user(db, username, display_name, DEMO_PASSWORD, role)
+    return accounts.create_user(db, username, display_name, DEMO_PASSWORD, role)
 
 
 exercises_cli = AppGroup("exercises", help="Check, create and export exercise files.")

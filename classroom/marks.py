@@ -73,8 +73,3 @@ def marked_paragraphs(text: str, marks: Sequence[Mark]) -> list[dict[str, Any]]:
             )
         result.append({"start": paragraph.start, "end": paragraph.end, "segments": segments})
     return result
-
-
-def key_items_of(exercise: dict) -> list[dict]:
-    """Every key item of a snapshot, in file order."""
-    return [item for task in exercise["tasks"] for item in task.get("key", [])]

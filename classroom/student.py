@@ -6,13 +6,14 @@ import json
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 
-from . import records, reviews
 from .auth import login_required
 from .clock import is_past
+from .content.snapshot import key_items_of
 from .db import get_db
 from .exercises import get_exercise, library
-from .marks import highlight_marks, key_items_of, key_marks, marked_paragraphs
+from .marks import highlight_marks, key_marks, marked_paragraphs
 from .parts import exercise_parts
+from .store import attempts, classes, drafts, reviews
 from .work import InvalidWork, empty_work, grade_work, replace_highlights, work_from_form
 
 bp = Blueprint("student", __name__)
@@ -20,7 +21,7 @@ bp = Blueprint("student", __name__)
 
 def my_assignment(assignment_id: int) -> dict:
     """The logged-in student's assignment, or 404 (another class's assignments do not exist)."""
-    assignment = records.student_assignment(get_db(), assignment_id, g.user["id"])
+    assignment = classes.student_assignment(get_db(), assignment_id, g.user["id"])
     if assignment is None:
         abort(404, "You have no assignment at this address.")
     return assignment
@@ -28,7 +29,7 @@ def my_assignment(assignment_id: int) -> dict:
 
 def current_work(assignment: dict, exercise) -> tuple[dict, str | None]:
     """The student's saved work on this assignment, re-placed if the exercise has changed."""
-    draft = records.get_draft(get_db(), assignment["id"], g.user["id"])
+    draft = drafts.get_draft(get_db(), assignment["id"], g.user["id"])
     if draft is None:
         return empty_work(), None
     work = draft["work"]
@@ -56,7 +57,7 @@ def home():
             "exercise": exercises.get(row["exercise_id"]),
             "feedback_shown": row["feedback_after"] != "due" or is_past(row["due_at"]),
         }
-        for row in records.student_assignments(get_db(), g.user["id"])
+        for row in classes.student_assignments(get_db(), g.user["id"])
     ]
     return render_template("student/home.html", assignments=rows)
 
@@ -76,7 +77,7 @@ def exercise(assignment_id: int):
         work=work,
         work_data={"draftUrl": url_for("api.draft", assignment_id=assignment_id), "work": work},
         saved_at=saved_at,
-        attempts=records.attempts_for(get_db(), assignment_id, g.user["id"]),
+        attempts=attempts.attempts_for(get_db(), assignment_id, g.user["id"]),
     )
 
 
@@ -108,7 +109,7 @@ def submit(assignment_id: int):
     except InvalidWork as err:
         abort(400, f"{err}. Your saved draft is kept; reload the page and submit again.")
     result = grade_work(exercise, work)
-    attempt_id = records.record_attempt(
+    attempt_id = attempts.record_attempt(
         get_db(), assignment_id, g.user["id"], exercise.snapshot, work, result
     )
     return redirect(url_for("student.feedback", attempt_id=attempt_id))
@@ -119,7 +120,7 @@ def submit(assignment_id: int):
 def feedback(attempt_id: int):
     """An attempt's feedback, for the student who made it or the class's teacher."""
     db = get_db()
-    attempt = records.get_attempt(db, attempt_id)
+    attempt = attempts.get_attempt(db, attempt_id)
     if attempt is None or not can_see_attempt(attempt):
         abort(404, "There is no attempt of yours at this address.")
     exercise = attempt["snapshot"]
@@ -160,7 +161,7 @@ def feedback(attempt_id: int):
         credited=reviews.credited_ids(db, attempt_id),
         comment=reviews.current_comment(db, attempt_id),
         statuses=statuses,
-        attempts=records.attempts_for(db, attempt["assignment_id"], attempt["student_id"]),
+        attempts=attempts.attempts_for(db, attempt["assignment_id"], attempt["student_id"]),
     )
 
 
@@ -168,4 +169,4 @@ def can_see_attempt(attempt: dict) -> bool:
     """The student who made it, or the teacher of its class."""
     if g.user["role"] == "student":
         return attempt["student_id"] == g.user["id"]
-    return records.teaches_class(get_db(), g.user["id"], attempt["class_id"])
+    return classes.teaches_class(get_db(), g.user["id"], attempt["class_id"])

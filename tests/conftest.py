@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from classroom import create_app, records
+from classroom import create_app
 from classroom.db import get_db, init_db
+from classroom.store import accounts, classes
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISES = ROOT / "exercises"
@@ -64,18 +65,18 @@ def school_template(tmp_path_factory):
     app = make_app(folder)
     with app.app_context():
         db = get_db()
-        teacher = records.create_user(db, "teacher", "Ms Teacher", PASSWORD, "teacher")
-        klass = records.create_class(db, teacher, "Period 1")
+        teacher = accounts.create_user(db, "teacher", "Ms Teacher", PASSWORD, "teacher")
+        klass = classes.create_class(db, teacher, "Period 1")
         students = [
-            records.create_student(db, klass["id"], name.title(), name, PASSWORD)
+            accounts.create_student(db, klass["id"], name.title(), name, PASSWORD)
             for name in ("ada", "ben")
         ]
         exercises = sorted(p.stem for p in EXERCISES.glob("*.yaml"))
-        assignments = {e: records.assign(db, klass["id"], e) for e in exercises}
-        other_teacher = records.create_user(db, "other", "Mr Other", PASSWORD, "teacher")
-        other_class = records.create_class(db, other_teacher, "Elsewhere")
-        outsider = records.create_student(db, other_class["id"], "Cy", "cy", PASSWORD)
-        other_assignment = records.assign(db, other_class["id"], exercises[0])
+        assignments = {e: classes.assign(db, klass["id"], e) for e in exercises}
+        other_teacher = accounts.create_user(db, "other", "Mr Other", PASSWORD, "teacher")
+        other_class = classes.create_class(db, other_teacher, "Elsewhere")
+        outsider = accounts.create_student(db, other_class["id"], "Cy", "cy", PASSWORD)
+        other_assignment = classes.assign(db, other_class["id"], exercises[0])
     app.extensions["classroom.db"].close()  # everything in the file, nothing left in its -wal
     ids = {
         "teacher": teacher,
@@ -118,17 +119,17 @@ def copy_database(source, app) -> None:
 def trace_statements(patch) -> list[str]:
     """Record every SQL statement the app's requests run from now on (patch is a pytest
     MonkeyPatch, which undoes this when its test or context ends)."""
-    import classroom.db
+    import classroom.store.connection
 
     statements: list[str] = []
-    lend = classroom.db.Connections.lend
+    lend = classroom.store.connection.Connections.lend
 
     def traced(self, path):
         db = lend(self, path)
         db.conn.set_trace_callback(statements.append)
         return db
 
-    patch.setattr(classroom.db.Connections, "lend", traced)
+    patch.setattr(classroom.store.connection.Connections, "lend", traced)
     return statements
 
 

@@ -19,9 +19,10 @@ import pytest
 from flask import url_for
 from werkzeug.routing import AnyConverter
 
-from classroom import create_app, records
+from classroom import create_app
 from classroom.db import get_db
 from classroom.exercises import library
+from classroom.store import accounts, classes
 
 from .conftest import PASSWORD, copy_database, csrf_token, make_app
 
@@ -376,7 +377,7 @@ def town(app, school):
     Ben's too, and Cy's at report 1 given to the other class. Returns ids by name."""
     with app.app_context():
         db = get_db()
-        cy_assignment = records.assign(db, school["other_class"]["id"], REPORT_1)
+        cy_assignment = classes.assign(db, school["other_class"]["id"], REPORT_1)
         article = library().exercises[REPORT_1].articles[0]
     start = article.text.index(FLAG)
     flag = {"article": article.id, "start": start, "end": start + len(FLAG)}
@@ -452,7 +453,7 @@ def test_a_teacher_cannot_reach_another_classs_student_through_their_own_class(a
         assert response.status_code == 404, action
     with app.app_context():
         db = get_db()
-        assert records.check_login(db, "cy", PASSWORD) is not None  # password unchanged
+        assert accounts.check_login(db, "cy", PASSWORD) is not None  # password unchanged
         enrolled = db.execute("select count(*) from enrolments where student_id = ?", [cy])
         assert enrolled.fetchone()[0] == 1
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from classroom import records
 from classroom.db import get_db
+from classroom.store import accounts
 
 from .conftest import PASSWORD, csrf_token
 
@@ -73,7 +73,7 @@ def test_join_with_code_creates_student_in_class(client, app, school):
     assert b"Welcome to Period 1" in home.data
     assert home.data.count(b'class="assignment ') == len(school["assignments"])
     with app.app_context():
-        user = records.check_login(get_db(), "dee", "long enough words")
+        user = accounts.check_login(get_db(), "dee", "long enough words")
         assert user["role"] == "student"
 
 
@@ -158,7 +158,7 @@ class TestWithCsrf:
 
     def test_login_with_token_works(self, csrf_app):
         with csrf_app.app_context():
-            records.create_user(get_db(), "ada", "Ada", PASSWORD, "student")
+            accounts.create_user(get_db(), "ada", "Ada", PASSWORD, "student")
         client = csrf_app.test_client()
         token = csrf_token(client.get("/login"))
         response = client.post(
@@ -168,7 +168,7 @@ class TestWithCsrf:
 
     def test_logout_without_token_keeps_the_session(self, csrf_app):
         with csrf_app.app_context():
-            records.create_user(get_db(), "ada", "Ada", PASSWORD, "student")
+            accounts.create_user(get_db(), "ada", "Ada", PASSWORD, "student")
         client = csrf_app.test_client()
         token = csrf_token(client.get("/login"))
         client.post("/login", data={"username": "ada", "password": PASSWORD, "csrf_token": token})

@@ -10,9 +10,9 @@ import pytest
 from markupsafe import escape
 
 from classroom import exercises as shelf_module
-from classroom import records
 from classroom.content.tasks import TASK_TYPES
 from classroom.db import get_db
+from classroom.store import accounts, classes
 
 from .conftest import PASSWORD, make_app
 
@@ -26,10 +26,10 @@ def live(tmp_path, folder, monkeypatch):
     app = make_app(tmp_path, EXERCISES_DIR=str(folder), WTF_CSRF_ENABLED=False)
     with app.app_context():
         db = get_db()
-        teacher = records.create_user(db, "teacher", "T", PASSWORD, "teacher")
-        klass = records.create_class(db, teacher, "Class")
-        records.create_student(db, klass["id"], "Ada", "ada", PASSWORD)
-        assignment = records.assign(db, klass["id"], REPORT_1)
+        teacher = accounts.create_user(db, "teacher", "T", PASSWORD, "teacher")
+        klass = classes.create_class(db, teacher, "Class")
+        accounts.create_student(db, klass["id"], "Ada", "ada", PASSWORD)
+        assignment = classes.assign(db, klass["id"], REPORT_1)
     return app, assignment
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from classroom import records
 from classroom.db import get_db
+from classroom.store import classes
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 OUR_COMMANDS = (
@@ -89,7 +89,7 @@ def test_demo_loads_class_assigns_every_exercise_and_prints_logins(runner, app, 
     auth.login("ada", "classroom-demo")
     assert client.get("/home").get_data(as_text=True).count("Not started") == len(exercises)
     with app.app_context():
-        assert records.class_by_join_code(get_db(), "demo42")["name"] == "Demo class"
+        assert classes.class_by_join_code(get_db(), "demo42")["name"] == "Demo class"
 
 
 @pytest.mark.parametrize("name", OUR_COMMANDS)

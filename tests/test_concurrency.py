@@ -14,8 +14,9 @@ from collections.abc import Callable
 import pytest
 from werkzeug.security import generate_password_hash
 
-from classroom import records
-from classroom.db import get_db, now
+from classroom.db import get_db
+from classroom.store import accounts, classes
+from classroom.store.connection import now
 
 from .conftest import make_app
 from .test_access_matrix import log_in
@@ -31,16 +32,16 @@ def crowd(tmp_path):
     app = make_app(tmp_path, WTF_CSRF_ENABLED=False)
     with app.app_context():
         db = get_db()
-        teacher = records.create_user(db, "teacher", "Ms Teacher", "a password", "teacher")
-        klass = records.create_class(db, teacher, "Big class")
+        teacher = accounts.create_user(db, "teacher", "Ms Teacher", "a password", "teacher")
+        klass = classes.create_class(db, teacher, "Big class")
         hashed = generate_password_hash("a password")
         students = []
         for n in range(WRITERS):
             row = {"username": f"s{n}", "display_name": f"S{n}", "role": "student"}
             row |= {"password_hash": hashed, "created_at": now()}
             students.append(db["users"].insert(row).last_pk)
-            records.enrol(db, klass["id"], students[-1])
-        assignment = records.assign(db, klass["id"], REPORT_1)
+            accounts.enrol(db, klass["id"], students[-1])
+        assignment = classes.assign(db, klass["id"], REPORT_1)
     return app, teacher, students, assignment
 
 

@@ -28,8 +28,10 @@ from urllib.parse import urlencode
 import pytest
 from werkzeug.security import generate_password_hash
 
-from classroom import create_app, records
-from classroom.db import get_db, init_db, now
+from classroom import create_app
+from classroom.db import get_db, init_db
+from classroom.store import accounts, classes
+from classroom.store.connection import now
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT_1 = "la-detainers-report-1"
@@ -62,15 +64,15 @@ def seed(instance: Path) -> tuple[int, list[str]]:
     with app.app_context():
         init_db()
         db = get_db()
-        teacher = records.create_user(db, "teacher", "Ms Teacher", PASSWORD, "teacher")
-        klass = records.create_class(db, teacher, "Period 1")
+        teacher = accounts.create_user(db, "teacher", "Ms Teacher", PASSWORD, "teacher")
+        klass = classes.create_class(db, teacher, "Period 1")
         hashed = generate_password_hash(PASSWORD)  # once: hashing is slow on purpose
         names = [f"student{n}" for n in range(STUDENTS)]
         for name in names:
             row = {"username": name, "display_name": name.title(), "role": "student"}
             user = db["users"].insert(row | {"password_hash": hashed, "created_at": now()})
-            records.enrol(db, klass["id"], user.last_pk)
-        assignment = records.assign(db, klass["id"], REPORT_1)
+            accounts.enrol(db, klass["id"], user.last_pk)
+        assignment = classes.assign(db, klass["id"], REPORT_1)
     return assignment, names
 
 

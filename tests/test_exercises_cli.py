@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from classroom import records
 from classroom.db import get_db
+from classroom.store import accounts, classes
 
 from .conftest import EXERCISES, PASSWORD, make_app
 
@@ -119,10 +119,10 @@ def test_new_then_fill_in_then_check_then_a_student_completes_it(author, folder,
 
     with app.app_context():
         db = get_db()
-        teacher = records.create_user(db, "t", "T", PASSWORD, "teacher")
-        klass = records.create_class(db, teacher, "C")
-        records.create_student(db, klass["id"], "Ada", "ada", PASSWORD)
-        assignment = records.assign(db, klass["id"], "city-budget")
+        teacher = accounts.create_user(db, "t", "T", PASSWORD, "teacher")
+        klass = classes.create_class(db, teacher, "C")
+        accounts.create_student(db, klass["id"], "Ada", "ada", PASSWORD)
+        assignment = classes.assign(db, klass["id"], "city-budget")
     client = app.test_client()
     client.post("/login", data={"username": "ada", "password": PASSWORD})
     assert b"Budget row" in client.get(f"/assignments/{assignment}").data

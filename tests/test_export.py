@@ -12,9 +12,9 @@ from datetime import date
 
 import pytest
 
-from classroom import gradebook, records, roster
 from classroom.db import get_db
 from classroom.exercises import library
+from classroom.store import accounts, attempts, classes, gradebook, roster
 
 from .conftest import trace_statements
 
@@ -72,7 +72,7 @@ def submit_as(client, auth, username, assignment_id, highlights=(), choice=(), a
 
 def attempt(app, attempt_id):
     with app.app_context():
-        return records.get_attempt(get_db(), attempt_id)
+        return attempts.get_attempt(get_db(), attempt_id)
 
 
 def read_csv(response) -> list[list[str]]:
@@ -223,8 +223,8 @@ def test_gradebook_leaves_out_removed_students_and_other_classes(
 def test_gradebook_of_a_class_without_assignments_lists_its_students(teacher, app, school):
     with app.app_context():
         db = get_db()
-        klass = records.create_class(db, school["teacher"], "Empty room")
-        records.enrol(db, klass["id"], school["students"][0])
+        klass = classes.create_class(db, school["teacher"], "Empty room")
+        accounts.enrol(db, klass["id"], school["students"][0])
     rows = read_csv(teacher.get(f"/teacher/classes/{klass['id']}/gradebook.csv"))
     assert rows == [["Student", "Username"], ["Ada", "ada"]]
 
@@ -233,9 +233,9 @@ def test_gradebook_queries_do_not_grow_with_the_class(client, auth, app, school,
     statements = trace_statements(monkeypatch)  # the stream opens its own connection too
     with app.app_context():
         db = get_db()
-        klass = records.create_class(db, school["teacher"], "Big class")
+        klass = classes.create_class(db, school["teacher"], "Big class")
         for exercise_id in sorted(school["assignments"]):
-            records.assign(db, klass["id"], exercise_id)
+            classes.assign(db, klass["id"], exercise_id)
     auth.login("teacher")
     counts = {}
     for size in (5, 50):
@@ -270,7 +270,7 @@ def add_students(app, class_id, up_to):
                 )
                 .last_pk
             )
-            records.enrol(db, class_id, user)
+            accounts.enrol(db, class_id, user)
             for assignment_id in assignments if n % 2 else ():
                 db["attempts"].insert(
                     {
@@ -378,7 +378,7 @@ def test_an_attempt_with_no_highlight_or_answer_still_gets_a_row(teacher, app, s
     aid = school["assignments"][REPORT_1]
     snapshot = {"id": ex.id, "version": ex.version, "title": ex.title}
     with app.app_context():
-        attempt_id = records.record_attempt(
+        attempt_id = attempts.record_attempt(
             get_db(),
             aid,
             school["students"][0],

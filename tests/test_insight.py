@@ -14,10 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from classroom import insight, records, reviews, roster
 from classroom.content.snapshot import snapshot
 from classroom.db import get_db
 from classroom.exercises import library
+from classroom.store import accounts, attempts, classes, drafts, insight, reviews, roster
 from classroom.work import clean_work, grade_work
 
 from .conftest import PASSWORD, csrf_token, trace_statements
@@ -81,14 +81,14 @@ def add_students(db, class_id, names):
             )
             .last_pk
         )
-        records.enrol(db, class_id, ids[-1])
+        accounts.enrol(db, class_id, ids[-1])
     return ids
 
 
 def record(db, ex, assignment_id, student_id, highlights, quiz=()):
     """An attempt graded and stored as the submit view would store it."""
     work = clean_work(ex, {"highlights": highlights, "answers": {"quiz": list(quiz)}})
-    return records.record_attempt(
+    return attempts.record_attempt(
         db, assignment_id, student_id, snapshot(ex), work, grade_work(ex, work)
     )
 
@@ -129,7 +129,7 @@ def seeded(app, client, auth, school):
         cat, dan, eve, fay, gus = add_students(
             db, school["class"]["id"], ["cat", "dan", "eve", "fay", "gus"]
         )
-        records.save_draft(db, aid, ben, ex.version, {"highlights": [], "answers": {}})
+        drafts.save_draft(db, aid, ben, ex.version, {"highlights": [], "answers": {}})
         record(db, ex, aid, cat, perfect(ex), right_options(ex))
         dan_attempt = record(
             db,
@@ -306,8 +306,8 @@ def test_coverage_counts_each_student_once_per_place(app, school, work):
     ex = exercise(app)
     with app.app_context():
         db = get_db()
-        klass = records.create_class(db, school["teacher"], "Sweep")
-        aid = records.assign(db, klass["id"], REPORT_1)
+        klass = classes.create_class(db, school["teacher"], "Sweep")
+        aid = classes.assign(db, klass["id"], REPORT_1)
         students = add_students(db, klass["id"], [f"{klass['join_code']}-{i}" for i in range(5)])
         for student, highlights in zip(students, work, strict=False):
             attempt = record(db, ex, aid, student, [])
@@ -519,13 +519,13 @@ def test_stacked_bar_and_columns_are_drawn_from_the_counts():
 def make_class(db, teacher_id, ex, size, name):
     """A class of `size` students, each with a latest attempt (some also an older one) and a
     mix of key and extra highlights, plus a few drafts."""
-    klass = records.create_class(db, teacher_id, name)
-    aid = records.assign(db, klass["id"], REPORT_1)
+    klass = classes.create_class(db, teacher_id, name)
+    aid = classes.assign(db, klass["id"], REPORT_1)
     students = add_students(db, klass["id"], [f"{name}-{i}" for i in range(size)])
     items = [k.id for k in ex.key_items]
     for i, student in enumerate(students):
         if i % 5 == 4:
-            records.save_draft(db, aid, student, ex.version, {"highlights": [], "answers": {}})
+            drafts.save_draft(db, aid, student, ex.version, {"highlights": [], "answers": {}})
             continue
         if i % 3 == 0:
             record(db, ex, aid, student, [on_key(ex, items[0])])

@@ -16,7 +16,7 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from classroom import reviews
+from classroom import credit
 from classroom.content.fields import parse_yaml, read_quickly
 from classroom.content.loader import load_articles, load_exercise, load_library
 from classroom.content.snapshot import snapshot
@@ -344,12 +344,12 @@ def test_crediting_more_highlights_never_lowers_the_score(exercise):
         result = grade_work(exercise, work)
         highlights = [{**h, "id": i + 1} for i, h in enumerate(work["highlights"])]
         attempt = {"snapshot": frozen, "result": result, "highlights": highlights}
-        extras = sorted(reviews.extra_ids(attempt))
+        extras = sorted(credit.extra_ids(attempt))
         some = data.draw(st.sets(st.sampled_from(extras)) if extras else st.just(set()))
         more = some | data.draw(st.sets(st.sampled_from(extras)) if extras else st.just(set()))
-        before = reviews.regrade(attempt, set())
+        before = credit.regrade(attempt, set())
         assert before == pytest.approx(result["score"])
-        scores = [before, reviews.regrade(attempt, some), reviews.regrade(attempt, more)]
+        scores = [before, credit.regrade(attempt, some), credit.regrade(attempt, more)]
         assert all(0 <= s <= 1 for s in scores)
         assert scores[0] <= scores[1] + 1e-9 and scores[1] <= scores[2] + 1e-9
 

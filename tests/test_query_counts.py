@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import pytest
 
-import classroom.db
-from classroom import records, reviews
+import classroom.store.connection
 from classroom.content.snapshot import snapshot
 from classroom.db import get_db
 from classroom.exercises import library
+from classroom.store import accounts, attempts, classes, drafts, reviews
 from classroom.work import clean_work, grade_work
 
 from .conftest import make_app, trace_statements
@@ -29,8 +29,8 @@ def build_school(app, students: int) -> dict[str, int]:
     with app.app_context():
         db = get_db()
         exercises = [library().exercises[e] for e in sorted(library().exercises)]
-        teacher = records.create_user(db, "teacher", "Ms Teacher", "a long password", "teacher")
-        klass = records.create_class(db, teacher, "Period 1")
+        teacher = accounts.create_user(db, "teacher", "Ms Teacher", "a long password", "teacher")
+        klass = classes.create_class(db, teacher, "Period 1")
         # one password hash for everyone: hashing is slow on purpose, and not under test here
         password_hash = db.execute("select password_hash from users where id = ?", [teacher])
         shared = password_hash.fetchone()[0]
@@ -41,7 +41,7 @@ def build_school(app, students: int) -> dict[str, int]:
                     "display_name": f"Student {n:02d}",
                     "password_hash": shared,
                     "role": "student",
-                    "created_at": classroom.db.now(),
+                    "created_at": classroom.store.connection.now(),
                 }
                 for n in range(students)
             )
@@ -50,19 +50,19 @@ def build_school(app, students: int) -> dict[str, int]:
         ]
         assignments = []
         for exercise in exercises:
-            assignments.append(records.assign(db, klass["id"], exercise.id))
+            assignments.append(classes.assign(db, klass["id"], exercise.id))
         for n, student in enumerate(student_ids):
-            records.enrol(db, klass["id"], student)
+            accounts.enrol(db, klass["id"], student)
             first, second = exercises[0], exercises[1]
             work = clean_work(first, {"highlights": key_spans(first, n), "answers": {}})
             for _ in range(2 if n % 3 == 0 else 1):
-                attempt = records.record_attempt(
+                attempt = attempts.record_attempt(
                     db, assignments[0], student, snapshot(first), work, grade_work(first, work)
                 )
             if n % 4 == 0:
                 reviews.set_comment(db, attempt, "Look again at the numbers.", teacher)
             draft = clean_work(second, {"highlights": key_spans(second, n), "answers": {}})
-            records.save_draft(db, assignments[1], student, second.version, draft)
+            drafts.save_draft(db, assignments[1], student, second.version, draft)
         first_attempt = db.execute(
             "select max(id) from attempts where student_id = ?", [student_ids[0]]
         ).fetchone()[0]

@@ -8,9 +8,10 @@ from fractions import Fraction
 
 import pytest
 
-from classroom import records, reviews
+from classroom import credit
 from classroom.db import get_db
 from classroom.exercises import library
+from classroom.store import accounts, attempts
 
 from .conftest import PASSWORD, csrf_token, highlight
 
@@ -130,7 +131,7 @@ def busy_queue(client, auth, app, school):
     """Ben submitted first and on time, Ada later and late, Cleo nothing; a 'the queue' URL."""
     aid = school["assignments"][REPORT_1]
     with app.app_context():
-        records.create_student(get_db(), school["class"]["id"], "Cleo", "cleo", PASSWORD)
+        accounts.create_student(get_db(), school["class"]["id"], "Cleo", "cleo", PASSWORD)
     ex = exercise(app)
     ids = {}
     for name in ("ada", "ben"):
@@ -524,15 +525,15 @@ def test_regrade_counts_credited_highlights_in_every_task_they_fit():
         "highlights": [span("a", 0, "x", id=1), span("b", 20, "y", id=2), span("a", 20, "x", id=3)],
     }
     # find: recall 1, precision 1/2, F1 2/3. compare: nothing of its key found, F1 0.
-    assert reviews.regrade(attempt, set()) == pytest.approx((2 / 3 + 0 + 2 * 0.5) / 4)
+    assert credit.regrade(attempt, set()) == pytest.approx((2 / 3 + 0 + 2 * 0.5) / 4)
     # Crediting 2 (b, y) adds it to compare only: recall 1/2, precision 1/3, F1 2/5.
-    assert reviews.regrade(attempt, {2}) == pytest.approx((2 / 3 + 2 / 5 + 1) / 4)
+    assert credit.regrade(attempt, {2}) == pytest.approx((2 / 3 + 2 / 5 + 1) / 4)
     # Crediting 3 (a, x) too: find scores 1; compare recall 2/3, precision 2/3, F1 2/3.
-    assert reviews.regrade(attempt, {2, 3}) == pytest.approx((1 + 2 / 3 + 1) / 4)
+    assert credit.regrade(attempt, {2, 3}) == pytest.approx((1 + 2 / 3 + 1) / 4)
 
 
 def test_regrade_without_credits_is_the_automatic_score(app, marked):
     with app.app_context():
-        attempt = records.get_attempt(get_db(), marked["attempt"])
-    assert reviews.regrade(attempt, set()) == attempt["auto_score"]
+        attempt = attempts.get_attempt(get_db(), marked["attempt"])
+    assert credit.regrade(attempt, set()) == attempt["auto_score"]
     assert attempt["auto_score"] == pytest.approx(float(marked["auto"]))

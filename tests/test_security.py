@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 import classroom.security
-from classroom import create_app, throttle
+from classroom import create_app
+from classroom.store import throttle
 
 from .conftest import PASSWORD
 

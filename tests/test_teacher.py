@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from classroom import records
 from classroom.db import get_db
+from classroom.store import classes
 
 from .conftest import PASSWORD
 
@@ -59,7 +59,7 @@ def test_new_join_code_retires_the_old_one(teacher, app, school):
     old = school["class"]["join_code"]
     teacher.post(class_url(school, "/join-code"))
     with app.app_context():
-        assert records.class_by_join_code(get_db(), old) is None
+        assert classes.class_by_join_code(get_db(), old) is None
         new = get_db()["classes"].get(school["class"]["id"])["join_code"]
     assert new != old and new in teacher.get(class_url(school)).get_data(as_text=True)
 
@@ -71,10 +71,10 @@ def test_joining_can_be_turned_off_and_on(teacher, app, school):
         as_text=True
     )
     with app.app_context():
-        assert records.class_by_join_code(get_db(), code) is None
+        assert classes.class_by_join_code(get_db(), code) is None
     teacher.post(class_url(school, "/joining/open"))
     with app.app_context():
-        assert records.class_by_join_code(get_db(), code)["id"] == school["class"]["id"]
+        assert classes.class_by_join_code(get_db(), code)["id"] == school["class"]["id"]
 
 
 def test_roster_shows_each_students_progress(client, auth, school):

@@ -15,8 +15,8 @@ import yaml
 from flask import render_template_string
 from markupsafe import escape
 
-from classroom import records
 from classroom.db import get_db
+from classroom.store import accounts
 
 from .conftest import PASSWORD, make_app
 from .test_access_matrix import log_in
@@ -97,7 +97,7 @@ def pages(request, tmp_path_factory):
     write_exercises(tmp_path / "exercises", p)
     app = make_app(tmp_path, EXERCISES_DIR=str(tmp_path / "exercises"), WTF_CSRF_ENABLED=False)
     with app.app_context():
-        teacher_id = records.create_user(get_db(), "teacher", f"{p}#teacher", PASSWORD, "teacher")
+        teacher_id = accounts.create_user(get_db(), "teacher", f"{p}#teacher", PASSWORD, "teacher")
     teacher = app.test_client()
     log_in(teacher, teacher_id)
     created = teacher.post("/teacher/classes", data={"name": f"{p}#class"})

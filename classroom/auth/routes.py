@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 
-from .. import records, throttle
 from ..db import get_db
+from ..store import accounts, classes, throttle
 from .forms import JoinForm, LoginForm, NewPasswordForm
 
 bp = Blueprint("auth", __name__)
@@ -19,7 +19,7 @@ bp = Blueprint("auth", __name__)
 def load_logged_in_user():
     """Put the logged-in user (or None) on g; one with a one-time code must choose a password."""
     user_id = session.get("user_id")
-    g.user = records.get_user(get_db(), user_id) if user_id is not None else None
+    g.user = accounts.get_user(get_db(), user_id) if user_id is not None else None
     if (
         g.user
         and g.user["must_change_password"]
@@ -87,7 +87,7 @@ def login():
     if form.validate_on_submit():
         db, username, address = get_db(), form.username.data, request.remote_addr or "unknown"
         wait = throttle.wait_seconds(db, username, address)
-        user = None if wait else records.check_login(db, username, form.password.data)
+        user = None if wait else accounts.check_login(db, username, form.password.data)
         if wait:
             flash(
                 f"Too many failed logins. Try again in {wait // 60 + 1} minute(s), or ask "
@@ -121,13 +121,13 @@ def join():
         form.join_code.data = request.args["code"]
     if form.validate_on_submit():
         db = get_db()
-        klass = records.class_by_join_code(db, form.join_code.data)
+        klass = classes.class_by_join_code(db, form.join_code.data)
         if klass is None:
             form.join_code.errors.append("No class has this join code. Check it with your teacher.")
-        elif records.username_taken(db, form.username.data):
+        elif accounts.username_taken(db, form.username.data):
             form.username.errors.append("This username is taken. Try another.")
         else:
-            user_id = records.create_student(
+            user_id = accounts.create_student(
                 db,
                 klass["id"],
                 form.display_name.data.strip(),
@@ -146,7 +146,7 @@ def new_password():
     """Choose a new password (required after logging in with a one-time code)."""
     form = NewPasswordForm()
     if form.validate_on_submit():
-        records.set_password(get_db(), g.user["id"], form.password.data)
+        accounts.set_password(get_db(), g.user["id"], form.password.data)
         _start_session(g.user["id"])
         flash("Your new password is saved.", "success")
         return redirect(url_for("index"))

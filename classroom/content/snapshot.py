@@ -15,3 +15,8 @@ def snapshot(exercise: Exercise) -> dict[str, Any]:
         task_data["template"] = task.template
         task_data["graded"] = task.graded
     return data
+
+
+def key_items_of(exercise: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every key item of a snapshot, in file order."""
+    return [item for task in exercise["tasks"] for item in task.get("key", [])]

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, g
 
-from .. import roster
 from ..clock import zone
 from ..db import get_db
+from ..store import roster
 
 bp = Blueprint("teacher", __name__, url_prefix="/teacher")
 

@@ -7,11 +7,11 @@ from datetime import time
 from flask import abort, flash, g, redirect, render_template, url_for
 from wtforms.fields.choices import SelectChoice
 
-from .. import records, roster
 from ..auth import login_required
 from ..clock import local, to_utc
 from ..db import get_db
 from ..exercises import library
+from ..store import classes, roster
 from . import bp, my_assignment, my_class, school_zone
 from .forms import ActionForm, AssignForm, AssignmentForm, ClassForm
 
@@ -36,7 +36,7 @@ def create_class():
     form = ClassForm()
     if not form.validate_on_submit():
         abort(400, "A class needs a name of at most 80 characters.")
-    klass = records.create_class(get_db(), g.user["id"], form.name.data.strip())
+    klass = classes.create_class(get_db(), g.user["id"], form.name.data.strip())
     flash(f"Class created. Students join with the code {klass['join_code']}.", "success")
     return redirect(url_for("teacher.class_page", class_id=klass["id"]))
 
@@ -155,7 +155,7 @@ def assign(class_id: int):
     due_at = due_from(form)
     db = get_db()
     with db.atomic():
-        assignment_id = records.assign(db, class_id, form.exercise_id.data)
+        assignment_id = classes.assign(db, class_id, form.exercise_id.data)
         roster.update_assignment(db, assignment_id, due_at, form.feedback_after.data)
     flash("Exercise assigned.", "success")
     return redirect(url_for("teacher.class_page", class_id=class_id))

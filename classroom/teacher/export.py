@@ -9,10 +9,10 @@ from functools import partial
 from flask import Response, stream_with_context
 from sqlite_utils import Database
 
-from .. import gradebook
 from ..auth import login_required
 from ..db import get_db
 from ..exercises import library
+from ..store import gradebook
 from . import bp, my_assignment, my_class, school_zone
 
 

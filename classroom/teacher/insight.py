@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, url_for
 
-from .. import insight, reviews
+from .. import credit
 from ..auth import login_required
 from ..content.snapshot import snapshot
 from ..db import get_db
 from ..exercises import get_exercise
+from ..store import insight, reviews
 from . import bp, my_assignment
 from .forms import CreditAllForm
 
@@ -52,8 +53,7 @@ def credit_for_all(assignment_id: int):
     try:
         with db.atomic():
             credited = sum(
-                reviews.credit(db, t["attempt_id"], t["highlight_id"], g.user["id"])
-                for t in targets
+                credit.credit(db, t["attempt_id"], t["highlight_id"], g.user["id"]) for t in targets
             )
     except reviews.ReviewError as err:
         abort(400, f"Nothing was credited: {err}")

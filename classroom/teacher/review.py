@@ -6,11 +6,13 @@ from decimal import Decimal
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
-from .. import records, reviews, roster
+from .. import credit
 from ..auth import login_required
+from ..content.snapshot import key_items_of
 from ..db import get_db
 from ..exercises import library
-from ..marks import Mark, highlight_marks, key_items_of, key_marks, marked_paragraphs
+from ..marks import Mark, highlight_marks, key_marks, marked_paragraphs
+from ..store import accounts, attempts, classes, reviews, roster
 from . import bp, my_assignment
 from .forms import ActionForm, CommentForm, ScoreForm
 
@@ -18,8 +20,8 @@ from .forms import ActionForm, CommentForm, ScoreForm
 def my_attempt(attempt_id: int) -> dict:
     """An attempt made in the logged-in teacher's class, or 404."""
     db = get_db()
-    attempt = records.get_attempt(db, attempt_id)
-    if attempt is None or not records.teaches_class(db, g.user["id"], attempt["class_id"]):
+    attempt = attempts.get_attempt(db, attempt_id)
+    if attempt is None or not classes.teaches_class(db, g.user["id"], attempt["class_id"]):
         abort(404, "There is no attempt from your classes at this address.")
     return attempt
 
@@ -98,7 +100,7 @@ def render_review(
         for task in result["tasks"].values()
         for item in task.get("items", [])
     }
-    extra_ids = reviews.extra_ids(attempt)
+    extra_ids = credit.extra_ids(attempt)
     extras = [h for h in attempt["highlights"] if h["id"] in extra_ids]
     categories = exercise["categories"]
     articles = [
@@ -130,13 +132,13 @@ def render_review(
         "teacher/review.html",
         attempt=attempt,
         klass=roster.owned_class(db, attempt["class_id"], g.user["id"]),
-        student=records.get_user(db, attempt["student_id"]),
+        student=accounts.get_user(db, attempt["student_id"]),
         exercise=exercise,
         result=result,
         articles=articles,
         highlights=highlights,
         review=review,
-        attempts=records.attempts_for(db, attempt["assignment_id"], attempt["student_id"]),
+        attempts=attempts.attempts_for(db, attempt["assignment_id"], attempt["student_id"]),
         around=reviews.neighbours(db, attempt["id"], show),
         show=show,
         filters=reviews.FILTERS,
@@ -159,12 +161,12 @@ def credit_highlight(attempt_id: int, highlight_id: int, change: str):
     my_attempt(attempt_id)
     if not ActionForm().validate_on_submit():
         abort(400, "The form could not be read. Reload the page and try again.")
-    decide = reviews.credit if change == "credit" else reviews.uncredit
+    decide = credit.credit if change == "credit" else credit.uncredit
     try:
         changed = decide(get_db(), attempt_id, highlight_id, g.user["id"])
     except reviews.ReviewError as err:
         abort(400, str(err))
-    score = records.get_attempt(get_db(), attempt_id)["score"]
+    score = attempts.get_attempt(get_db(), attempt_id)["score"]
     if not changed:
         flash(f"Nothing changed: that highlight was already {change}ed.", "info")
     elif change == "credit":

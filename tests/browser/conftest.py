@@ -13,8 +13,8 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
-from classroom import records
 from classroom.db import get_db
+from classroom.store import accounts, classes
 from tests.conftest import EXERCISES, PASSWORD, make_app
 
 CHROMIUM_ARGS = [
@@ -47,13 +47,13 @@ def live_server(tmp_path_factory) -> Iterator[str]:
     app = make_app(tmp_path_factory.mktemp("browser"))  # CSRF on, as it runs for real
     with app.app_context():
         db = get_db()
-        teacher = records.create_user(db, "teacher", "Ms Teacher", PASSWORD, "teacher")
-        klass = records.create_class(db, teacher, "Period 1")
+        teacher = accounts.create_user(db, "teacher", "Ms Teacher", PASSWORD, "teacher")
+        klass = classes.create_class(db, teacher, "Period 1")
         db["classes"].update(klass["id"], {"join_code": JOIN_CODE})
         for name in ("ada", "ben"):
-            records.create_student(db, klass["id"], name.title(), name, PASSWORD)
+            accounts.create_student(db, klass["id"], name.title(), name, PASSWORD)
         for exercise in sorted(EXERCISES.glob("*.yaml")):
-            records.assign(db, klass["id"], exercise.stem)
+            classes.assign(db, klass["id"], exercise.stem)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlite_utils import Database
 
-from .db import now
+from .connection import now
 
 WINDOW = timedelta(minutes=15)
 MAX_PER_ACCOUNT = 5

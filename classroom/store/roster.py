@@ -12,8 +12,8 @@ from typing import Any
 from sqlite_utils import Database
 from werkzeug.security import generate_password_hash
 
-from .db import now
-from .records import JOIN_CODE_ALPHABET, _one, new_join_code
+from .classes import JOIN_CODE_ALPHABET, new_join_code
+from .connection import now, one
 
 # The latest attempt of each student at each assignment, with the score that counts.
 LATEST = """
@@ -63,12 +63,12 @@ def classes_overview(db: Database, teacher_id: int) -> list[dict[str, Any]]:
 
 def owned_class(db: Database, class_id: int, teacher_id: int) -> dict[str, Any] | None:
     """The class, if this teacher owns it."""
-    return _one(db, "select * from classes where id = ? and teacher_id = ?", [class_id, teacher_id])
+    return one(db, "select * from classes where id = ? and teacher_id = ?", [class_id, teacher_id])
 
 
 def owned_assignment(db: Database, assignment_id: int, teacher_id: int) -> dict | None:
     """The assignment with its class name, if this teacher owns the class."""
-    return _one(
+    return one(
         db,
         """select a.*, c.name as class_name from assignments a
            join classes c on c.id = a.class_id
@@ -121,7 +121,7 @@ def roster(db: Database, class_id: int) -> list[dict[str, Any]]:
 
 def student_in_class(db: Database, class_id: int, student_id: int) -> dict | None:
     """The student, if enrolled in this class."""
-    return _one(
+    return one(
         db,
         """select u.id, u.username, u.display_name from enrolments e
            join users u on u.id = e.student_id where e.class_id = ? and e.student_id = ?""",

@@ -1,9 +1,9 @@
 """The teacher's review of submissions: the queue, and decisions recorded as events.
 
-Plain functions over a sqlite-utils Database. An attempt and its automatic score are never
-changed: every decision is a row appended to review_events, and the score that counts, the
-credited highlights and the comment are all derived from those rows (see the attempt_scores
-view in migrations.py).
+An attempt and its automatic score are never changed: every decision is a row appended to
+review_events, and the score that counts, the credited highlights and the comment are all
+derived from those rows (see the attempt_scores view in migrations.py). Crediting re-grades,
+so it is decided in classroom/credit.py and recorded here.
 """
 
 from __future__ import annotations
@@ -13,10 +13,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from . import records
-from .db import now
-from .grading import span_score, total
-from .records import _one
+from .connection import now, one
 from .roster import LATEST
 
 # The queue's filters, by the name used in the address, with what each shows.
@@ -93,7 +90,7 @@ def queue_counts(db: Database, assignment_id: int) -> dict[str, int]:
 def neighbours(db: Database, attempt_id: int, show: str | None = None) -> dict[str, int | None]:
     """The attempts before and after this one's student in the queue (within `show`), and the
     next attempt waiting for review, so the teacher can go on without going back to the list."""
-    attempt = _one(db, "select assignment_id, student_id from attempts where id = ?", [attempt_id])
+    attempt = one(db, "select assignment_id, student_id from attempts where id = ?", [attempt_id])
     rows = queue(db, attempt["assignment_id"])
     shown = {r["student_id"] for r in queue(db, attempt["assignment_id"], show)}
     here = next((i for i, r in enumerate(rows) if r["student_id"] == attempt["student_id"]), None)
@@ -148,7 +145,7 @@ def credited_ids(db: Database, attempt_id: int) -> set[int]:
 
 def current_comment(db: Database, attempt_id: int) -> str:
     """The teacher's comment on the attempt as it now stands ('' if none)."""
-    row = _one(
+    row = one(
         db,
         "select new from review_events where attempt_id = ? and kind = 'comment' "
         "order by id desc limit 1",
@@ -187,79 +184,7 @@ def state(db: Database, attempt_id: int) -> dict[str, Any]:
     }
 
 
-# --- re-grading -------------------------------------------------------------------------------
-
-
-def extra_ids(attempt: dict[str, Any]) -> set[int]:
-    """Ids of the attempt's highlights that touch no answer-key item: those a teacher may credit."""
-    highlights = attempt["highlights"]
-    return {highlights[i]["id"] for i in attempt["result"]["extras"]}
-
-
-def regrade(attempt: dict[str, Any], credited: set[int]) -> float | None:
-    """The attempt's score with every credited highlight counted as an answer-key item.
-
-    Uses the exercise version the attempt was made on, so later edits change nothing; choice
-    results are taken from the stored result, and the tasks are weighted as in work.grade_work.
-    """
-    exercise, result, highlights = attempt["snapshot"], attempt["result"], attempt["highlights"]
-    extra_key = [h for h in highlights if h["id"] in credited]
-    scores = []
-    for task in exercise["tasks"]:
-        if not task.get("graded", True):
-            continue
-        if "key" in task:
-            key = task["key"] + [
-                h
-                for h in extra_key
-                if h["article"] in task["article_ids"] and h["category"] in task["categories"]
-            ]
-            score = span_score(key, highlights, task["categories"], task["article_ids"]).f1
-        else:
-            score = result["tasks"][task["id"]]["score"]
-        scores.append((task["points"], score))
-    return total(scores)
-
-
 # --- recording decisions ----------------------------------------------------------------------
-
-
-def credit(db: Database, attempt_id: int, highlight_id: int, teacher_id: int) -> bool:
-    """Count an extra highlight as correct and re-grade; False if it was already credited."""
-    return _change_credit(db, attempt_id, highlight_id, teacher_id, credit=True)
-
-
-def uncredit(db: Database, attempt_id: int, highlight_id: int, teacher_id: int) -> bool:
-    """Stop counting a credited highlight and re-grade; False if it was not credited."""
-    return _change_credit(db, attempt_id, highlight_id, teacher_id, credit=False)
-
-
-def _change_credit(
-    db: Database, attempt_id: int, highlight_id: int, teacher_id: int, credit: bool
-) -> bool:
-    """Record a credit or uncredit with the score it leads to, in one transaction."""
-    with db.atomic():
-        attempt = records.get_attempt(db, attempt_id)
-        if highlight_id not in {h["id"] for h in attempt["highlights"]}:
-            raise ReviewError("This attempt has no such highlight.")
-        if highlight_id not in extra_ids(attempt):
-            raise ReviewError("Only highlights that are not in the answer key can be credited.")
-        credited = credited_ids(db, attempt_id)
-        if (highlight_id in credited) == credit:
-            return False
-        credited = credited | {highlight_id} if credit else credited - {highlight_id}
-        after = regrade(attempt, credited)
-        _record(
-            db,
-            attempt_id,
-            teacher_id,
-            "credit" if credit else "uncredit",
-            highlight_id=highlight_id,
-            old=_text(attempt["score"]),
-            new=_text(after),
-            score_after=after,
-        )
-    return True
 
 
 def set_score(db: Database, attempt_id: int, score: float, teacher_id: int) -> None:
@@ -267,11 +192,17 @@ def set_score(db: Database, attempt_id: int, score: float, teacher_id: int) -> N
     if not 0 <= score <= 1:
         raise ReviewError("A score is between 0 and 100%.")
     with db.atomic():
-        old = _one(db, "select score from attempt_scores where attempt_id = ?", [attempt_id])[
+        old = one(db, "select score from attempt_scores where attempt_id = ?", [attempt_id])[
             "score"
         ]
-        _record(
-            db, attempt_id, teacher_id, "score", old=_text(old), new=_text(score), score_after=score
+        record(
+            db,
+            attempt_id,
+            teacher_id,
+            "score",
+            old=score_text(old),
+            new=score_text(score),
+            score_after=score,
         )
 
 
@@ -282,18 +213,18 @@ def set_comment(db: Database, attempt_id: int, comment: str, teacher_id: int) ->
         old = current_comment(db, attempt_id)
         if comment == old:
             return False
-        _record(db, attempt_id, teacher_id, "comment", old=old, new=comment)
+        record(db, attempt_id, teacher_id, "comment", old=old, new=comment)
     return True
 
 
-def _record(db: Database, attempt_id: int, teacher_id: int, kind: str, **fields: Any) -> None:
+def record(db: Database, attempt_id: int, teacher_id: int, kind: str, **fields: Any) -> None:
     """Append one review event."""
     db["review_events"].insert(
         {"attempt_id": attempt_id, "teacher_id": teacher_id, "at": now(), "kind": kind, **fields}
     )
 
 
-def _text(score: float | None) -> str | None:
+def score_text(score: float | None) -> str | None:
     """A score as stored in an event's old and new columns."""
     return None if score is None else repr(float(score))
 

@@ -16,8 +16,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .content.layout import paragraphs
-from .marks import key_items_of
+from ..content.layout import paragraphs
+from ..content.snapshot import key_items_of
 
 # The latest attempt of each student still in the assignment's class, with the score that
 # counts. Students who left the class keep their attempts, but not a place in these figures.

@@ -1,0 +1,102 @@
+"""Classes and assignments as a student meets them: join codes, what is assigned to whom."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from sqlite_utils import Database
+
+from .connection import now, one
+
+JOIN_CODE_ALPHABET = (
+    "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L to misread  # no 0/O, 1/I/L to misread
+)
+
+
+def new_join_code(db: Database) -> str:
+    """A join code that no class has yet."""
+    while True:
+        code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(6))
+        if one(db, "select 1 from classes where join_code = ?", [code]) is None:
+            return code
+
+
+def create_class(db: Database, teacher_id: int, name: str) -> dict[str, Any]:
+    """A new class owned by the teacher, with a fresh join code."""
+    row = {
+        "name": name,
+        "teacher_id": teacher_id,
+        "join_code": new_join_code(db),
+        "join_open": 1,
+        "created_at": now(),
+    }
+    row["id"] = db["classes"].insert(row).last_pk
+    return row
+
+
+def class_by_join_code(db: Database, code: str) -> dict[str, Any] | None:
+    """The class this join code opens, if joining is open."""
+    return one(
+        db,
+        "select id, name from classes where join_code = ? and join_open = 1",
+        [code.strip().upper()],
+    )
+
+
+def assign(db: Database, class_id: int, exercise_id: str, due_at: str | None = None) -> int:
+    """Assign an exercise to a class; assigning it again returns the existing assignment."""
+    db["assignments"].insert(
+        {"class_id": class_id, "exercise_id": exercise_id, "due_at": due_at, "created_at": now()},
+        ignore=True,
+    )
+    row = one(
+        db,
+        "select id from assignments where class_id = ? and exercise_id = ?",
+        [class_id, exercise_id],
+    )
+    return row["id"]
+
+
+def student_assignments(db: Database, student_id: int) -> list[dict[str, Any]]:
+    """The student's assignments with draft, attempt count and latest score, in one query."""
+    return list(
+        db.query(
+            """with mine as (
+             select assignment_id, count(*) as attempts, max(id) as last_attempt_id
+             from attempts where student_id = :s group by assignment_id)
+           select a.id, a.exercise_id, a.due_at, a.feedback_after, a.closed_at,
+                  c.name as class_name,
+                  d.updated_at as draft_saved_at, coalesce(m.attempts, 0) as attempts,
+                  m.last_attempt_id, t.score as last_score, t.submitted_at as last_submitted_at
+           from assignments a
+           join classes c on c.id = a.class_id
+           join enrolments e on e.class_id = a.class_id and e.student_id = :s
+           left join drafts d on d.assignment_id = a.id and d.student_id = :s
+           left join mine m on m.assignment_id = a.id
+           left join attempt_scores t on t.attempt_id = m.last_attempt_id
+           order by c.name, a.id""",
+            {"s": student_id},
+        )
+    )
+
+
+def student_assignment(db: Database, assignment_id: int, student_id: int) -> dict | None:
+    """The assignment, if it was given to a class this student is in."""
+    return one(
+        db,
+        """select a.id, a.exercise_id, a.due_at, a.feedback_after, a.closed_at, a.class_id,
+                  c.name as class_name
+                       from assignments a join classes c on c.id = a.class_id
+                       join enrolments e on e.class_id = a.class_id and e.student_id = ?
+                       where a.id = ?""",
+        [student_id, assignment_id],
+    )
+
+
+def teaches_class(db: Database, teacher_id: int, class_id: int) -> bool:
+    """Whether this teacher owns this class."""
+    return (
+        one(db, "select 1 from classes where id = ? and teacher_id = ?", [class_id, teacher_id])
+        is not None
+    )

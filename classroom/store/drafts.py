@@ -1,0 +1,51 @@
+"""A student's work in progress: one draft per student and assignment, replaced by each save."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlite_utils import Database
+
+from .connection import dumps, now, one
+
+
+def get_draft(db: Database, assignment_id: int, student_id: int) -> dict[str, Any] | None:
+    """The saved work in progress: its version, work and when it was saved."""
+    row = one(
+        db,
+        "select version, work, started_at, updated_at from drafts "
+        "where assignment_id = ? and student_id = ?",
+        [assignment_id, student_id],
+    )
+    return {**row, "work": json.loads(row["work"])} if row else None
+
+
+def draft_state(db: Database, assignment_id: int, student_id: int) -> dict[str, Any] | None:
+    """Of the saved draft, its version, when it was started and its unplaced work: what a save
+    or a submission keeps, without reading the whole work."""
+    row = one(
+        db,
+        "select version, started_at, coalesce(json_extract(work, '$.unplaced'), '[]') "
+        "as unplaced from drafts where assignment_id = ? and student_id = ?",
+        [assignment_id, student_id],
+    )
+    return {**row, "unplaced": json.loads(row["unplaced"])} if row else None
+
+
+def save_draft(
+    db: Database, assignment_id: int, student_id: int, version: str, work: dict[str, Any]
+) -> str:
+    """Store the work in progress, replacing the last draft; returns when it was saved.
+
+    started_at is set by the first save and kept by every later one.
+    """
+    saved_at = now()
+    db.execute(
+        """insert into drafts (assignment_id, student_id, version, work, started_at, updated_at)
+           values (?, ?, ?, ?, ?, ?)
+           on conflict (assignment_id, student_id) do update set
+             version = excluded.version, work = excluded.work, updated_at = excluded.updated_at""",
+        [assignment_id, student_id, version, dumps(work), saved_at, saved_at],
+    )
+    return saved_at
