@@ -48,7 +48,8 @@ import school  # noqa: E402
 from server import Server, busy_seconds, cpu_seconds, memory_kib  # noqa: E402
 
 from classroom import create_app  # noqa: E402
-from classroom.content.tasks import ChoiceTask, ShortAnswerTask  # noqa: E402
+from classroom.content.tasks.choice import ChoiceTask  # noqa: E402
+from classroom.content.tasks.short_answer import ShortAnswerTask  # noqa: E402
 
 EXERCISES = 20  # the exercises every class is given
 STARTUP_FILES = 1000

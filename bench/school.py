@@ -22,7 +22,9 @@ from werkzeug.security import generate_password_hash
 from classroom.content.loader import load_library
 from classroom.content.model import Exercise
 from classroom.content.snapshot import snapshot
-from classroom.content.tasks import ChoiceTask, HighlightTask, ShortAnswerTask
+from classroom.content.tasks.choice import ChoiceTask
+from classroom.content.tasks.highlight import HighlightTask
+from classroom.content.tasks.short_answer import ShortAnswerTask
 from classroom.store.connection import dumps
 from classroom.store.migrations import migrations
 from classroom.work import clean_work, grade_work

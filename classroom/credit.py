@@ -11,7 +11,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .grading import span_score, total
+from .content.tasks import TASK_TYPES, Task
+from .grading import total
 from .store import attempts, reviews
 
 
@@ -24,8 +25,8 @@ def extra_ids(attempt: dict[str, Any]) -> set[int]:
 def regrade(attempt: dict[str, Any], credited: set[int]) -> float | None:
     """The attempt's score with every credited highlight counted as an answer-key item.
 
-    Uses the exercise version the attempt was made on, so later edits change nothing; choice
-    results are taken from the stored result, and the tasks are weighted as in work.grade_work.
+    Uses the exercise version the attempt was made on, so later edits change nothing; each
+    task re-grades itself from its snapshot, and the tasks are weighted as in work.grade_work.
     """
     exercise, result, highlights = attempt["snapshot"], attempt["result"], attempt["highlights"]
     extra_key = [h for h in highlights if h["id"] in credited]
@@ -33,16 +34,10 @@ def regrade(attempt: dict[str, Any], credited: set[int]) -> float | None:
     for task in exercise["tasks"]:
         if not task.get("graded", True):
             continue
-        if "key" in task:
-            key = task["key"] + [
-                h
-                for h in extra_key
-                if h["article"] in task["article_ids"] and h["category"] in task["categories"]
-            ]
-            score = span_score(key, highlights, task["categories"], task["article_ids"]).f1
-        else:
-            score = result["tasks"][task["id"]]["score"]
-        scores.append((task["points"], score))
+        # a type since removed keeps the score it was given
+        kind = TASK_TYPES.get(task["type"], Task)
+        stored = result["tasks"].get(task["id"], {})
+        scores.append((task["points"], kind.regrade(task, stored, highlights, extra_key)))
     return total(scores)
 
 

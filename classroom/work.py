@@ -12,11 +12,11 @@ from typing import Any
 from . import grading
 from .content.anchoring import occurrences
 from .content.model import Exercise
-from .content.tasks import ChoiceTask, ShortAnswerTask
+from .content.tasks import InvalidAnswer
+from .content.tasks.base import storable_text
 
 MAX_HIGHLIGHTS = 300
 MAX_NOTE = 1_000
-MAX_ANSWER = 5_000
 CONTEXT = 32  # characters kept on each side of a highlight for re-anchoring
 
 
@@ -95,52 +95,26 @@ def clean_highlight(exercise: Exercise, h: Any, index: int) -> dict[str, Any]:
 
 
 def clean_answer(exercise: Exercise, task_id: str, value: Any) -> Any:
-    """One answer, checked against its task: option numbers for a choice, text for a question."""
+    """One answer, checked by its task (option numbers for a choice, text for a question)."""
     task = exercise.task(task_id)
-    if isinstance(task, ChoiceTask):
-        chosen = value if isinstance(value, list) else [value] if value is not None else []
-        if not all(
-            isinstance(i, int) and not isinstance(i, bool) and 0 <= i < len(task.options)
-            for i in chosen
-        ):
-            raise InvalidWork(
-                f"answer to '{task_id}': options are numbered 0 to {len(task.options) - 1}"
-            )
-        if len(chosen) > 1 and not task.multiple:
-            raise InvalidWork(f"answer to '{task_id}': choose one option")
-        return sorted(set(chosen))
-    if isinstance(task, ShortAnswerTask):
-        if not storable_text(value, MAX_ANSWER):
-            raise InvalidWork(
-                f"answer to '{task_id}' should be text of at most {MAX_ANSWER} characters"
-            )
-        return value
-    raise InvalidWork(f"no question '{task_id}' in this exercise")
-
-
-def storable_text(value: Any, limit: int) -> bool:
-    """Whether value is text of at most limit characters that UTF-8 can hold."""
-    if not isinstance(value, str) or len(value) > limit:
-        return False
+    if task is None:
+        raise InvalidWork(f"no question '{task_id}' in this exercise")
     try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:  # JSON can carry a lone surrogate ("\ud800"); SQLite cannot
-        return False
-    return True
+        return task.clean_answer(value)
+    except InvalidAnswer as err:
+        raise InvalidWork(str(err)) from None
 
 
 def work_from_form(exercise: Exercise, form: Any, highlights: list) -> dict[str, Any]:
-    """Work from a submitted form: choice-TASK and answer-TASK fields, plus the highlights."""
+    """Work from a submitted form: each task reads its own fields, plus the highlights."""
     answers: dict[str, Any] = {}
     for task in exercise.tasks:
-        if isinstance(task, ChoiceTask):
-            picked = form.getlist(f"choice-{task.id}")
-            # isdigit() alone is true of "²", which int() refuses
-            if not all(p.isascii() and p.isdigit() for p in picked):
-                raise InvalidWork(f"answer to '{task.id}': options are numbered")
-            answers[task.id] = [int(p) for p in picked]
-        elif isinstance(task, ShortAnswerTask):
-            answers[task.id] = form.get(f"answer-{task.id}", "")
+        try:
+            answer = task.answer_from_form(form)
+        except InvalidAnswer as err:
+            raise InvalidWork(str(err)) from None
+        if answer is not None:
+            answers[task.id] = answer
     return clean_work(exercise, {"highlights": highlights, "answers": answers})
 
 

@@ -13,9 +13,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from werkzeug.routing import AnyConverter, IntegerConverter
 
+from classroom.content.tasks.short_answer import MAX_ANSWER
 from classroom.db import get_db
 from classroom.exercises import library
-from classroom.work import MAX_ANSWER, MAX_HIGHLIGHTS, MAX_NOTE
+from classroom.work import MAX_HIGHLIGHTS, MAX_NOTE
 
 from .conftest import copy_database, highlight, make_app
 from .test_access_matrix import log_in

@@ -503,6 +503,7 @@ def test_regrade_counts_credited_highlights_in_every_task_they_fit():
             "tasks": [
                 {
                     "id": "find",
+                    "type": "highlight",
                     "points": 1,
                     "graded": True,
                     "article_ids": ["a"],
@@ -511,14 +512,15 @@ def test_regrade_counts_credited_highlights_in_every_task_they_fit():
                 },
                 {
                     "id": "compare",
+                    "type": "compare",
                     "points": 1,
                     "graded": True,
                     "article_ids": ["a", "b"],
                     "categories": ["x", "y"],
                     "key": [span("b", 0, "y")],
                 },
-                {"id": "quiz", "points": 2, "graded": True},
-                {"id": "reflect", "points": 0, "graded": False},
+                {"id": "quiz", "type": "choice", "points": 2, "graded": True},
+                {"id": "reflect", "type": "short_answer", "points": 0, "graded": False},
             ]
         },
         "result": {"tasks": {"quiz": {"score": 0.5}, "reflect": {"score": None}}},

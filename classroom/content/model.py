@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from .snapshot import snapshot
 
 if TYPE_CHECKING:
     from .tasks import Task
@@ -81,6 +84,31 @@ class KeyItem:
     prefix: str = ""
     suffix: str = ""
 
+    def export(self) -> dict[str, Any]:
+        """The item with its offsets and a W3C Web Annotation target other tools understand."""
+        return {
+            "id": self.id,
+            "article": self.article,
+            "start": self.start,
+            "end": self.end,
+            "quote": self.quote,
+            "category": self.category,
+            "explanation": self.why,
+            "check": self.check,
+            "target": {
+                "source": self.article,
+                "selector": [
+                    {
+                        "type": "TextQuoteSelector",
+                        "exact": self.quote,
+                        "prefix": self.prefix,
+                        "suffix": self.suffix,
+                    },
+                    {"type": "TextPositionSelector", "start": self.start, "end": self.end},
+                ],
+            },
+        }
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -123,13 +151,13 @@ class Exercise:
     @property
     def key_items(self) -> list[KeyItem]:
         """Every answer-key item of every task, in file order."""
-        return [item for task in self.tasks for item in getattr(task, "key", ())]
+        return [item for task in self.tasks for item in task.key_items]
 
     # Checking a student's work asks these for every highlight: worked out once, kept.
     @functools.cached_property
     def highlight_categories(self) -> tuple[Category, ...]:
         """The categories a student may tag highlights with, in the order tasks ask for them."""
-        ids = dict.fromkeys(cid for task in self.tasks for cid in getattr(task, "categories", ()))
+        ids = dict.fromkeys(cid for task in self.tasks for cid in task.tag_categories)
         return tuple(self.categories[c] for c in ids)
 
     @functools.cached_property
@@ -137,12 +165,23 @@ class Exercise:
         """The ids of highlight_categories."""
         return frozenset(c.id for c in self.highlight_categories)
 
+    def export(self) -> dict[str, Any]:
+        """The exercise as JSON-able data: id, title, version, articles with their full text,
+        the categories its tasks ask for, and its tasks (the export format, docs/authoring.md)."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "summary": self.summary,
+            "version": self.version,
+            "articles": [dataclasses.asdict(a) for a in self.articles],
+            "categories": {c.id: dataclasses.asdict(c) for c in self.highlight_categories},
+            "tasks": [t.export() for t in self.tasks],
+        }
+
     @functools.cached_property
     def snapshot(self) -> dict[str, Any]:
-        """The exercise as plain data, as each attempt keeps it: made once and shared by every
-        submission, so read it, never change it."""
-        from .snapshot import snapshot  # snapshot.py builds on this module
-
+        """The exercise as each attempt keeps it (snapshot.snapshot): made once and shared by
+        every submission, so read it, never change it."""
         return snapshot(self)
 
     @functools.cached_property
@@ -153,7 +192,7 @@ class Exercise:
     @functools.cached_property
     def highlight_articles(self) -> frozenset[str]:
         """Ids of the articles that some task asks students to highlight in."""
-        return frozenset(a for task in self.tasks for a in getattr(task, "article_ids", ()))
+        return frozenset(a for task in self.tasks for a in task.highlight_article_ids)
 
 
 @dataclass

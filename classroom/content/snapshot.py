@@ -1,20 +1,16 @@
-"""An exercise as plain JSON-able data, kept with attempts so old feedback never breaks."""
+"""The exercise as each attempt keeps it, so old feedback never breaks; reading such a snapshot."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .export import exercise as exported
-from .model import Exercise
+if TYPE_CHECKING:  # model.py builds on this module, not the other way round
+    from .model import Exercise
 
 
 def snapshot(exercise: Exercise) -> dict[str, Any]:
     """The export form of the exercise, plus what the feedback page needs to render each task."""
-    data = exported(exercise)
-    for task, task_data in zip(exercise.tasks, data["tasks"], strict=True):
-        task_data["template"] = task.template
-        task_data["graded"] = task.graded
-    return data
+    return {**exercise.export(), "tasks": [task.snapshot() for task in exercise.tasks]}
 
 
 def key_items_of(exercise: dict[str, Any]) -> list[dict[str, Any]]:

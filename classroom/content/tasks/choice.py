@@ -1,0 +1,209 @@
+"""Choice tasks: one answer, or several when `multiple`, with feedback per option."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from ...grading import choice_score
+from ..fields import Fields
+from .base import COMMON, Context, Field, InvalidAnswer, Task, task_type
+
+
+@dataclass(frozen=True)
+class Option:
+    """One answer of a choice task, with the feedback it earns."""
+
+    text: str
+    correct: bool
+    feedback: str
+
+
+OPTION_SCHEMA: dict[str, Any] = {
+    "option": {
+        "description": "One answer of a choice task.",
+        "type": "object",
+        "required": ["text"],
+        "additionalProperties": False,
+        "properties": {
+            "text": {
+                "description": "The answer as students see it. Required, not empty.",
+                "$ref": "#/$defs/nonEmptyText",
+            },
+            "correct": {
+                "description": (
+                    "true for a right answer. Default false. At least one option must be correct; "
+                    "more than one only with 'multiple: true'."
+                ),
+                "type": "boolean",
+                "default": False,
+            },
+            "feedback": {
+                "description": (
+                    "What the student reads after submitting: shown for the options they picked and"
+                    " for the correct ones. Say why, not just 'right' or 'wrong'."
+                ),
+                "$ref": "#/$defs/text",
+            },
+        },
+    },
+    "correctOption": {
+        "type": "object",
+        "required": ["correct"],
+        "properties": {"correct": {"const": True}},
+    },
+}
+
+
+@task_type
+@dataclass(frozen=True)
+class ChoiceTask(Task):
+    """Pick one answer (or several, when `multiple`), with feedback per option."""
+
+    type: ClassVar[str] = "choice"
+    position: ClassVar[int] = 30
+    summary: ClassVar[str] = "a multiple-choice question"
+    description: ClassVar[str] = (
+        "A multiple-choice question with feedback on each option. Single answer: 1 for the right "
+        "option, 0 otherwise. With 'multiple: true': (right chosen - wrong chosen) / number right, "
+        "never below 0."
+    )
+    fields: ClassVar[tuple[Field, ...]] = (
+        *COMMON,
+        Field("prompt", {"$ref": "#/$defs/prompt"}, required=True),
+        Field(
+            "multiple",
+            {
+                "description": (
+                    "true lets students choose several options (checkboxes) and allows several "
+                    "correct ones. Default false: one answer (radio buttons)."
+                ),
+                "type": "boolean",
+                "default": False,
+            },
+        ),
+        Field(
+            "options",
+            {
+                "description": (
+                    "The answers to choose from, in the order shown: at least two, at least one "
+                    "with 'correct: true'."
+                ),
+                "type": "array",
+                "minItems": 2,
+                "items": {"$ref": "#/$defs/option"},
+                "contains": {"$ref": "#/$defs/correctOption"},
+                "minContains": 1,
+            },
+            required=True,
+        ),
+    )
+    schema_defs: ClassVar[dict[str, Any]] = OPTION_SCHEMA
+    schema_rules: ClassVar[dict[str, Any]] = {
+        "if": {"required": ["multiple"], "properties": {"multiple": {"const": True}}},
+        "else": {
+            "properties": {
+                "options": {
+                    "description": (
+                        "A single-answer question has exactly one correct option; add 'multiple: "
+                        "true' for more."
+                    ),
+                    "contains": {"$ref": "#/$defs/correctOption"},
+                    "maxContains": 1,
+                }
+            }
+        },
+    }
+    snippet: ClassVar[dict[str, Any]] = {
+        "label": "choice task",
+        "description": "A multiple-choice question",
+        "body": [
+            {
+                "id": "",
+                "type": "choice",
+                "prompt": "",
+                "options": [
+                    {"text": "", "correct": True, "feedback": ""},
+                    {"text": "", "correct": False, "feedback": ""},
+                ],
+            }
+        ],
+    }
+    multiple: bool = False
+    options: tuple[Option, ...] = ()
+
+    @classmethod
+    def read(cls, f: Fields, ctx: Context, task_id: str) -> ChoiceTask | None:
+        """Read the prompt and options; at least one must be correct."""
+        options = read_options(f, ctx, task_id)
+        multiple = f.flag("multiple")
+        correct = sum(o.correct for o in options)
+        if len(options) < 2:
+            f.report.error(f.pos("options"), f"choice task '{task_id}' needs at least two options")
+        elif correct == 0:
+            f.report.error(
+                f.pos("options"),
+                f"choice task '{task_id}' has no correct option",
+                "mark the right answer with 'correct: true'",
+            )
+        elif correct > 1 and not multiple:
+            f.report.error(
+                f.pos("options"),
+                f"choice task '{task_id}' has {correct} correct options but is single-answer",
+                "add 'multiple: true'",
+            )
+        return cls(
+            id=task_id,
+            points=f.number("points", 1.0) or 0.0,
+            instruction=f.text("prompt", nonempty=True),
+            hint=f.text("hint"),
+            multiple=multiple,
+            options=tuple(options),
+        )
+
+    @property
+    def many(self) -> bool:
+        """Whether a student may pick several options."""
+        return self.multiple
+
+    def clean_answer(self, value: Any) -> list[int]:
+        """Option numbers, counted from 0, in order; one unless the task takes several."""
+        chosen = value if isinstance(value, list) else [value] if value is not None else []
+        if not all(
+            isinstance(i, int) and not isinstance(i, bool) and 0 <= i < len(self.options)
+            for i in chosen
+        ):
+            raise InvalidAnswer(
+                f"answer to '{self.id}': options are numbered 0 to {len(self.options) - 1}"
+            )
+        if len(chosen) > 1 and not self.many:
+            raise InvalidAnswer(f"answer to '{self.id}': choose one option")
+        return sorted(set(chosen))
+
+    def answer_from_form(self, form: Any) -> list[int]:
+        """The ticked options of the choice-TASK fields."""
+        picked = form.getlist(f"choice-{self.id}")
+        # isdigit() alone is true of "²", which int() refuses
+        if not all(p.isascii() and p.isdigit() for p in picked):
+            raise InvalidAnswer(f"answer to '{self.id}': options are numbered")
+        return [int(p) for p in picked]
+
+    def grade(self, highlights: list[dict], answer: Any) -> dict[str, Any]:
+        """Full credit for exactly the correct options; partial credit when several are right."""
+        chosen = sorted({i for i in answer or [] if isinstance(i, int)})
+        return {"score": choice_score([o.correct for o in self.options], chosen), "chosen": chosen}
+
+
+def read_options(f: Fields, ctx: Context, task_id: str) -> list[Option]:
+    """The options of a task, each with its text, whether it is correct, and its feedback."""
+    options = []
+    for i, node in enumerate(f.items("options")):
+        o = Fields(
+            ctx.report,
+            node,
+            f"option {i + 1} of task '{task_id}'",
+            required=("text",),
+            optional=("correct", "feedback"),
+        )
+        options.append(Option(o.text("text", nonempty=True), o.flag("correct"), o.text("feedback")))
+    return options

@@ -1,0 +1,197 @@
+"""Highlight and compare tasks: find and tag spans of articles, scored by overlap with the key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from ...grading import span_score
+from ..fields import Fields
+from ..model import KeyItem
+from .base import COMMON, Context, Field, Task, task_type
+from .key import KEY_SCHEMA, check_article, read_categories, read_key
+
+
+@task_type
+@dataclass(frozen=True)
+class HighlightTask(Task):
+    """Find and tag spans of one article; graded by overlap with the answer key."""
+
+    type: ClassVar[str] = "highlight"
+    position: ClassVar[int] = 10
+    summary: ClassVar[str] = "find and tag words in one article"
+    description: ClassVar[str] = (
+        "Find and tag words in one article. Scored by how many characters the student's highlights "
+        "share with the answer key (docs/scoring.md)."
+    )
+    fields: ClassVar[tuple[Field, ...]] = (
+        *COMMON,
+        Field(
+            "article",
+            {
+                "description": (
+                    "The article students highlight in (the .txt name). It must be in the "
+                    "exercise's 'articles' list."
+                ),
+                "$ref": "#/$defs/articleId",
+            },
+            required=True,
+        ),
+        Field("categories", {"$ref": "#/$defs/taskCategories"}),
+        Field("instruction", {"$ref": "#/$defs/instruction"}, required=True),
+        Field("key", {"$ref": "#/$defs/keyList"}, required=True),
+    )
+    schema_defs: ClassVar[dict[str, Any]] = KEY_SCHEMA
+    schema_rules: ClassVar[dict[str, Any]] = {"allOf": [{"$ref": "#/$defs/keyItemNeedsCategory"}]}
+    snippet: ClassVar[dict[str, Any]] = {
+        "label": "highlight task",
+        "description": "Find and tag words in one article",
+        "body": [
+            {
+                "id": "",
+                "type": "highlight",
+                "article": "",
+                "categories": ["loaded_language"],
+                "instruction": "",
+                "hint": "",
+                "key": [{"quote": "", "why": ""}],
+            }
+        ],
+    }
+    article_ids: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    key: tuple[KeyItem, ...] = field(default=())
+
+    @classmethod
+    def read(cls, f: Fields, ctx: Context, task_id: str) -> HighlightTask | None:
+        """Read a highlight task: its article, categories and key."""
+        article_ids = cls.read_articles(f, ctx)
+        categories = read_categories(f, ctx)
+        key = read_key(f, ctx, task_id, article_ids, categories)
+        return cls(
+            id=task_id,
+            points=f.number("points", 1.0) or 0.0,
+            instruction=f.text("instruction", nonempty=True),
+            hint=f.text("hint"),
+            article_ids=article_ids,
+            categories=categories,
+            key=key,
+        )
+
+    @classmethod
+    def read_articles(cls, f: Fields, ctx: Context) -> tuple[str, ...]:
+        """The one article this task is about."""
+        article_id = f.text("article")
+        check_article(f, ctx, "article", article_id)
+        return (article_id,)
+
+    @property
+    def key_items(self) -> tuple[KeyItem, ...]:
+        """The answer key."""
+        return self.key
+
+    @property
+    def tag_categories(self) -> tuple[str, ...]:
+        """The categories this step asks for."""
+        return self.categories
+
+    @property
+    def highlight_article_ids(self) -> tuple[str, ...]:
+        """The article(s) of this step."""
+        return self.article_ids
+
+    def grade(self, highlights: list[dict], answer: Any) -> dict[str, Any]:
+        """Overlap credit of the student's highlights against this task's key."""
+        result = span_score(self.key, highlights, self.categories, self.article_ids)
+        return {
+            "score": result.f1,
+            "precision": result.precision,
+            "recall": result.recall,
+            "items": result.items,
+        }
+
+    @classmethod
+    def regrade(
+        cls, task: dict[str, Any], result: dict[str, Any], highlights: list[dict], credited: list
+    ) -> float | None:
+        """The overlap score again, with the credited highlights of this step in the key."""
+        key = task["key"] + [
+            h
+            for h in credited
+            if h["article"] in task["article_ids"] and h["category"] in task["categories"]
+        ]
+        return span_score(key, highlights, task["categories"], task["article_ids"]).f1
+
+
+@task_type
+@dataclass(frozen=True)
+class CompareTask(HighlightTask):
+    """Two articles side by side; key spans may be in either."""
+
+    type: ClassVar[str] = "compare"
+    position: ClassVar[int] = 20
+    summary: ClassVar[str] = "two or more articles side by side"
+    description: ClassVar[str] = (
+        "Two or more articles side by side; students highlight in any of them, and key items may be"
+        " in any of them. Scored like a highlight task."
+    )
+    fields: ClassVar[tuple[Field, ...]] = (
+        *COMMON,
+        Field(
+            "articles",
+            {
+                "description": (
+                    "The articles shown side by side (.txt names), at least two. Each must be in "
+                    "the exercise's 'articles' list."
+                ),
+                "type": "array",
+                "minItems": 2,
+                "items": {"$ref": "#/$defs/articleId"},
+            },
+            required=True,
+        ),
+        Field("categories", {"$ref": "#/$defs/taskCategories"}),
+        Field("instruction", {"$ref": "#/$defs/instruction"}, required=True),
+        Field(
+            "key",
+            {
+                "description": (
+                    "The answer key. In a compare task every item says which article its quote is "
+                    "in."
+                ),
+                "type": "array",
+                "minItems": 1,
+                "items": {
+                    "allOf": [{"$ref": "#/$defs/keyItem"}],
+                    "required": ["article"],
+                    "properties": {"article": {"not": {"type": "null"}}},
+                },
+            },
+            required=True,
+        ),
+    )
+    snippet: ClassVar[dict[str, Any]] = {
+        "label": "compare task",
+        "description": "Two articles side by side",
+        "body": [
+            {
+                "id": "",
+                "type": "compare",
+                "articles": ["", ""],
+                "categories": [""],
+                "instruction": "",
+                "hint": "",
+                "key": [{"article": "", "quote": "", "category": "", "why": ""}],
+            }
+        ],
+    }
+
+    @classmethod
+    def read_articles(cls, f: Fields, ctx: Context) -> tuple[str, ...]:
+        """The two (or more) articles being compared."""
+        ids = tuple(str(a) for a in f.items("articles"))
+        if len(ids) < 2:
+            f.report.error(f.pos("articles"), "a compare task needs at least two articles")
+        for article_id in ids:
+            check_article(f, ctx, "articles", article_id)
+        return ids
