@@ -271,15 +271,17 @@ for (const container of document.querySelectorAll(".article-text[data-article]")
 
 // --- answers and saving ---------------------------------------------------------------------
 
+// Each task's template marks its inputs with data-task (the task id) and data-answer: "options"
+// for option numbers (radio buttons or checkboxes), "text" for a written answer.
 function collectAnswers() {
   const answers = {};
-  for (const el of form.elements) {
-    if (el.name.startsWith("choice-")) {
-      const id = el.name.slice("choice-".length);
+  for (const el of form.querySelectorAll("[data-task]")) {
+    const id = el.dataset.task;
+    if (el.dataset.answer === "options") {
       answers[id] ??= [];
       if (el.checked) answers[id].push(Number(el.value));
-    } else if (el.name.startsWith("answer-")) {
-      answers[el.name.slice("answer-".length)] = el.value;
+    } else {
+      answers[id] = el.value;
     }
   }
   return answers;
