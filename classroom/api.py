@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, g, jsonify, request
 
+from .access import my_assignment
 from .auth import login_required
 from .db import get_db
 from .exercises import get_exercise
 from .store import drafts
-from .student import current_work, my_assignment
+from .student import current_work
 from .work import InvalidWork, clean_work
 
 bp = Blueprint("api", __name__, url_prefix="/api")

@@ -6,6 +6,7 @@ import json
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 
+from .access import my_assignment, my_attempt
 from .auth import login_required
 from .clock import is_past
 from .content.snapshot import key_items_of
@@ -17,14 +18,6 @@ from .store import attempts, classes, drafts, reviews
 from .work import InvalidWork, empty_work, grade_work, replace_highlights, work_from_form
 
 bp = Blueprint("student", __name__)
-
-
-def my_assignment(assignment_id: int) -> dict:
-    """The logged-in student's assignment, or 404 (another class's assignments do not exist)."""
-    assignment = classes.student_assignment(get_db(), assignment_id, g.user["id"])
-    if assignment is None:
-        abort(404, "You have no assignment at this address.")
-    return assignment
 
 
 def current_work(assignment: dict, exercise) -> tuple[dict, str | None]:
@@ -120,9 +113,7 @@ def submit(assignment_id: int):
 def feedback(attempt_id: int):
     """An attempt's feedback, for the student who made it or the class's teacher."""
     db = get_db()
-    attempt = attempts.get_attempt(db, attempt_id)
-    if attempt is None or not can_see_attempt(attempt):
-        abort(404, "There is no attempt of yours at this address.")
+    attempt = my_attempt(attempt_id)
     exercise = attempt["snapshot"]
     result = attempt["result"]
     statuses = {
@@ -163,10 +154,3 @@ def feedback(attempt_id: int):
         statuses=statuses,
         attempts=attempts.attempts_for(db, attempt["assignment_id"], attempt["student_id"]),
     )
-
-
-def can_see_attempt(attempt: dict) -> bool:
-    """The student who made it, or the teacher of its class."""
-    if g.user["role"] == "student":
-        return attempt["student_id"] == g.user["id"]
-    return classes.teaches_class(get_db(), g.user["id"], attempt["class_id"])

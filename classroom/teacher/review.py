@@ -7,23 +7,15 @@ from decimal import Decimal
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from .. import credit
+from ..access import my_assignment, my_attempt
 from ..auth import login_required
 from ..content.snapshot import key_items_of
 from ..db import get_db
 from ..exercises import library
 from ..marks import Mark, highlight_marks, key_marks, marked_paragraphs
-from ..store import accounts, attempts, classes, reviews, roster
-from . import bp, my_assignment
+from ..store import accounts, attempts, reviews, roster
+from . import bp
 from .forms import ActionForm, CommentForm, ScoreForm
-
-
-def my_attempt(attempt_id: int) -> dict:
-    """An attempt made in the logged-in teacher's class, or 404."""
-    db = get_db()
-    attempt = attempts.get_attempt(db, attempt_id)
-    if attempt is None or not classes.teaches_class(db, g.user["id"], attempt["class_id"]):
-        abort(404, "There is no attempt from your classes at this address.")
-    return attempt
 
 
 def queue_filter() -> str | None:
@@ -59,7 +51,7 @@ def review_queue(assignment_id: int):
 @login_required("teacher")
 def review_attempt(attempt_id: int):
     """One attempt laid over the answer key, with the forms to credit, score and comment."""
-    return render_review(my_attempt(attempt_id))
+    return render_review(my_attempt(attempt_id, to_review=True))
 
 
 def extra_marks(article_id: str, extras: list[dict], credited: set[int]) -> list[Mark]:
@@ -158,7 +150,7 @@ def back_to(attempt_id: int):
 @login_required("teacher")
 def credit_highlight(attempt_id: int, highlight_id: int, change: str):
     """Count a highlight that is not in the key as correct, or stop counting it; re-grade."""
-    my_attempt(attempt_id)
+    my_attempt(attempt_id, to_review=True)
     if not ActionForm().validate_on_submit():
         abort(400, "The form could not be read. Reload the page and try again.")
     decide = credit.credit if change == "credit" else credit.uncredit
@@ -180,7 +172,7 @@ def credit_highlight(attempt_id: int, highlight_id: int, change: str):
 @login_required("teacher")
 def set_score(attempt_id: int):
     """Set the score that counts by hand; the automatic score is kept beside it."""
-    attempt = my_attempt(attempt_id)
+    attempt = my_attempt(attempt_id, to_review=True)
     form = ScoreForm(prefix="score")
     if not form.validate_on_submit():
         return render_review(attempt, score_form=form, status=400)
@@ -198,7 +190,7 @@ def set_score(attempt_id: int):
 @login_required("teacher")
 def set_comment(attempt_id: int):
     """Write, change or clear the comment the student sees with their feedback."""
-    attempt = my_attempt(attempt_id)
+    attempt = my_attempt(attempt_id, to_review=True)
     form = CommentForm(prefix="comment")
     if not form.validate_on_submit():
         return render_review(attempt, comment_form=form, status=400)
