@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 
+from . import drafts
 from .access import my_assignment, my_attempt
 from .auth import login_required
 from .clock import is_past
@@ -14,21 +13,10 @@ from .db import get_db
 from .exercises import get_exercise, library
 from .marks import highlight_marks, key_marks, marked_paragraphs
 from .parts import exercise_parts
-from .store import attempts, classes, drafts, reviews
-from .work import InvalidWork, empty_work, grade_work, replace_highlights, work_from_form
+from .store import attempts, classes, reviews
+from .work import InvalidWork
 
 bp = Blueprint("student", __name__)
-
-
-def current_work(assignment: dict, exercise) -> tuple[dict, str | None]:
-    """The student's saved work on this assignment, re-placed if the exercise has changed."""
-    draft = drafts.get_draft(get_db(), assignment["id"], g.user["id"])
-    if draft is None:
-        return empty_work(), None
-    work = draft["work"]
-    if draft["version"] != exercise.version:
-        work = replace_highlights(exercise, work)
-    return work, draft["updated_at"]
 
 
 def status_of(row: dict) -> str:
@@ -61,7 +49,7 @@ def exercise(assignment_id: int):
     """The exercise page: the article(s) beside the guided steps."""
     assignment = my_assignment(assignment_id)
     exercise = get_exercise(assignment["exercise_id"])
-    work, saved_at = current_work(assignment, exercise)
+    work, saved_at = drafts.load(get_db(), assignment, g.user["id"], exercise)
     return render_template(
         "student/exercise.html",
         assignment=assignment,
@@ -80,20 +68,15 @@ def submit(assignment_id: int):
     """Record an attempt from the submitted form, grade it, and show the feedback."""
     assignment = my_assignment(assignment_id)
     exercise = get_exercise(assignment["exercise_id"])
-    if assignment["closed_at"]:
+    try:
+        attempt_id = drafts.submit(get_db(), assignment, g.user["id"], exercise, request.form)
+    except drafts.AssignmentClosed:
         abort(
             403,
             "This assignment is closed: your teacher no longer takes submissions. "
             "Your draft is kept.",
         )
-    try:
-        sent = request.form.get("highlights")  # the page's script sends them, "[]" for none
-        # without the script, the highlights saved last are the student's highlights
-        highlights = (
-            json.loads(sent) if sent else current_work(assignment, exercise)[0]["highlights"]
-        )
-        work = work_from_form(exercise, request.form, highlights)
-    except (json.JSONDecodeError, RecursionError):
+    except drafts.UnreadableHighlights:
         abort(
             400,
             "The highlights sent with the form were not readable. Your saved draft is "
@@ -101,10 +84,6 @@ def submit(assignment_id: int):
         )
     except InvalidWork as err:
         abort(400, f"{err}. Your saved draft is kept; reload the page and submit again.")
-    result = grade_work(exercise, work)
-    attempt_id = attempts.record_attempt(
-        get_db(), assignment_id, g.user["id"], exercise.snapshot, work, result
-    )
     return redirect(url_for("student.feedback", attempt_id=attempt_id))
 
 

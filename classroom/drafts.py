@@ -1,0 +1,105 @@
+"""A student's draft, from the exercise page to each submission: what is kept, decided here.
+
+Plain data in and out, the database passed in; no Flask. The page sends highlights and answers
+only: what could not be placed when the exercise changed ('unplaced') and when the work was
+started are kept by the server, through every autosave and every submission.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from sqlite_utils import Database
+
+from .content.model import Exercise
+from .store.attempts import record_attempt
+from .store.drafts import draft_state, get_draft, save_draft
+from .work import clean_work, empty_work, grade_work, replace_highlights, work_from_form
+
+
+class AssignmentClosed(Exception):
+    """The assignment takes no more submissions (the draft is kept)."""
+
+
+class UnreadableHighlights(ValueError):
+    """The highlights sent with a submitted form are not readable JSON."""
+
+
+def load(
+    db: Database, assignment: Mapping[str, Any], student_id: int, exercise: Exercise
+) -> tuple[dict[str, Any], str | None]:
+    """The student's saved work, placed on the exercise's current version, and when it was
+    saved (None before the first save)."""
+    draft = get_draft(db, assignment["id"], student_id)
+    if draft is None:
+        return empty_work(), None
+    return placed(exercise, draft), draft["updated_at"]
+
+
+def placed(exercise: Exercise, draft: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored draft's work, re-placed on the exercise's text if saved on another version."""
+    if draft["version"] == exercise.version:
+        return draft["work"]
+    return replace_highlights(exercise, draft["work"])
+
+
+def autosave(
+    db: Database, assignment: Mapping[str, Any], student_id: int, exercise: Exercise, data: Any
+) -> str:
+    """Check the work the page sent and make it the draft, keeping the stored unplaced work;
+    returns when it was saved. Raises work.InvalidWork, saying why, for work that cannot be kept."""
+    work = clean_work(exercise, data)
+    unplaced = kept_unplaced(db, assignment, student_id, exercise)
+    return save_draft(
+        db, assignment["id"], student_id, exercise.version, {**work, "unplaced": unplaced}
+    )
+
+
+def kept_unplaced(
+    db: Database, assignment: Mapping[str, Any], student_id: int, exercise: Exercise
+) -> list[dict[str, Any]]:
+    """The unplaced work a save keeps: the stored draft's list, joined by what of its work could
+    not be placed on this version when it was saved on an older one."""
+    # every autosave asks: reading the version and the list alone is cheaper than the whole work
+    stored = draft_state(db, assignment["id"], student_id)
+    if stored is None:
+        return []
+    if stored["version"] == exercise.version:
+        return stored["unplaced"]
+    return load(db, assignment, student_id, exercise)[0].get("unplaced", [])
+
+
+def submit(
+    db: Database, assignment: Mapping[str, Any], student_id: int, exercise: Exercise, form: Any
+) -> int:
+    """Check the submitted form's work, grade it and record an attempt, which becomes the draft
+    with its unplaced work and start kept; returns the attempt's id.
+
+    form is a submitted form (get, getlist): the choice-TASK and answer-TASK fields, and the
+    highlights as JSON, which the page's script sends ("[]" for none). Raises AssignmentClosed,
+    UnreadableHighlights, or work.InvalidWork saying what is wrong.
+    """
+    if assignment["closed_at"]:
+        raise AssignmentClosed
+    sent = form.get("highlights")
+    if sent:
+        try:
+            highlights = json.loads(sent)
+        except (json.JSONDecodeError, RecursionError) as err:  # or nested deeper than it goes
+            raise UnreadableHighlights from err
+    else:  # without the script, the highlights saved last are the student's highlights
+        highlights = load(db, assignment, student_id, exercise)[0]["highlights"]
+    work = work_from_form(exercise, form, highlights)
+    result = grade_work(exercise, work)
+    stored = draft_state(db, assignment["id"], student_id)
+    return record_attempt(
+        db,
+        assignment["id"],
+        student_id,
+        exercise.snapshot,
+        {**work, "unplaced": stored["unplaced"] if stored else []},
+        result,
+        started_at=stored["started_at"] if stored else None,
+    )
