@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 
-from . import drafts
+from . import credit, drafts
 from .access import my_assignment, my_attempt
 from .auth import login_required
 from .clock import is_past
-from .content.snapshot import key_items_of
 from .db import get_db
 from .exercises import get_exercise, library
-from .marks import highlight_marks, key_marks, marked_paragraphs
+from .marks import item_statuses, marked_articles, reviewed_highlights
 from .parts import exercise_parts
 from .store import attempts, classes, reviews
 from .work import InvalidWork
@@ -93,43 +92,30 @@ def feedback(attempt_id: int):
     """An attempt's feedback, for the student who made it or the class's teacher."""
     db = get_db()
     attempt = my_attempt(attempt_id)
-    exercise = attempt["snapshot"]
-    result = attempt["result"]
-    statuses = {
-        item["id"]: item["status"]
-        for task in result["tasks"].values()
-        for item in task.get("items", [])
-    }
+    exercise, result = attempt["snapshot"], attempt["result"]
     # The teacher may hold feedback and the key back until the due date.
     feedback_waits = (
         g.user["role"] == "student"
         and attempt["feedback_after"] == "due"
         and not is_past(attempt["due_at"])
     )
-    key_items = [] if feedback_waits else key_items_of(exercise)
-    categories = exercise["categories"]
-    articles = [
-        {
-            **article,
-            "paragraphs": marked_paragraphs(
-                article["text"],
-                highlight_marks(article["id"], attempt["highlights"], categories)
-                + key_marks(article["id"], key_items, categories, statuses),
-            ),
-        }
-        for article in exercise["articles"]
-    ]
-    extras = [attempt["highlights"][i] for i in result["extras"]]
+    highlights = reviewed_highlights(
+        attempt["highlights"], credit.extra_ids(attempt), reviews.credited_ids(db, attempt_id)
+    )
     return render_template(
         "student/feedback.html",
         feedback_waits=feedback_waits,
         attempt=attempt,
         exercise=exercise,
         result=result,
-        articles=articles,
-        extras=extras,
-        credited=reviews.credited_ids(db, attempt_id),
+        articles=marked_articles(
+            exercise,
+            attempt["highlights"],
+            key=not feedback_waits,
+            statuses=item_statuses(result),
+            reader="student",  # the student's page as they see it, even when a teacher opens it
+        ),
+        extras=[h for h in highlights if h["extra"]],
         comment=reviews.current_comment(db, attempt_id),
-        statuses=statuses,
         attempts=attempts.attempts_for(db, attempt["assignment_id"], attempt["student_id"]),
     )

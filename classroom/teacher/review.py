@@ -9,10 +9,9 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from .. import credit
 from ..access import my_assignment, my_attempt
 from ..auth import login_required
-from ..content.snapshot import key_items_of
 from ..db import get_db
 from ..exercises import library
-from ..marks import Mark, highlight_marks, key_marks, marked_paragraphs
+from ..marks import item_statuses, marked_articles, reviewed_highlights
 from ..store import accounts, attempts, reviews, roster
 from . import bp
 from .forms import ActionForm, CommentForm, ScoreForm
@@ -54,29 +53,6 @@ def review_attempt(attempt_id: int):
     return render_review(my_attempt(attempt_id, to_review=True))
 
 
-def extra_marks(article_id: str, extras: list[dict], credited: set[int]) -> list[Mark]:
-    """The highlights that touch no key item: outlined, and marked when credited."""
-    return [
-        (
-            h["start"],
-            h["end"],
-            ("extra", "extra-credited" if h["id"] in credited else "extra-open"),
-            "not in the key, credited" if h["id"] in credited else "not in the key",
-        )
-        for h in extras
-        if h["article"] == article_id
-    ]
-
-
-def student_marks(article_id: str, highlights: list[dict], categories: dict) -> list[Mark]:
-    """The student's highlights as marks, labelled for the teacher who reads them."""
-    # highlight_marks speaks to the student ("your highlight"); here a teacher is listening.
-    return [
-        (*mark[:3], mark[3].replace("your highlight", "the student's highlight", 1))
-        for mark in highlight_marks(article_id, highlights, categories)
-    ]
-
-
 def render_review(
     attempt: dict,
     score_form: ScoreForm | None = None,
@@ -87,30 +63,17 @@ def render_review(
     db = get_db()
     review = reviews.state(db, attempt["id"])
     exercise, result = attempt["snapshot"], attempt["result"]
-    statuses = {
-        item["id"]: item["status"]
-        for task in result["tasks"].values()
-        for item in task.get("items", [])
-    }
-    extra_ids = credit.extra_ids(attempt)
-    extras = [h for h in attempt["highlights"] if h["id"] in extra_ids]
-    categories = exercise["categories"]
-    articles = [
-        {
-            **article,
-            "paragraphs": marked_paragraphs(
-                article["text"],
-                student_marks(article["id"], attempt["highlights"], categories)
-                + key_marks(article["id"], key_items_of(exercise), categories, statuses)
-                + extra_marks(article["id"], extras, review["credited"]),
-            ),
-        }
-        for article in exercise["articles"]
-    ]
-    highlights = [
-        {**h, "extra": h["id"] in extra_ids, "credited": h["id"] in review["credited"]}
-        for h in attempt["highlights"]
-    ]
+    highlights = reviewed_highlights(
+        attempt["highlights"], credit.extra_ids(attempt), review["credited"]
+    )
+    articles = marked_articles(
+        exercise,
+        attempt["highlights"],
+        key=True,
+        statuses=item_statuses(result),
+        extras=[h for h in highlights if h["extra"]],
+        reader="teacher",
+    )
     if score_form is None:
         score = attempt["score"]
         score_form = ScoreForm(
