@@ -62,13 +62,13 @@ def kept_unplaced(
 ) -> list[dict[str, Any]]:
     """The unplaced work a save keeps: the stored draft's list, joined by what of its work could
     not be placed on this version when it was saved on an older one."""
-    # every autosave asks: reading the version and the list alone is cheaper than the whole work
-    stored = draft_state(db, assignment["id"], student_id)
+    # every autosave asks: the whole work is read only when the version changed
+    stored = draft_state(db, assignment["id"], student_id, exercise.version)
     if stored is None:
         return []
-    if stored["version"] == exercise.version:
+    if stored["work"] is None:  # saved on this version
         return stored["unplaced"]
-    return load(db, assignment, student_id, exercise)[0].get("unplaced", [])
+    return replace_highlights(exercise, stored["work"])["unplaced"]
 
 
 def submit(
@@ -89,17 +89,20 @@ def submit(
             highlights = json.loads(sent)
         except (json.JSONDecodeError, RecursionError) as err:  # or nested deeper than it goes
             raise UnreadableHighlights from err
+        work = work_from_form(exercise, form, highlights)
+        stored = draft_state(db, assignment["id"], student_id, exercise.version)
+        unplaced = stored["unplaced"] if stored else []
     else:  # without the script, the highlights saved last are the student's highlights
-        highlights = load(db, assignment, student_id, exercise)[0]["highlights"]
-    work = work_from_form(exercise, form, highlights)
-    result = grade_work(exercise, work)
-    stored = draft_state(db, assignment["id"], student_id)
+        stored = get_draft(db, assignment["id"], student_id)
+        saved = placed(exercise, stored) if stored else empty_work()
+        work = work_from_form(exercise, form, saved["highlights"])
+        unplaced = stored["work"].get("unplaced", []) if stored else []
     return record_attempt(
         db,
         assignment["id"],
         student_id,
         exercise.snapshot,
-        {**work, "unplaced": stored["unplaced"] if stored else []},
-        result,
+        {**work, "unplaced": unplaced},
+        grade_work(exercise, work),
         started_at=stored["started_at"] if stored else None,
     )
