@@ -51,24 +51,27 @@ def autosave(
     """Check the work the page sent and make it the draft, keeping the stored unplaced work;
     returns when it was saved. Raises work.InvalidWork, saying why, for work that cannot be kept."""
     work = clean_work(exercise, data)
-    unplaced = kept_unplaced(db, assignment, student_id, exercise)
+    unplaced, _ = kept(db, assignment, student_id, exercise)
     return save_draft(
         db, assignment["id"], student_id, exercise.version, {**work, "unplaced": unplaced}
     )
 
 
-def kept_unplaced(
+def kept(
     db: Database, assignment: Mapping[str, Any], student_id: int, exercise: Exercise
-) -> list[dict[str, Any]]:
-    """The unplaced work a save keeps: the stored draft's list, joined by what of its work could
-    not be placed on this version when it was saved on an older one."""
+) -> tuple[list[dict[str, Any]], str | None]:
+    """What a save or a submission keeps of the stored draft: its unplaced work and its start.
+
+    The list the page never sends is kept as stored; when the draft was saved on an older
+    version, what of its work could not be placed on this one joins it, as the page showed.
+    """
     # every autosave asks: the whole work is read only when the version changed
     stored = draft_state(db, assignment["id"], student_id, exercise.version)
     if stored is None:
-        return []
+        return [], None
     if stored["work"] is None:  # saved on this version
-        return stored["unplaced"]
-    return replace_highlights(exercise, stored["work"])["unplaced"]
+        return stored["unplaced"], stored["started_at"]
+    return replace_highlights(exercise, stored["work"])["unplaced"], stored["started_at"]
 
 
 def submit(
@@ -90,13 +93,13 @@ def submit(
         except (json.JSONDecodeError, RecursionError) as err:  # or nested deeper than it goes
             raise UnreadableHighlights from err
         work = work_from_form(exercise, form, highlights)
-        stored = draft_state(db, assignment["id"], student_id, exercise.version)
-        unplaced = stored["unplaced"] if stored else []
+        unplaced, started_at = kept(db, assignment, student_id, exercise)
     else:  # without the script, the highlights saved last are the student's highlights
         stored = get_draft(db, assignment["id"], student_id)
         saved = placed(exercise, stored) if stored else empty_work()
         work = work_from_form(exercise, form, saved["highlights"])
-        unplaced = stored["work"].get("unplaced", []) if stored else []
+        unplaced = saved.get("unplaced", [])
+        started_at = stored["started_at"] if stored else None
     return record_attempt(
         db,
         assignment["id"],
@@ -104,5 +107,5 @@ def submit(
         exercise.snapshot,
         {**work, "unplaced": unplaced},
         grade_work(exercise, work),
-        started_at=stored["started_at"] if stored else None,
+        started_at=started_at,
     )

@@ -193,6 +193,27 @@ def test_submit_keeps_the_drafts_unplaced_work_and_start(db, assignment):
     assert quotes(work["unplaced"]) == ["vanished words"]
 
 
+@pytest.mark.parametrize("script", [True, False], ids=["with-script", "without-script"])
+def test_submitting_over_an_older_version_keeps_what_could_not_be_placed(db, assignment, script):
+    """The page shows what could not be placed; submitting before any autosave keeps it too."""
+    moved = {**on("slammed"), "quote": "slammed", "start": 3, "end": 10}
+    stored_draft(
+        db,
+        assignment,
+        "old",
+        highlights=[moved, gone("vanished words")],
+        unplaced=[gone("removed earlier")],
+    )
+    shown, _ = drafts.load(db, assignment, ADA, REPORT)
+    sent = form(shown["highlights"]) if script else form()
+    attempt_id = drafts.submit(db, assignment, ADA, REPORT, sent)
+    assert quotes(attempts.get_attempt(db, attempt_id)["highlights"]) == ["slammed"]
+    work, _ = drafts.load(db, assignment, ADA, REPORT)
+    assert quotes(work["unplaced"]) == ["removed earlier", "vanished words"]
+    started = db.execute("select started_at from attempts where id = ?", [attempt_id])
+    assert started.fetchone()[0] == STARTED
+
+
 def test_without_the_script_the_saved_highlights_are_submitted(db, assignment):
     drafts.autosave(db, assignment, ADA, REPORT, {"highlights": [on("slammed")], "answers": {}})
     attempt_id = drafts.submit(db, assignment, ADA, REPORT, form())
