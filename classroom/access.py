@@ -14,8 +14,7 @@ from .store import attempts, classes, roster
 
 
 def my_assignment(assignment_id: int) -> dict:
-    """The logged-in user's assignment, or 404: a student's if it was given to one of their
-    classes, a teacher's if the class is theirs."""
+    """The logged-in user's assignment, or 404: given to a student's class, or in a teacher's."""
     db, user = get_db(), g.user
     if user["role"] == "student":
         assignment = classes.student_assignment(db, assignment_id, user["id"])
@@ -44,8 +43,10 @@ def my_student(class_id: int, student_id: int) -> dict:
 
 
 def my_attempt(attempt_id: int, to_review: bool = False) -> dict:
-    """An attempt the logged-in user may read, or 404: the student's who made it, or one made
-    in the teacher's class. to_review: for the teacher's review pages, which say so."""
+    """An attempt the logged-in user may read (their own, or from their class), or 404.
+
+    to_review: the 404 of the teacher's review pages, which speak of the teacher's classes.
+    """
     db = get_db()
     attempt = attempts.get_attempt(db, attempt_id)
     if attempt is None or not may_read(db, attempt):

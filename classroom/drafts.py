@@ -30,8 +30,7 @@ class UnreadableHighlights(ValueError):
 def load(
     db: Database, assignment: Mapping[str, Any], student_id: int, exercise: Exercise
 ) -> tuple[dict[str, Any], str | None]:
-    """The student's saved work, placed on the exercise's current version, and when it was
-    saved (None before the first save)."""
+    """The student's saved work, placed on the exercise's current version, and when it was saved."""
     draft = get_draft(db, assignment["id"], student_id)
     if draft is None:
         return empty_work(), None
@@ -48,8 +47,10 @@ def placed(exercise: Exercise, draft: Mapping[str, Any]) -> dict[str, Any]:
 def autosave(
     db: Database, assignment: Mapping[str, Any], student_id: int, exercise: Exercise, data: Any
 ) -> str:
-    """Check the work the page sent and make it the draft, keeping the stored unplaced work;
-    returns when it was saved. Raises work.InvalidWork, saying why, for work that cannot be kept."""
+    """Check the work the page sent and make it the draft, keeping what the server alone keeps.
+
+    Returns when it was saved; raises work.InvalidWork, saying why, for work it cannot keep.
+    """
     work = clean_work(exercise, data)
     unplaced, _ = kept(db, assignment, student_id, exercise)
     return save_draft(
@@ -77,11 +78,11 @@ def kept(
 def submit(
     db: Database, assignment: Mapping[str, Any], student_id: int, exercise: Exercise, form: Any
 ) -> int:
-    """Check the submitted form's work, grade it and record an attempt, which becomes the draft
-    with its unplaced work and start kept; returns the attempt's id.
+    """Check the submitted form's work, grade it and record an attempt; returns its id.
 
-    form is a submitted form (get, getlist): the choice-TASK and answer-TASK fields, and the
-    highlights as JSON, which the page's script sends ("[]" for none). Raises AssignmentClosed,
+    The attempt becomes the draft, with the draft's unplaced work and start kept. form is a
+    submitted form (get, getlist): the choice-TASK and answer-TASK fields, and the highlights
+    as JSON, which the page's script sends ("[]" for none). Raises AssignmentClosed,
     UnreadableHighlights, or work.InvalidWork saying what is wrong.
     """
     if assignment["closed_at"]:

@@ -64,8 +64,7 @@ def item_statuses(result: Mapping[str, Any]) -> dict[str, str]:
 def reviewed_highlights(
     highlights: Sequence[dict], extra_ids: Set[int], credited: Set[int]
 ) -> list[dict[str, Any]]:
-    """The highlights, each saying whether it touches no key item (extra) and whether a teacher
-    credited it, as the feedback and review pages list them."""
+    """The highlights, each saying whether it is outside the key (extra) and whether credited."""
     return [
         {**h, "extra": h["id"] in extra_ids, "credited": h["id"] in credited} for h in highlights
     ]

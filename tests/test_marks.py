@@ -29,6 +29,12 @@ def attempt_of(*highlights: dict) -> tuple[list[dict], dict]:
     return stored, grade_work(REPORT, work)
 
 
+def graded(*highlights: dict, key: bool = True, reader: str = "student") -> list[dict]:
+    """The articles as the feedback on an attempt with these highlights lays them out."""
+    stored, result = attempt_of(*highlights)
+    return marked_articles(SNAPSHOT, stored, key=key, statuses=item_statuses(result), reader=reader)
+
+
 def marked(articles: list[dict], start: int) -> dict:
     """The segment of the report that begins at start: its text, classes and spoken label."""
     [report] = [a for a in articles if a["id"] == REPORT.id]
@@ -56,11 +62,7 @@ SHERIFF = on("Sheriff", "unverified_statistic")  # touches no key item
     ],
 )
 def test_a_highlight_is_named_as_the_reader_would_say_it(reader, label):
-    highlights, result = attempt_of(SLAMMED)
-    articles = marked_articles(
-        SNAPSHOT, highlights, key=True, statuses=item_statuses(result), reader=reader
-    )
-    segment = marked(articles, SLAMMED["start"])
+    segment = marked(graded(SLAMMED, reader=reader), SLAMMED["start"])
     assert segment["text"] == "slammed"
     assert segment["label"] == f"{label}; key item 10, Loaded language, found"
 
@@ -73,18 +75,14 @@ def test_a_highlight_is_named_as_the_reader_would_say_it(reader, label):
     ],
 )
 def test_the_key_is_outlined_by_what_the_student_found(category, status, label):
-    highlights, result = attempt_of({**ON_KEY, "category": category})
-    articles = marked_articles(SNAPSHOT, highlights, key=True, statuses=item_statuses(result))
-    segment = marked(articles, KEY["start"])
+    segment = marked(graded({**ON_KEY, "category": category}), KEY["start"])
     assert segment["text"] == "Criminal Illegal Aliens"
     assert "key" in segment["classes"].split() and status in segment["classes"].split()
     assert segment["label"].endswith(f"; key item 1, Loaded language, {label}")
 
 
 def test_a_key_item_the_student_did_not_touch_is_read_as_missed():
-    highlights, result = attempt_of(SLAMMED)
-    articles = marked_articles(SNAPSHOT, highlights, key=True, statuses=item_statuses(result))
-    segment = marked(articles, KEY["start"])
+    segment = marked(graded(SLAMMED), KEY["start"])
     assert segment["classes"] == "key key-missed"
     assert segment["label"] == "key item 1, Loaded language, missed"
 
@@ -98,9 +96,7 @@ def test_the_authors_preview_fills_the_key_in_its_categories_colours():
 
 
 def test_feedback_held_back_shows_the_highlights_without_the_key():
-    highlights, result = attempt_of(ON_KEY)
-    articles = marked_articles(SNAPSHOT, highlights, key=False, statuses=item_statuses(result))
-    segment = marked(articles, KEY["start"])
+    segment = marked(graded(ON_KEY, key=False), KEY["start"])
     assert segment["classes"] == "hl cat-0"
     assert segment["label"] == "your highlight (Loaded language)"
 

@@ -24,9 +24,11 @@ def get_draft(db: Database, assignment_id: int, student_id: int) -> dict[str, An
 def draft_state(
     db: Database, assignment_id: int, student_id: int, version: str
 ) -> dict[str, Any] | None:
-    """Of the saved draft, its version, when it was started and its unplaced work, and its
-    whole work only if it was saved on another version than this one (else None): what a save
-    or a submission keeps, in one read, without the whole work when the version is the same."""
+    """What a save or a submission keeps of the saved draft, in one read.
+
+    Its version, when it was started and its unplaced work; its whole work only if it was saved
+    on another version than this one (else None), as the work is large and rarely needed.
+    """
     row = one(
         db,
         "select version, started_at, coalesce(json_extract(work, '$.unplaced'), '[]') "
