@@ -20,13 +20,12 @@ def record_attempt(
     result: dict[str, Any],
     started_at: str | None = None,
 ) -> int:
-    """Append an attempt with its highlights and answers, and make work the draft, in one
-    transaction; started_at is when the work was begun (now if not given).
+    """Append an attempt with its highlights and answers and make its work the draft, at once.
 
-    What the draft keeps (its unplaced work, its start) is classroom/drafts.py's to decide:
-    this stores what it is given. Plain INSERTs rather than sqlite-utils' insert(): on this
-    path, the busiest write, its schema look-ups were twenty statements of thirty-seven and a
-    fifth of the time.
+    started_at is when the work was begun (now if not given). What the draft keeps (its
+    unplaced work, its start) is classroom/drafts.py's to decide: this stores what it is given.
+    Plain INSERTs rather than sqlite-utils' insert(): on this path, the busiest write, its
+    schema look-ups were twenty statements of thirty-seven and a fifth of the time.
     """
     with db.atomic():
         # the exercise as it stood is kept once per version; it is large, so dump it only once
