@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, g, jsonify, request
 
+from . import drafts
+from .access import my_assignment
 from .auth import login_required
 from .db import get_db
 from .exercises import get_exercise
-from .store import drafts
-from .student import current_work, my_assignment
-from .work import InvalidWork, clean_work
+from .work import InvalidWork
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -20,7 +20,7 @@ def draft(assignment_id: int):
     """The saved draft, placed on the current version of the exercise."""
     assignment = my_assignment(assignment_id)
     exercise = get_exercise(assignment["exercise_id"])
-    work, saved_at = current_work(assignment, exercise)
+    work, saved_at = drafts.load(get_db(), assignment, g.user["id"], exercise)
     return jsonify(version=exercise.version, work=work, saved_at=saved_at)
 
 
@@ -37,13 +37,7 @@ def save_draft(assignment_id: int):
     if data is None:
         abort(400, "Send the draft as a JSON object with 'highlights' and 'answers'.")
     try:
-        work = clean_work(exercise, data)
+        saved_at = drafts.autosave(get_db(), assignment, g.user["id"], exercise, data)
     except InvalidWork as err:
         abort(400, str(err))
-    stored = drafts.draft_state(get_db(), assignment_id, g.user["id"])
-    if stored is None or stored["version"] == exercise.version:
-        work["unplaced"] = stored["unplaced"] if stored else []
-    else:  # saved on an older version: what could not be placed on this one joins the list
-        work["unplaced"] = current_work(assignment, exercise)[0].get("unplaced", [])
-    saved_at = drafts.save_draft(get_db(), assignment_id, g.user["id"], exercise.version, work)
     return jsonify(saved_at=saved_at, version=exercise.version)

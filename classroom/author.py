@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 
 from .auth import login_required
-from .content.snapshot import key_items_of, snapshot
+from .content.snapshot import snapshot
 from .exercises import get_exercise, library
-from .marks import key_marks, marked_paragraphs
+from .marks import marked_articles
 from .work import empty_work
 
 bp = Blueprint("author", __name__, url_prefix="/author")
@@ -33,20 +33,10 @@ def preview(exercise_id: str):
     """The exercise as a student sees it; with ?key=1, every key item in place, explained."""
     exercise = snapshot(get_exercise(exercise_id))
     show_key = request.args.get("key") == "1"
-    key_items = key_items_of(exercise) if show_key else []
-    articles = [
-        {
-            **article,
-            "paragraphs": marked_paragraphs(
-                article["text"], key_marks(article["id"], key_items, exercise["categories"])
-            ),
-        }
-        for article in exercise["articles"]
-    ]
     return render_template(
         "author/preview.html",
         exercise=exercise,
-        articles=articles,
+        articles=marked_articles(exercise, key=show_key),
         show_key=show_key,
         work=empty_work(),
     )

@@ -1,29 +1,89 @@
 """Laying highlights and answer-key items over an article's paragraphs, ready for a template.
 
-Works on the snapshot form of an exercise (content/snapshot.py): plain dicts.
+Works on the snapshot form of an exercise (content/snapshot.py): plain dicts. The feedback
+page, the teacher's review page and the author's preview all take their articles from
+marked_articles, so the three read alike.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence, Set
+from typing import Any, Literal
 
 from .content.layout import paragraphs
+from .content.snapshot import key_items_of
 
 STATUS_LABELS = {"found": "found", "partly": "right place, other category", "missed": "missed"}
 Mark = tuple[int, int, tuple[str, ...], str]  # start, end, CSS classes, spoken label
+Reader = Literal["student", "teacher"]
+# whose highlights they are, as the one reading the page would say it
+HIGHLIGHT_OWNERS: dict[Reader, str] = {"student": "your", "teacher": "the student's"}
+
+
+def marked_articles(
+    exercise: Mapping[str, Any],
+    highlights: Sequence[dict] = (),
+    *,
+    key: bool = False,
+    statuses: Mapping[str, str] | None = None,
+    extras: Sequence[dict] = (),
+    reader: Reader = "student",
+) -> list[dict[str, Any]]:
+    """The exercise's articles, each with its paragraphs under the marks a page shows.
+
+    highlights are a student's, labelled for the reader; key lays the answer key over them,
+    outlined by each item's status when statuses are given (a graded attempt) and filled by
+    category when not (the author's preview); extras, the highlights that touch no key item
+    as reviewed_highlights gives them, are outlined, and marked when credited (the review).
+    """
+    categories = exercise["categories"]
+    key_items = key_items_of(exercise) if key else []
+    return [
+        {
+            **article,
+            "paragraphs": marked_paragraphs(
+                article["text"],
+                highlight_marks(article["id"], highlights, categories, reader)
+                + key_marks(article["id"], key_items, categories, statuses)
+                + extra_marks(article["id"], extras),
+            ),
+        }
+        for article in exercise["articles"]
+    ]
+
+
+def item_statuses(result: Mapping[str, Any]) -> dict[str, str]:
+    """Each answer-key item's status in a graded result (found, partly, missed), by item id."""
+    return {
+        item["id"]: item["status"]
+        for task in result["tasks"].values()
+        for item in task.get("items", [])
+    }
+
+
+def reviewed_highlights(
+    highlights: Sequence[dict], extra_ids: Set[int], credited: Set[int]
+) -> list[dict[str, Any]]:
+    """The highlights, each saying whether it is outside the key (extra) and whether credited."""
+    return [
+        {**h, "extra": h["id"] in extra_ids, "credited": h["id"] in credited} for h in highlights
+    ]
 
 
 def highlight_marks(
-    article_id: str, highlights: Sequence[dict], categories: Mapping[str, dict]
+    article_id: str,
+    highlights: Sequence[dict],
+    categories: Mapping[str, dict],
+    reader: Reader = "student",
 ) -> list[Mark]:
     """A student's highlights: filled in their category's colour and pattern."""
+    owner = HIGHLIGHT_OWNERS[reader]
     return [
         (
             h["start"],
             h["end"],
             ("hl", f"cat-{categories[h['category']]['style']}"),
-            f"your highlight ({categories[h['category']]['label']})",
+            f"{owner} highlight ({categories[h['category']]['label']})",
         )
         for h in highlights
         if h["article"] == article_id
@@ -51,6 +111,20 @@ def key_marks(
             label += f", {STATUS_LABELS[status]}"
         marks.append((item["start"], item["end"], classes, label))
     return marks
+
+
+def extra_marks(article_id: str, extras: Sequence[dict]) -> list[Mark]:
+    """The highlights that touch no key item: outlined, and marked when credited."""
+    return [
+        (
+            h["start"],
+            h["end"],
+            ("extra", "extra-credited" if h["credited"] else "extra-open"),
+            "not in the key, credited" if h["credited"] else "not in the key",
+        )
+        for h in extras
+        if h["article"] == article_id
+    ]
 
 
 def marked_paragraphs(text: str, marks: Sequence[Mark]) -> list[dict[str, Any]]:

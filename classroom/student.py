@@ -2,40 +2,20 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 
+from . import credit, drafts
+from .access import my_assignment, my_attempt
 from .auth import login_required
 from .clock import is_past
-from .content.snapshot import key_items_of
 from .db import get_db
 from .exercises import get_exercise, library
-from .marks import highlight_marks, key_marks, marked_paragraphs
+from .marks import item_statuses, marked_articles, reviewed_highlights
 from .parts import exercise_parts
-from .store import attempts, classes, drafts, reviews
-from .work import InvalidWork, empty_work, grade_work, replace_highlights, work_from_form
+from .store import attempts, classes, reviews
+from .work import InvalidWork
 
 bp = Blueprint("student", __name__)
-
-
-def my_assignment(assignment_id: int) -> dict:
-    """The logged-in student's assignment, or 404 (another class's assignments do not exist)."""
-    assignment = classes.student_assignment(get_db(), assignment_id, g.user["id"])
-    if assignment is None:
-        abort(404, "You have no assignment at this address.")
-    return assignment
-
-
-def current_work(assignment: dict, exercise) -> tuple[dict, str | None]:
-    """The student's saved work on this assignment, re-placed if the exercise has changed."""
-    draft = drafts.get_draft(get_db(), assignment["id"], g.user["id"])
-    if draft is None:
-        return empty_work(), None
-    work = draft["work"]
-    if draft["version"] != exercise.version:
-        work = replace_highlights(exercise, work)
-    return work, draft["updated_at"]
 
 
 def status_of(row: dict) -> str:
@@ -68,7 +48,7 @@ def exercise(assignment_id: int):
     """The exercise page: the article(s) beside the guided steps."""
     assignment = my_assignment(assignment_id)
     exercise = get_exercise(assignment["exercise_id"])
-    work, saved_at = current_work(assignment, exercise)
+    work, saved_at = drafts.load(get_db(), assignment, g.user["id"], exercise)
     return render_template(
         "student/exercise.html",
         assignment=assignment,
@@ -87,20 +67,15 @@ def submit(assignment_id: int):
     """Record an attempt from the submitted form, grade it, and show the feedback."""
     assignment = my_assignment(assignment_id)
     exercise = get_exercise(assignment["exercise_id"])
-    if assignment["closed_at"]:
+    try:
+        attempt_id = drafts.submit(get_db(), assignment, g.user["id"], exercise, request.form)
+    except drafts.AssignmentClosed:
         abort(
             403,
             "This assignment is closed: your teacher no longer takes submissions. "
             "Your draft is kept.",
         )
-    try:
-        sent = request.form.get("highlights")  # the page's script sends them, "[]" for none
-        # without the script, the highlights saved last are the student's highlights
-        highlights = (
-            json.loads(sent) if sent else current_work(assignment, exercise)[0]["highlights"]
-        )
-        work = work_from_form(exercise, request.form, highlights)
-    except (json.JSONDecodeError, RecursionError):
+    except drafts.UnreadableHighlights:
         abort(
             400,
             "The highlights sent with the form were not readable. Your saved draft is "
@@ -108,10 +83,6 @@ def submit(assignment_id: int):
         )
     except InvalidWork as err:
         abort(400, f"{err}. Your saved draft is kept; reload the page and submit again.")
-    result = grade_work(exercise, work)
-    attempt_id = attempts.record_attempt(
-        get_db(), assignment_id, g.user["id"], exercise.snapshot, work, result
-    )
     return redirect(url_for("student.feedback", attempt_id=attempt_id))
 
 
@@ -120,53 +91,31 @@ def submit(assignment_id: int):
 def feedback(attempt_id: int):
     """An attempt's feedback, for the student who made it or the class's teacher."""
     db = get_db()
-    attempt = attempts.get_attempt(db, attempt_id)
-    if attempt is None or not can_see_attempt(attempt):
-        abort(404, "There is no attempt of yours at this address.")
-    exercise = attempt["snapshot"]
-    result = attempt["result"]
-    statuses = {
-        item["id"]: item["status"]
-        for task in result["tasks"].values()
-        for item in task.get("items", [])
-    }
+    attempt = my_attempt(attempt_id)
+    exercise, result = attempt["snapshot"], attempt["result"]
     # The teacher may hold feedback and the key back until the due date.
     feedback_waits = (
         g.user["role"] == "student"
         and attempt["feedback_after"] == "due"
         and not is_past(attempt["due_at"])
     )
-    key_items = [] if feedback_waits else key_items_of(exercise)
-    categories = exercise["categories"]
-    articles = [
-        {
-            **article,
-            "paragraphs": marked_paragraphs(
-                article["text"],
-                highlight_marks(article["id"], attempt["highlights"], categories)
-                + key_marks(article["id"], key_items, categories, statuses),
-            ),
-        }
-        for article in exercise["articles"]
-    ]
-    extras = [attempt["highlights"][i] for i in result["extras"]]
+    highlights = reviewed_highlights(
+        attempt["highlights"], credit.extra_ids(attempt), reviews.credited_ids(db, attempt_id)
+    )
     return render_template(
         "student/feedback.html",
         feedback_waits=feedback_waits,
         attempt=attempt,
         exercise=exercise,
         result=result,
-        articles=articles,
-        extras=extras,
-        credited=reviews.credited_ids(db, attempt_id),
+        articles=marked_articles(
+            exercise,
+            attempt["highlights"],
+            key=not feedback_waits,
+            statuses=item_statuses(result),
+            reader="student",  # the student's page as they see it, even when a teacher opens it
+        ),
+        extras=[h for h in highlights if h["extra"]],
         comment=reviews.current_comment(db, attempt_id),
-        statuses=statuses,
         attempts=attempts.attempts_for(db, attempt["assignment_id"], attempt["student_id"]),
     )
-
-
-def can_see_attempt(attempt: dict) -> bool:
-    """The student who made it, or the teacher of its class."""
-    if g.user["role"] == "student":
-        return attempt["student_id"] == g.user["id"]
-    return classes.teaches_class(get_db(), g.user["id"], attempt["class_id"])

@@ -21,16 +21,25 @@ def get_draft(db: Database, assignment_id: int, student_id: int) -> dict[str, An
     return {**row, "work": json.loads(row["work"])} if row else None
 
 
-def draft_state(db: Database, assignment_id: int, student_id: int) -> dict[str, Any] | None:
-    """Of the saved draft, its version, when it was started and its unplaced work: what a save
-    or a submission keeps, without reading the whole work."""
+def draft_state(
+    db: Database, assignment_id: int, student_id: int, version: str
+) -> dict[str, Any] | None:
+    """What a save or a submission keeps of the saved draft, in one read.
+
+    Its version, when it was started and its unplaced work; its whole work only if it was saved
+    on another version than this one (else None), as the work is large and rarely needed.
+    """
     row = one(
         db,
         "select version, started_at, coalesce(json_extract(work, '$.unplaced'), '[]') "
-        "as unplaced from drafts where assignment_id = ? and student_id = ?",
-        [assignment_id, student_id],
+        "as unplaced, case when version = ? then null else work end as work "
+        "from drafts where assignment_id = ? and student_id = ?",
+        [version, assignment_id, student_id],
     )
-    return {**row, "unplaced": json.loads(row["unplaced"])} if row else None
+    if row is None:
+        return None
+    work = json.loads(row["work"]) if row["work"] is not None else None
+    return {**row, "unplaced": json.loads(row["unplaced"]), "work": work}
 
 
 def save_draft(

@@ -7,12 +7,13 @@ from datetime import time
 from flask import abort, flash, g, redirect, render_template, url_for
 from wtforms.fields.choices import SelectChoice
 
+from ..access import my_assignment, my_class, my_student
 from ..auth import login_required
 from ..clock import local, to_utc
 from ..db import get_db
 from ..exercises import library
 from ..store import classes, roster
-from . import bp, my_assignment, my_class, school_zone
+from . import bp, school_zone
 from .forms import ActionForm, AssignForm, AssignmentForm, ClassForm
 
 END_OF_DAY = time(23, 59)
@@ -111,15 +112,6 @@ def set_joining(class_id: int, state: str):
         "success",
     )
     return redirect(url_for("teacher.class_page", class_id=class_id))
-
-
-def my_student(class_id: int, student_id: int) -> dict:
-    """A student of the teacher's class, or 404."""
-    my_class(class_id)
-    student = roster.student_in_class(get_db(), class_id, student_id)
-    if student is None:
-        abort(404, "There is no such student in this class.")
-    return student
 
 
 @bp.post("/classes/<int:class_id>/students/<int:student_id>/remove")

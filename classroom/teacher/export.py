@@ -9,11 +9,12 @@ from functools import partial
 from flask import Response, stream_with_context
 from sqlite_utils import Database
 
+from ..access import my_assignment, my_class
 from ..auth import login_required
 from ..db import get_db
 from ..exercises import library
 from ..store import gradebook
-from . import bp, my_assignment, my_class, school_zone
+from . import bp, school_zone
 
 
 def csv_download(export: Callable[[Database], Iterator[str]], *name_parts: str) -> Response:

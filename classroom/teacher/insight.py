@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, render_template, url_for
 
 from .. import credit
+from ..access import my_assignment
 from ..auth import login_required
 from ..content.snapshot import snapshot
 from ..db import get_db
 from ..exercises import get_exercise
 from ..store import insight, reviews
-from . import bp, my_assignment
+from . import bp
 from .forms import CreditAllForm
 
 

@@ -7,23 +7,14 @@ from decimal import Decimal
 from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from .. import credit
+from ..access import my_assignment, my_attempt
 from ..auth import login_required
-from ..content.snapshot import key_items_of
 from ..db import get_db
 from ..exercises import library
-from ..marks import Mark, highlight_marks, key_marks, marked_paragraphs
-from ..store import accounts, attempts, classes, reviews, roster
-from . import bp, my_assignment
+from ..marks import item_statuses, marked_articles, reviewed_highlights
+from ..store import accounts, attempts, reviews, roster
+from . import bp
 from .forms import ActionForm, CommentForm, ScoreForm
-
-
-def my_attempt(attempt_id: int) -> dict:
-    """An attempt made in the logged-in teacher's class, or 404."""
-    db = get_db()
-    attempt = attempts.get_attempt(db, attempt_id)
-    if attempt is None or not classes.teaches_class(db, g.user["id"], attempt["class_id"]):
-        abort(404, "There is no attempt from your classes at this address.")
-    return attempt
 
 
 def queue_filter() -> str | None:
@@ -59,30 +50,7 @@ def review_queue(assignment_id: int):
 @login_required("teacher")
 def review_attempt(attempt_id: int):
     """One attempt laid over the answer key, with the forms to credit, score and comment."""
-    return render_review(my_attempt(attempt_id))
-
-
-def extra_marks(article_id: str, extras: list[dict], credited: set[int]) -> list[Mark]:
-    """The highlights that touch no key item: outlined, and marked when credited."""
-    return [
-        (
-            h["start"],
-            h["end"],
-            ("extra", "extra-credited" if h["id"] in credited else "extra-open"),
-            "not in the key, credited" if h["id"] in credited else "not in the key",
-        )
-        for h in extras
-        if h["article"] == article_id
-    ]
-
-
-def student_marks(article_id: str, highlights: list[dict], categories: dict) -> list[Mark]:
-    """The student's highlights as marks, labelled for the teacher who reads them."""
-    # highlight_marks speaks to the student ("your highlight"); here a teacher is listening.
-    return [
-        (*mark[:3], mark[3].replace("your highlight", "the student's highlight", 1))
-        for mark in highlight_marks(article_id, highlights, categories)
-    ]
+    return render_review(my_attempt(attempt_id, to_review=True))
 
 
 def render_review(
@@ -95,30 +63,17 @@ def render_review(
     db = get_db()
     review = reviews.state(db, attempt["id"])
     exercise, result = attempt["snapshot"], attempt["result"]
-    statuses = {
-        item["id"]: item["status"]
-        for task in result["tasks"].values()
-        for item in task.get("items", [])
-    }
-    extra_ids = credit.extra_ids(attempt)
-    extras = [h for h in attempt["highlights"] if h["id"] in extra_ids]
-    categories = exercise["categories"]
-    articles = [
-        {
-            **article,
-            "paragraphs": marked_paragraphs(
-                article["text"],
-                student_marks(article["id"], attempt["highlights"], categories)
-                + key_marks(article["id"], key_items_of(exercise), categories, statuses)
-                + extra_marks(article["id"], extras, review["credited"]),
-            ),
-        }
-        for article in exercise["articles"]
-    ]
-    highlights = [
-        {**h, "extra": h["id"] in extra_ids, "credited": h["id"] in review["credited"]}
-        for h in attempt["highlights"]
-    ]
+    highlights = reviewed_highlights(
+        attempt["highlights"], credit.extra_ids(attempt), review["credited"]
+    )
+    articles = marked_articles(
+        exercise,
+        attempt["highlights"],
+        key=True,
+        statuses=item_statuses(result),
+        extras=[h for h in highlights if h["extra"]],
+        reader="teacher",
+    )
     if score_form is None:
         score = attempt["score"]
         score_form = ScoreForm(
@@ -158,7 +113,7 @@ def back_to(attempt_id: int):
 @login_required("teacher")
 def credit_highlight(attempt_id: int, highlight_id: int, change: str):
     """Count a highlight that is not in the key as correct, or stop counting it; re-grade."""
-    my_attempt(attempt_id)
+    my_attempt(attempt_id, to_review=True)
     if not ActionForm().validate_on_submit():
         abort(400, "The form could not be read. Reload the page and try again.")
     decide = credit.credit if change == "credit" else credit.uncredit
@@ -180,7 +135,7 @@ def credit_highlight(attempt_id: int, highlight_id: int, change: str):
 @login_required("teacher")
 def set_score(attempt_id: int):
     """Set the score that counts by hand; the automatic score is kept beside it."""
-    attempt = my_attempt(attempt_id)
+    attempt = my_attempt(attempt_id, to_review=True)
     form = ScoreForm(prefix="score")
     if not form.validate_on_submit():
         return render_review(attempt, score_form=form, status=400)
@@ -198,7 +153,7 @@ def set_score(attempt_id: int):
 @login_required("teacher")
 def set_comment(attempt_id: int):
     """Write, change or clear the comment the student sees with their feedback."""
-    attempt = my_attempt(attempt_id)
+    attempt = my_attempt(attempt_id, to_review=True)
     form = CommentForm(prefix="comment")
     if not form.validate_on_submit():
         return render_review(attempt, comment_form=form, status=400)

@@ -1,0 +1,112 @@
+"""A student's draft, from the exercise page to each submission: what is kept, decided here.
+
+Plain data in and out, the database passed in; no Flask. The page sends highlights and answers
+only: what could not be placed when the exercise changed ('unplaced') and when the work was
+started are kept by the server, through every autosave and every submission.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from sqlite_utils import Database
+
+from .content.model import Exercise
+from .store.attempts import record_attempt
+from .store.drafts import draft_state, get_draft, save_draft
+from .work import clean_work, empty_work, grade_work, replace_highlights, work_from_form
+
+
+class AssignmentClosed(Exception):
+    """The assignment takes no more submissions (the draft is kept)."""
+
+
+class UnreadableHighlights(ValueError):
+    """The highlights sent with a submitted form are not readable JSON."""
+
+
+def load(
+    db: Database, assignment: Mapping[str, Any], student_id: int, exercise: Exercise
+) -> tuple[dict[str, Any], str | None]:
+    """The student's saved work, placed on the exercise's current version, and when it was saved."""
+    draft = get_draft(db, assignment["id"], student_id)
+    if draft is None:
+        return empty_work(), None
+    return placed(exercise, draft), draft["updated_at"]
+
+
+def placed(exercise: Exercise, draft: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored draft's work, re-placed on the exercise's text if saved on another version."""
+    if draft["version"] == exercise.version:
+        return draft["work"]
+    return replace_highlights(exercise, draft["work"])
+
+
+def autosave(
+    db: Database, assignment: Mapping[str, Any], student_id: int, exercise: Exercise, data: Any
+) -> str:
+    """Check the work the page sent and make it the draft, keeping what the server alone keeps.
+
+    Returns when it was saved; raises work.InvalidWork, saying why, for work it cannot keep.
+    """
+    work = clean_work(exercise, data)
+    unplaced, _ = kept(db, assignment, student_id, exercise)
+    return save_draft(
+        db, assignment["id"], student_id, exercise.version, {**work, "unplaced": unplaced}
+    )
+
+
+def kept(
+    db: Database, assignment: Mapping[str, Any], student_id: int, exercise: Exercise
+) -> tuple[list[dict[str, Any]], str | None]:
+    """What a save or a submission keeps of the stored draft: its unplaced work and its start.
+
+    The list the page never sends is kept as stored; when the draft was saved on an older
+    version, what of its work could not be placed on this one joins it, as the page showed.
+    """
+    # every autosave asks: the whole work is read only when the version changed
+    stored = draft_state(db, assignment["id"], student_id, exercise.version)
+    if stored is None:
+        return [], None
+    if stored["work"] is None:  # saved on this version
+        return stored["unplaced"], stored["started_at"]
+    return replace_highlights(exercise, stored["work"])["unplaced"], stored["started_at"]
+
+
+def submit(
+    db: Database, assignment: Mapping[str, Any], student_id: int, exercise: Exercise, form: Any
+) -> int:
+    """Check the submitted form's work, grade it and record an attempt; returns its id.
+
+    The attempt becomes the draft, with the draft's unplaced work and start kept. form is a
+    submitted form (get, getlist): the choice-TASK and answer-TASK fields, and the highlights
+    as JSON, which the page's script sends ("[]" for none). Raises AssignmentClosed,
+    UnreadableHighlights, or work.InvalidWork saying what is wrong.
+    """
+    if assignment["closed_at"]:
+        raise AssignmentClosed
+    sent = form.get("highlights")
+    if sent:
+        try:
+            highlights = json.loads(sent)
+        except (json.JSONDecodeError, RecursionError) as err:  # or nested deeper than it goes
+            raise UnreadableHighlights from err
+        work = work_from_form(exercise, form, highlights)
+        unplaced, started_at = kept(db, assignment, student_id, exercise)
+    else:  # without the script, the highlights saved last are the student's highlights
+        stored = get_draft(db, assignment["id"], student_id)
+        saved = placed(exercise, stored) if stored else empty_work()
+        work = work_from_form(exercise, form, saved["highlights"])
+        unplaced = saved.get("unplaced", [])
+        started_at = stored["started_at"] if stored else None
+    return record_attempt(
+        db,
+        assignment["id"],
+        student_id,
+        exercise.snapshot,
+        {**work, "unplaced": unplaced},
+        grade_work(exercise, work),
+        started_at=started_at,
+    )
