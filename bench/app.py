@@ -16,7 +16,7 @@ from flask_wtf.csrf import generate_csrf
 
 from classroom import create_app
 from classroom.auth import login_required
-from classroom.student import my_assignment
+from classroom.access import my_assignment
 
 app = create_app()
 
