@@ -18,19 +18,10 @@ from sqlite_utils import Database
 
 from ..content.layout import paragraphs
 from ..content.snapshot import key_items_of
+from .latest import latest
 
-# The latest attempt of each student still in the assignment's class, with the score that
-# counts. Students who left the class keep their attempts, but not a place in these figures.
-LATEST = """
-    latest as (
-      select t.id as attempt_id, t.student_id, t.version, t.result, s.score
-      from attempts t
-      join assignments a on a.id = t.assignment_id
-      join enrolments e on e.class_id = a.class_id and e.student_id = t.student_id
-      join attempt_scores s on s.attempt_id = t.id
-      where t.assignment_id = :assignment
-        and t.id = (select max(x.id) from attempts x
-                    where x.assignment_id = t.assignment_id and x.student_id = t.student_id))"""
+# The latest attempt at the assignment (:assignment) of each student still in its class.
+LATEST = latest("assignment")
 
 # Highlights of latest attempts made on the snapshot's version: only their offsets fit its text.
 MARKS = """
@@ -99,7 +90,8 @@ def key_item_shares(db: Database, assignment_id: int, exercise: dict) -> list[di
         statuses as (
           select json_extract(i.value, '$.id') as item_id,
                  json_extract(i.value, '$.status') as status
-          from latest l, json_each(l.result, '$.tasks') task, json_each(task.value, '$.items') i)
+          from latest l join attempts t on t.id = l.attempt_id,
+               json_each(t.result, '$.tasks') task, json_each(task.value, '$.items') i)
         select k.value as id,
                count(s.item_id) filter (where s.status = 'found') as found,
                count(s.item_id) filter (where s.status = 'partly') as partly,
