@@ -10,9 +10,7 @@ from sqlite_utils import Database
 from .connection import now, one
 from .latest import latest
 
-JOIN_CODE_ALPHABET = (
-    "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L to misread  # no 0/O, 1/I/L to misread
-)
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L to misread
 
 
 def new_join_code(db: Database) -> str:
@@ -34,6 +32,25 @@ def create_class(db: Database, teacher_id: int, name: str) -> dict[str, Any]:
     }
     row["id"] = db["classes"].insert(row).last_pk
     return row
+
+
+def class_named(db: Database, teacher_id: int, name: str) -> dict[str, Any] | None:
+    """The teacher's class with this name (the first made, if there are several)."""
+    return one(
+        db,
+        "select id, name, join_code from classes where teacher_id = ? and name = ? order by id",
+        [teacher_id, name],
+    )
+
+
+def set_join_code(db: Database, class_id: int, code: str) -> bool:
+    """Give the class this join code, unless another class has it; whether it did."""
+    cursor = db.execute(
+        """update classes set join_code = :code
+           where id = :class and not exists (select 1 from classes where join_code = :code)""",
+        {"class": class_id, "code": code},
+    )
+    return cursor.rowcount == 1
 
 
 def class_by_join_code(db: Database, code: str) -> dict[str, Any] | None:
