@@ -1,32 +1,23 @@
 """CSV exports for teachers: a class's gradebook, and every attempt at one assignment.
 
 Each export is a generator of CSV records read row by row from a cursor, so a large class is
-never held in memory. The first record starts with a byte-order mark (Excel otherwise reads
-UTF-8 as a legacy code page), and every cell a spreadsheet would run as a formula is defused.
+never held in memory; classroom/csvfile.py writes them as spreadsheets open them safely.
 Scores are percentages to one decimal, without a % sign (73.5), so gradebooks import them as
 numbers.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import re
-import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import date
+from collections.abc import Iterator, Mapping
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
 from sqlite_utils import Database
 
+from ..csvfile import csv_lines
 from .latest import latest_id
-
-BOM = "\ufeff"
-# OWASP's list for CSV injection: a cell starting with one of these may run as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 ATTEMPT_COLUMNS = (
     "row_type",
@@ -47,25 +38,6 @@ ATTEMPT_COLUMNS = (
     "task",
     "answer",
 )
-
-
-def neutralise(cell: Any) -> str:
-    """The cell as text, behind an apostrophe if a spreadsheet would read it as a formula."""
-    text = "" if cell is None else str(cell)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def csv_lines(rows: Iterable[Sequence[Any]]) -> Iterator[str]:
-    """Each row as one CSV record, written through one small reused buffer; a BOM first."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    prefix = BOM
-    for row in rows:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow([neutralise(cell) for cell in row])
-        yield prefix + buffer.getvalue()
-        prefix = ""
 
 
 def percent(score: float | None) -> str:
@@ -211,17 +183,3 @@ def _attempt_rows(db: Database, assignment_id: int) -> Iterator[list[Any]]:
             r["task"],
             answer_text(r["answer"]) if r["answer"] is not None else None,
         ]
-
-
-# --- file names -------------------------------------------------------------------------------
-
-
-def slug(text: str, fallback: str = "export") -> str:
-    """Text as a safe part of a file name: lower-case ASCII letters and digits, hyphens."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))[:60].strip("-") or fallback
-
-
-def download_name(*parts: str, day: date) -> str:
-    """A CSV file name from the parts, slugged, and the day: period-1-gradebook-2026-05-01.csv."""
-    return "-".join([*(slug(p) for p in parts), day.isoformat()]) + ".csv"
