@@ -25,8 +25,7 @@ SCOPES = {
 
 
 def latest_id(assignment: str, student: str) -> str:
-    """The id of the latest attempt of the assignment and student named by these two column
-    expressions, as a scalar subquery (one index look-up)."""
+    """The latest attempt's id for these assignment and student columns: one index look-up."""
     return f"""(select max(x.id) from attempts x
                 where x.assignment_id = {assignment} and x.student_id = {student})"""
 
