@@ -1,4 +1,4 @@
-"""Command-line tasks: create-teacher, demo, and exercises check/new/export.
+"""Command-line tasks: create-teacher, demo, backup, and exercises check/new/export.
 
 (init-db lives with the database, in db.py.)
 """
@@ -6,13 +6,14 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+from collections.abc import Mapping
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
-from . import backup
 from .auth.forms import MIN_PASSWORD
 from .content import export as export_format
 from .content.loader import check_paths
@@ -20,8 +21,11 @@ from .content.scaffold import scaffold
 from .db import get_db, init_db
 from .exercises import library
 from .store import accounts, classes
+from .store.backup import BackupError, backup
+from .store.connection import Database
 
 DEMO_PASSWORD = "classroom-demo"  # a public demo login, printed and documented, never a secret
+DEMO_CLASS = "Demo class"
 DEMO_JOIN_CODE = "DEMO42"
 DEMO_STUDENTS = (("ada", "Ada Lovelace"), ("ben", "Ben Okafor"))
 
@@ -51,22 +55,10 @@ def demo_command() -> None:
     init_db()
     with db.atomic():
         teacher_id = _demo_user(db, "teacher", "Ms Demo (teacher)", "teacher")
-        klass = next(
-            iter(
-                db.query(
-                    "select id, join_code from classes where teacher_id = ? "
-                    "and name = 'Demo class'",
-                    [teacher_id],
-                )
-            ),
-            None,
-        )
+        klass = classes.class_named(db, teacher_id, DEMO_CLASS)
         if klass is None:
-            klass = classes.create_class(db, teacher_id, "Demo class")
-            if not db.execute(
-                "select 1 from classes where join_code = ?", [DEMO_JOIN_CODE]
-            ).fetchone():
-                db["classes"].update(klass["id"], {"join_code": DEMO_JOIN_CODE})
+            klass = classes.create_class(db, teacher_id, DEMO_CLASS)
+            if classes.set_join_code(db, klass["id"], DEMO_JOIN_CODE):
                 klass["join_code"] = DEMO_JOIN_CODE
         for username, name in DEMO_STUDENTS:
             accounts.enrol(db, klass["id"], _demo_user(db, username, name, "student"))
@@ -83,12 +75,29 @@ def demo_command() -> None:
         click.echo(f"  student  {username} / {DEMO_PASSWORD}")
 
 
-def _demo_user(db, username: str, display_name: str, role: str) -> int:
+def _demo_user(db: Database, username: str, display_name: str, role: str) -> int:
     """The demo account with this username, created if missing."""
-    row = next(iter(db.query("select id from users where username = ?", [username])), None)
-    if row:
-        return row["id"]
-    return accounts.create_user(db, username, display_name, DEMO_PASSWORD, role)
+    user_id = accounts.user_id_by_username(db, username)
+    if user_id is None:
+        user_id = accounts.create_user(db, username, display_name, DEMO_PASSWORD, role)
+    return user_id
+
+
+def backup_command(config: Mapping) -> click.Command:
+    """The `backup FILE` command, for the database named in the app's config."""
+
+    @click.command("backup")
+    @click.argument("target", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
+    def command(target: Path) -> None:
+        """Copy the database to FILE while the app runs: a consistent online backup."""
+        source = config["DATABASE"]
+        try:
+            size = backup(source, target)
+        except (BackupError, sqlite3.Error) as err:
+            raise click.ClickException(f"no backup made: {err}") from err
+        click.echo(f"Backed up {source} to {target} ({size:,} bytes, integrity check ok).")
+
+    return command
 
 
 exercises_cli = AppGroup("exercises", help="Check, create and export exercise files.")
@@ -146,4 +155,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_teacher_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(exercises_cli)
-    app.cli.add_command(backup.command(app.config))
+    app.cli.add_command(backup_command(app.config))

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from classroom import create_app
-from classroom.backup import BackupError, backup
+from classroom.store.backup import BackupError, backup
 
 from .test_access_matrix import log_in
 

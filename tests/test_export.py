@@ -12,6 +12,7 @@ from datetime import date
 
 import pytest
 
+from classroom import csvfile
 from classroom.db import get_db
 from classroom.exercises import library
 from classroom.store import accounts, attempts, classes, gradebook, roster
@@ -79,7 +80,7 @@ def read_csv(response) -> list[list[str]]:
     """The rows of a downloaded CSV, after checking and stripping its byte-order mark."""
     assert response.status_code == 200
     assert response.data.startswith(b"\xef\xbb\xbf")
-    text = response.get_data(as_text=True).removeprefix(gradebook.BOM)
+    text = response.get_data(as_text=True).removeprefix(csvfile.BOM)
     return list(csv.reader(io.StringIO(text, newline="")))
 
 
@@ -98,7 +99,7 @@ def set_display_name(app, user_id, name):
 
 @pytest.mark.parametrize("payload", [*PAYLOADS, "\r\n=x"])
 def test_formula_starts_get_an_apostrophe(payload):
-    assert gradebook.neutralise(payload) == "'" + payload
+    assert csvfile.neutralise(payload) == "'" + payload
 
 
 @pytest.mark.parametrize(
@@ -106,7 +107,7 @@ def test_formula_starts_get_an_apostrophe(payload):
     [("Ada", "Ada"), ("a=b", "a=b"), ("", ""), (None, ""), (12, "12"), ("'quoted", "'quoted")],
 )
 def test_harmless_cells_are_kept_as_they_are(cell, shown):
-    assert gradebook.neutralise(cell) == shown
+    assert csvfile.neutralise(cell) == shown
 
 
 @pytest.mark.parametrize(
@@ -134,12 +135,12 @@ def test_answers_read_as_text_or_options_counted_from_one(stored, shown):
     ],
 )
 def test_download_names_are_safe_slugs_with_the_date(parts, name):
-    assert gradebook.download_name(*parts, day=date(2026, 5, 1)) == name
+    assert csvfile.download_name(*parts, day=date(2026, 5, 1)) == name
 
 
 def test_lines_come_one_record_at_a_time_through_the_generator():
-    lines = gradebook.csv_lines([["a", "b"], ["x,y", 'say "hi"'], ["line\nbreak", None]])
-    assert next(lines) == gradebook.BOM + "a,b\r\n"
+    lines = csvfile.csv_lines([["a", "b"], ["x,y", 'say "hi"'], ["line\nbreak", None]])
+    assert next(lines) == csvfile.BOM + "a,b\r\n"
     assert next(lines) == '"x,y","say ""hi"""\r\n'
     assert next(lines) == '"line\nbreak",\r\n'
     assert next(lines, None) is None
@@ -414,7 +415,7 @@ def test_formulas_in_names_and_notes_are_neutralised(teacher, client, auth, app,
     assert {r["student"] for r in rows} == {"'" + payload}
     assert [r["note"] for r in rows if r["row_type"] == "highlight"] == ["'" + note]
     for row in book + [list(r.values()) for r in rows]:
-        assert not any(cell.startswith(gradebook.FORMULA_STARTS) for cell in row)
+        assert not any(cell.startswith(csvfile.FORMULA_STARTS) for cell in row)
 
 
 def test_names_outside_ascii_survive_the_round_trip(teacher, app, school, client, auth):

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from classroom import charts
 from classroom.content.snapshot import snapshot
 from classroom.db import get_db
 from classroom.exercises import library
@@ -377,7 +378,7 @@ def test_common_extras_group_students_and_list_the_highlights_to_credit(app, see
     "heat, share", [(0, (0, 4)), (1, (1, 50)), (1, (1, 5)), (2, (1, 4)), (4, (3, 4)), (5, (4, 4))]
 )
 def test_heat_level_grows_with_the_share_of_students(heat, share):
-    assert insight.heat_level(*share) == heat
+    assert charts.heat_level(*share) == heat
 
 
 def test_insight_page_draws_the_figures_as_pictures_and_text(teacher, seeded):
@@ -506,9 +507,9 @@ def test_insight_of_an_assignment_nobody_has_started(client, auth, school):
 
 
 def test_stacked_bar_and_columns_are_drawn_from_the_counts():
-    bar = insight.stacked_bar({"students": 8, "submitted": 4, "in_progress": 2, "not_started": 2})
+    bar = charts.stacked_bar({"students": 8, "submitted": 4, "in_progress": 2, "not_started": 2})
     assert [(s["x"], s["width"]) for s in bar] == [(0, 50), (50, 25), (75, 25)]
-    columns = insight.column_chart([{"students": n} for n in (2, 0, 1)], height=100, step=20)
+    columns = charts.column_chart([{"students": n} for n in (2, 0, 1)], height=100, step=20)
     assert [(c["y"], c["height"]) for c in columns] == [(0, 100), (100, 0), (50, 50)]
     assert [c["x"] for c in columns] == [2, 22, 42]
 

@@ -40,7 +40,13 @@ def set_password(db: Database, user_id: int, password: str) -> None:
 
 def username_taken(db: Database, username: str) -> bool:
     """Whether an account already has this username."""
-    return one(db, "select 1 from users where username = ?", [username.strip().lower()]) is not None
+    return user_id_by_username(db, username) is not None
+
+
+def user_id_by_username(db: Database, username: str) -> int | None:
+    """The id of the account with this username, if there is one."""
+    row = one(db, "select id from users where username = ?", [username.strip().lower()])
+    return row["id"] if row else None
 
 
 def create_user(db: Database, username: str, display_name: str, password: str, role: str) -> int:

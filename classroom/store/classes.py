@@ -8,10 +8,9 @@ from typing import Any
 from sqlite_utils import Database
 
 from .connection import now, one
+from .latest import latest
 
-JOIN_CODE_ALPHABET = (
-    "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L to misread  # no 0/O, 1/I/L to misread
-)
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L to misread
 
 
 def new_join_code(db: Database) -> str:
@@ -33,6 +32,25 @@ def create_class(db: Database, teacher_id: int, name: str) -> dict[str, Any]:
     }
     row["id"] = db["classes"].insert(row).last_pk
     return row
+
+
+def class_named(db: Database, teacher_id: int, name: str) -> dict[str, Any] | None:
+    """The teacher's class with this name (the first made, if there are several)."""
+    return one(
+        db,
+        "select id, name, join_code from classes where teacher_id = ? and name = ? order by id",
+        [teacher_id, name],
+    )
+
+
+def set_join_code(db: Database, class_id: int, code: str) -> bool:
+    """Give the class this join code, unless another class has it; whether it did."""
+    cursor = db.execute(
+        """update classes set join_code = :code
+           where id = :class and not exists (select 1 from classes where join_code = :code)""",
+        {"class": class_id, "code": code},
+    )
+    return cursor.rowcount == 1
 
 
 def class_by_join_code(db: Database, code: str) -> dict[str, Any] | None:
@@ -62,21 +80,19 @@ def student_assignments(db: Database, student_id: int) -> list[dict[str, Any]]:
     """The student's assignments with draft, attempt count and latest score, in one query."""
     return list(
         db.query(
-            """with mine as (
-             select assignment_id, count(*) as attempts, max(id) as last_attempt_id
-             from attempts where student_id = :s group by assignment_id)
+            f"""with {latest("student")}
            select a.id, a.exercise_id, a.due_at, a.feedback_after, a.closed_at,
                   c.name as class_name,
-                  d.updated_at as draft_saved_at, coalesce(m.attempts, 0) as attempts,
-                  m.last_attempt_id, t.score as last_score, t.submitted_at as last_submitted_at
+                  d.updated_at as draft_saved_at, coalesce(l.attempts, 0) as attempts,
+                  l.attempt_id as last_attempt_id, l.score as last_score,
+                  l.submitted_at as last_submitted_at
            from assignments a
            join classes c on c.id = a.class_id
-           join enrolments e on e.class_id = a.class_id and e.student_id = :s
-           left join drafts d on d.assignment_id = a.id and d.student_id = :s
-           left join mine m on m.assignment_id = a.id
-           left join attempt_scores t on t.attempt_id = m.last_attempt_id
+           join enrolments e on e.class_id = a.class_id and e.student_id = :student
+           left join drafts d on d.assignment_id = a.id and d.student_id = :student
+           left join latest l on l.assignment_id = a.id
            order by c.name, a.id""",
-            {"s": student_id},
+            {"student": student_id},
         )
     )
 

@@ -1,30 +1,23 @@
 """CSV exports for teachers: a class's gradebook, and every attempt at one assignment.
 
 Each export is a generator of CSV records read row by row from a cursor, so a large class is
-never held in memory. The first record starts with a byte-order mark (Excel otherwise reads
-UTF-8 as a legacy code page), and every cell a spreadsheet would run as a formula is defused.
+never held in memory; classroom/csvfile.py writes them as spreadsheets open them safely.
 Scores are percentages to one decimal, without a % sign (73.5), so gradebooks import them as
 numbers.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import re
-import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import date
+from collections.abc import Iterator, Mapping
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
 from sqlite_utils import Database
 
-BOM = "\ufeff"
-# OWASP's list for CSV injection: a cell starting with one of these may run as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from ..csvfile import csv_lines
+from .latest import latest_id
 
 ATTEMPT_COLUMNS = (
     "row_type",
@@ -45,25 +38,6 @@ ATTEMPT_COLUMNS = (
     "task",
     "answer",
 )
-
-
-def neutralise(cell: Any) -> str:
-    """The cell as text, behind an apostrophe if a spreadsheet would read it as a formula."""
-    text = "" if cell is None else str(cell)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def csv_lines(rows: Iterable[Sequence[Any]]) -> Iterator[str]:
-    """Each row as one CSV record, written through one small reused buffer; a BOM first."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    prefix = BOM
-    for row in rows:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow([neutralise(cell) for cell in row])
-        yield prefix + buffer.getvalue()
-        prefix = ""
 
 
 def percent(score: float | None) -> str:
@@ -89,17 +63,17 @@ GRADEBOOK_ASSIGNMENTS = """
     from assignments a where a.class_id = ? order by a.created_at, a.id"""
 
 # Every (enrolled student, assignment) pair with the score that counts of the latest attempt;
-# the left join keeps students of a class that has no assignments yet.
-GRADEBOOK_CELLS = """
+# the left join keeps students of a class that has no assignments yet. A look-up per cell
+# (latest_id) rather than latest("class"), which checks each of a pair's attempts in turn:
+# with it, the export of 10,000 attempts took 29 ms of CPU in-process instead of 22.
+GRADEBOOK_CELLS = f"""
     select u.id as student_id, u.display_name, u.username, a.id as assignment_id,
            (select s.score from attempt_scores s
-            where s.attempt_id = (select max(t.id) from attempts t
-                                  where t.assignment_id = a.id and t.student_id = u.id))
-             as score
+            where s.attempt_id = {latest_id("a.id", "u.id")}) as score
     from enrolments e
     join users u on u.id = e.student_id
     left join assignments a on a.class_id = e.class_id
-    where e.class_id = ?
+    where e.class_id = :class
     order by u.display_name collate nocase, u.username, u.id"""
 
 
@@ -126,7 +100,10 @@ def _gradebook_rows(db: Database, class_id: int, titles: Mapping[str, str]) -> I
         ),
     ]
     column = {a["id"]: i for i, a in enumerate(assignments)}
-    for _, cells in groupby(db.query(GRADEBOOK_CELLS, [class_id]), key=itemgetter("student_id")):
+    cells_by_student = groupby(
+        db.query(GRADEBOOK_CELLS, {"class": class_id}), key=itemgetter("student_id")
+    )
+    for _, cells in cells_by_student:
         scores = [""] * len(assignments)
         for cell in cells:
             # an assignment made between the two queries has no column: leave it out
@@ -206,17 +183,3 @@ def _attempt_rows(db: Database, assignment_id: int) -> Iterator[list[Any]]:
             r["task"],
             answer_text(r["answer"]) if r["answer"] is not None else None,
         ]
-
-
-# --- file names -------------------------------------------------------------------------------
-
-
-def slug(text: str, fallback: str = "export") -> str:
-    """Text as a safe part of a file name: lower-case ASCII letters and digits, hyphens."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))[:60].strip("-") or fallback
-
-
-def download_name(*parts: str, day: date) -> str:
-    """A CSV file name from the parts, slugged, and the day: period-1-gradebook-2026-05-01.csv."""
-    return "-".join([*(slug(p) for p in parts), day.isoformat()]) + ".csv"

@@ -1,36 +1,28 @@
 """Class insight for one assignment: completion, scores, key items found, a heatmap, extras.
 
 Every figure counts each enrolled student's latest attempt only, with the score that counts
-(the attempt_scores view). Plain functions over a sqlite-utils Database and an exercise
-snapshot (content/snapshot.py); the counting is done in SQL (but for the heatmap's sweep, see
-coverage), a fixed number of queries whatever the size of the class.
+(latest.py). Plain functions over a sqlite-utils Database and an exercise snapshot
+(content/snapshot.py); the counting is done in SQL (but for the heatmap's sweep, see
+coverage), a fixed number of queries whatever the size of the class. The charts' shapes are
+in classroom/charts.py.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sqlite_utils import Database
 
+from ..charts import heat_level
 from ..content.layout import paragraphs
 from ..content.snapshot import key_items_of
+from .latest import latest
 
-# The latest attempt of each student still in the assignment's class, with the score that
-# counts. Students who left the class keep their attempts, but not a place in these figures.
-LATEST = """
-    latest as (
-      select t.id as attempt_id, t.student_id, t.version, t.result, s.score
-      from attempts t
-      join assignments a on a.id = t.assignment_id
-      join enrolments e on e.class_id = a.class_id and e.student_id = t.student_id
-      join attempt_scores s on s.attempt_id = t.id
-      where t.assignment_id = :assignment
-        and t.id = (select max(x.id) from attempts x
-                    where x.assignment_id = t.assignment_id and x.student_id = t.student_id))"""
+# The latest attempt at the assignment (:assignment) of each student still in its class.
+LATEST = latest("assignment")
 
 # Highlights of latest attempts made on the snapshot's version: only their offsets fit its text.
 MARKS = """
@@ -41,7 +33,6 @@ MARKS = """
       where l.version = :version)"""
 
 BUCKETS = 10
-HEAT_LEVELS = 5  # heat-1 .. heat-5; heat-0 is text nobody highlighted
 # Stripped from both ends of a quote before grouping, so "slammed," and "slammed" are one.
 QUOTE_EDGES = " \t\n.,;:!?\"'“”‘’()[]…-–—"
 
@@ -99,7 +90,8 @@ def key_item_shares(db: Database, assignment_id: int, exercise: dict) -> list[di
         statuses as (
           select json_extract(i.value, '$.id') as item_id,
                  json_extract(i.value, '$.status') as status
-          from latest l, json_each(l.result, '$.tasks') task, json_each(task.value, '$.items') i)
+          from latest l join attempts t on t.id = l.attempt_id,
+               json_each(t.result, '$.tasks') task, json_each(task.value, '$.items') i)
         select k.value as id,
                count(s.item_id) filter (where s.status = 'found') as found,
                count(s.item_id) filter (where s.status = 'partly') as partly,
@@ -192,22 +184,6 @@ def _count(
         for start, end in spans:
             counted[start] += 1
             counted[end] -= 1
-
-
-def heat_level(students: int, of: int) -> int:
-    """0 for text nobody highlighted, else 1-5 by the share of students who did."""
-    if students <= 0 or of <= 0:
-        return 0
-    return min(HEAT_LEVELS, math.ceil(HEAT_LEVELS * students / of))
-
-
-def heat_legend() -> list[dict[str, Any]]:
-    """What each shade means, as shares of the students who submitted."""
-    step = 100 // HEAT_LEVELS
-    return [
-        {"level": n, "label": f"{1 if n == 1 else (n - 1) * step + 1}–{n * step} %"}
-        for n in range(1, HEAT_LEVELS + 1)
-    ]
 
 
 def category_mix(counts: Mapping[str, int], categories: Mapping[str, dict]) -> str:
@@ -340,48 +316,3 @@ def creditable(db: Database, assignment_id: int, highlight_ids: Iterable[int]) -
             {"assignment": assignment_id, "ids": json.dumps(list(highlight_ids))},
         )
     )
-
-
-# --- shapes for the charts: positions in chart units, so that templates draw SVG from
-# attributes alone (the CSP forbids style attributes) -------------------------------------
-
-
-def stacked_bar(counts: dict[str, int], width: float = 100.0) -> list[dict[str, Any]]:
-    """Completion as the segments of one bar, with x and width in the bar's units."""
-    parts = [
-        ("submitted", "Submitted"),
-        ("in_progress", "In progress"),
-        ("not_started", "Not started"),
-    ]
-    total = counts["students"]
-    segments, x = [], 0.0
-    for name, label in parts:
-        share = counts[name] / total if total else 0.0
-        segments.append(
-            {
-                "name": name.replace("_", "-"),
-                "label": label,
-                "students": counts[name],
-                "x": round(x, 2),
-                "width": round(width * share, 2),
-            }
-        )
-        x += width * share
-    return segments
-
-
-def column_chart(buckets: list[dict], height: float = 100.0, step: float = 20.0) -> list[dict]:
-    """The score buckets as columns: x, y, width and height in chart units (tallest = height)."""
-    tallest = max((b["students"] for b in buckets), default=0) or 1
-    return [
-        {
-            **b,
-            "x": i * step + step * 0.1,
-            "width": step * 0.8,
-            "height": round(height * b["students"] / tallest, 2),
-            "y": round(height - height * b["students"] / tallest, 2),
-            "label_y": round(height - height * b["students"] / tallest - 3, 2),
-            "middle": i * step + step / 2,
-        }
-        for i, b in enumerate(buckets)
-    ]

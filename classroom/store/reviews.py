@@ -14,7 +14,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from .connection import now, one
-from .roster import LATEST
+from .latest import latest
 
 # The queue's filters, by the name used in the address, with what each shows.
 FILTERS = {
@@ -26,20 +26,19 @@ FILTERS = {
 # Each enrolled student with their latest attempt at the assignment, if any. The rank puts the
 # work waiting for the teacher first; reviewed work, then students who sent nothing, follow.
 QUEUE = f"""
-    with {LATEST},
+    with {latest("assignment")},
     queue as (
       select u.id as student_id, u.display_name, u.username,
              l.attempt_id, l.submitted_at, l.auto_score, l.score,
              coalesce(a.due_at is not null and l.submitted_at > a.due_at, 0) as late,
-             (select count(*) from attempts t
-              where t.assignment_id = a.id and t.student_id = u.id) as attempts,
+             coalesce(l.attempts, 0) as attempts,
              case when l.attempt_id is null then 'not submitted'
                   when l.reviewed then 'reviewed' else 'needs review' end as status,
              case when l.attempt_id is null then 2 when l.reviewed then 1 else 0 end as rank
       from assignments a
       join enrolments e on e.class_id = a.class_id
       join users u on u.id = e.student_id
-      left join latest l on l.assignment_id = a.id and l.student_id = u.id
+      left join latest l on l.student_id = u.id
       where a.id = :assignment)"""
 
 

@@ -14,27 +14,13 @@ from werkzeug.security import generate_password_hash
 
 from .classes import JOIN_CODE_ALPHABET, new_join_code
 from .connection import now, one
+from .latest import latest
 
-# The latest attempt of each student at each assignment, with the score that counts.
-LATEST = """
-    latest as (
-      select s.* from attempt_scores s
-      where s.attempt_id = (select max(t.id) from attempts t
-                            where t.assignment_id = s.assignment_id
-                              and t.student_id = s.student_id))"""
-
-# The same for one class (:class) only: its assignments and its enrolled students. LATEST read
-# every attempt in the database whenever a page used it more than once, so a class page's cost
-# grew with the whole school; this one reads the class's own attempts through their indexes.
-CLASS_LATEST = """
+# A class's (:class) assignments, its latest attempts, and the drafts of its enrolled students
+# who have not submitted yet: what the class page counts.
+CLASS_WORK = f"""
     given as (select id, due_at from assignments where class_id = :class),
-    latest as materialized (
-      select s.* from attempt_scores s
-      where s.attempt_id in (
-        select max(t.id) from attempts t
-        join enrolments e on e.class_id = :class and e.student_id = t.student_id
-        where t.assignment_id in (select id from given)
-        group by t.assignment_id, t.student_id)),
+    {latest("class")},
     drafting as (
       select d.assignment_id, d.student_id from drafts d
       join enrolments e on e.class_id = :class and e.student_id = d.student_id
@@ -47,16 +33,15 @@ def classes_overview(db: Database, teacher_id: int) -> list[dict[str, Any]]:
     """The teacher's classes: students, open assignments, latest attempts awaiting review."""
     return list(
         db.query(
-            f"""with {LATEST}
+            f"""with {latest("teacher")}
         select c.id, c.name, c.join_code, c.join_open,
                (select count(*) from enrolments e where e.class_id = c.id) as students,
                (select count(*) from assignments a
                 where a.class_id = c.id and a.closed_at is null) as open_assignments,
                (select count(*) from latest l join assignments a on a.id = l.assignment_id
-                join enrolments e on e.class_id = a.class_id and e.student_id = l.student_id
                 where a.class_id = c.id and not l.reviewed) as to_review
-        from classes c where c.teacher_id = ? order by c.name collate nocase""",
-            [teacher_id],
+        from classes c where c.teacher_id = :teacher order by c.name collate nocase""",
+            {"teacher": teacher_id},
         )
     )
 
@@ -98,7 +83,7 @@ def roster(db: Database, class_id: int) -> list[dict[str, Any]]:
     """The class's students with their progress: submitted, in progress, mean latest score."""
     return list(
         db.query(
-            f"""with {CLASS_LATEST},
+            f"""with {CLASS_WORK},
         submitted as (
           select student_id, count(*) as submitted, avg(score) as mean_score,
                  max(submitted_at) as last_submitted
@@ -149,7 +134,7 @@ def class_assignments(db: Database, class_id: int) -> list[dict[str, Any]]:
     """The class's assignments with completion counts, late and awaiting review, in one query."""
     return list(
         db.query(
-            f"""with {CLASS_LATEST},
+            f"""with {CLASS_WORK},
         submitted as (
           select l.assignment_id, count(*) as submitted,
                  count(*) filter (where g.due_at is not null

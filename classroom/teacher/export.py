@@ -9,6 +9,7 @@ from functools import partial
 from flask import Response, stream_with_context
 from sqlite_utils import Database
 
+from .. import csvfile
 from ..access import my_assignment, my_class
 from ..auth import login_required
 from ..db import get_db
@@ -27,7 +28,7 @@ def csv_download(export: Callable[[Database], Iterator[str]], *name_parts: str) 
         yield from export(get_db())
 
     response = Response(lines(), mimetype="text/csv")
-    filename = gradebook.download_name(*name_parts, day=datetime.now(school_zone()).date())
+    filename = csvfile.download_name(*name_parts, day=datetime.now(school_zone()).date())
     response.headers.set("Content-Disposition", "attachment", filename=filename)
     # grades are personal data: no shared cache may keep a copy
     response.headers["Cache-Control"] = "private, no-store"

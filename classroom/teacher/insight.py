@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, url_for
 
-from .. import credit
+from .. import charts, credit
 from ..access import my_assignment
 from ..auth import login_required
 from ..content.snapshot import snapshot
@@ -29,13 +29,13 @@ def assignment_insight(assignment_id: int):
         assignment=assignment,
         exercise=exercise,
         completion=completion,
-        completion_bar=insight.stacked_bar(completion),
+        completion_bar=charts.stacked_bar(completion),
         distribution=distribution,
-        columns=insight.column_chart(distribution["buckets"]),
+        columns=charts.column_chart(distribution["buckets"]),
         key_items=insight.key_item_shares(db, assignment_id, exercise),
         articles=insight.heatmap(db, assignment_id, exercise, completion["on_version"]),
         extras=insight.common_extras(db, assignment_id, exercise),
-        heat_legend=insight.heat_legend(),
+        heat_legend=charts.heat_legend(),
         credit_form=CreditAllForm(),
     )
 

@@ -1,17 +1,14 @@
 """A consistent copy of the live database, taken while the app runs (SQLite's backup API).
 
-Plain Python and click, no Flask: the command is given the app's config to find the database.
+The `backup` command (cli.py) calls it with the database the app's config names.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Mapping
 from contextlib import closing
 from pathlib import Path
-
-import click
 
 
 class BackupError(Exception):
@@ -50,20 +47,3 @@ def backup(source: str | Path, target: str | Path) -> int:
     finally:
         partial.unlink(missing_ok=True)
     return target.stat().st_size
-
-
-def command(config: Mapping) -> click.Command:
-    """The `backup FILE` command, for the database named in the app's config."""
-
-    @click.command("backup")
-    @click.argument("target", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
-    def backup_command(target: Path) -> None:
-        """Copy the database to FILE while the app runs: a consistent online backup."""
-        source = config["DATABASE"]
-        try:
-            size = backup(source, target)
-        except (BackupError, sqlite3.Error) as err:
-            raise click.ClickException(f"no backup made: {err}") from err
-        click.echo(f"Backed up {source} to {target} ({size:,} bytes, integrity check ok).")
-
-    return backup_command
