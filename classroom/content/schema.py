@@ -187,75 +187,11 @@ EXERCISE: dict[str, Any] = {
             "type": ["array", "null"],
             "items": {"$ref": "#/$defs/categoryDefinition"},
         },
+        # its description and the ready-made tasks editors offer come from the task types
         "tasks": {
-            "description": (
-                "The steps of the exercise, in the order students see them. Each has a type: "
-                "highlight, compare, choice or short_answer. At least one."
-            ),
             "type": "array",
             "minItems": 1,
             "items": {"$ref": "#/$defs/task"},
-            "defaultSnippets": [
-                {
-                    "label": "highlight task",
-                    "description": "Find and tag words in one article",
-                    "body": [
-                        {
-                            "id": "",
-                            "type": "highlight",
-                            "article": "",
-                            "categories": ["loaded_language"],
-                            "instruction": "",
-                            "hint": "",
-                            "key": [{"quote": "", "why": ""}],
-                        }
-                    ],
-                },
-                {
-                    "label": "compare task",
-                    "description": "Two articles side by side",
-                    "body": [
-                        {
-                            "id": "",
-                            "type": "compare",
-                            "articles": ["", ""],
-                            "categories": [""],
-                            "instruction": "",
-                            "hint": "",
-                            "key": [{"article": "", "quote": "", "category": "", "why": ""}],
-                        }
-                    ],
-                },
-                {
-                    "label": "choice task",
-                    "description": "A multiple-choice question",
-                    "body": [
-                        {
-                            "id": "",
-                            "type": "choice",
-                            "prompt": "",
-                            "options": [
-                                {"text": "", "correct": True, "feedback": ""},
-                                {"text": "", "correct": False, "feedback": ""},
-                            ],
-                        }
-                    ],
-                },
-                {
-                    "label": "short_answer task",
-                    "description": "A written answer with a model answer",
-                    "body": [
-                        {
-                            "id": "",
-                            "type": "short_answer",
-                            "prompt": "",
-                            "hint": "",
-                            "model_answer": "",
-                            "key_points": [""],
-                        }
-                    ],
-                },
-            ],
         },
     },
 }
@@ -298,13 +234,12 @@ def exercise_schema() -> dict[str, Any]:
         ],
     }
     schema = json.loads(json.dumps(EXERCISE))  # a deep copy: the module's dict stays as it is
-    tasks = schema["properties"]["tasks"]
-    tasks["description"] = (
-        "The steps of the exercise, in the order students see them. Each has a type: "
-        + _listing(types)
-        + ". At least one."
-    )
-    tasks["defaultSnippets"] = [cls.snippet for cls in TASK_TYPES.values() if cls.snippet]
+    schema["properties"]["tasks"] = {
+        "description": "The steps of the exercise, in the order students see them. Each has a "
+        f"type: {_listing(types)}. At least one.",
+        **schema["properties"]["tasks"],
+        "defaultSnippets": [cls.snippet for cls in TASK_TYPES.values() if cls.snippet],
+    }
     return {**schema, "$defs": defs}
 
 

@@ -134,32 +134,42 @@ class ChoiceTask(Task):
 
     @classmethod
     def read(cls, f: Fields, ctx: Context, task_id: str) -> ChoiceTask | None:
-        """Read the prompt and options; at least one must be correct."""
-        options = read_options(f, ctx, task_id)
-        multiple = f.flag("multiple")
-        correct = sum(o.correct for o in options)
-        if len(options) < 2:
-            f.report.error(f.pos("options"), f"choice task '{task_id}' needs at least two options")
-        elif correct == 0:
-            f.report.error(
-                f.pos("options"),
-                f"choice task '{task_id}' has no correct option",
-                "mark the right answer with 'correct: true'",
-            )
-        elif correct > 1 and not multiple:
-            f.report.error(
-                f.pos("options"),
-                f"choice task '{task_id}' has {correct} correct options but is single-answer",
-                "add 'multiple: true'",
-            )
-        return cls(
+        """Read the prompt and options, and check that the question can be answered right."""
+        task = cls(
             id=task_id,
             points=f.number("points", 1.0) or 0.0,
             instruction=f.text("prompt", nonempty=True),
             hint=f.text("hint"),
-            multiple=multiple,
-            options=tuple(options),
+            options=tuple(read_options(f, ctx, task_id)),
+            **cls.read_settings(f),
         )
+        task.check_options(f)
+        return task
+
+    @classmethod
+    def read_settings(cls, f: Fields) -> dict[str, Any]:
+        """The fields beyond the prompt and options: whether several answers are allowed."""
+        return {"multiple": f.flag("multiple")}
+
+    def check_options(self, f: Fields) -> None:
+        """Report options no student could answer right: fewer than two, none correct, or
+        more correct ones than a student may pick."""
+        what = f"{self.type.replace('_', '-')} task '{self.id}'"
+        correct = sum(o.correct for o in self.options)
+        if len(self.options) < 2:
+            f.report.error(f.pos("options"), f"{what} needs at least two options")
+        elif correct == 0:
+            f.report.error(
+                f.pos("options"),
+                f"{what} has no correct option",
+                "mark the right answer with 'correct: true'",
+            )
+        elif correct > 1 and not self.many:
+            f.report.error(
+                f.pos("options"),
+                f"{what} has {correct} correct options but is single-answer",
+                "add 'multiple: true'",
+            )
 
     @property
     def many(self) -> bool:

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ..fields import Fields
-from .base import COMMON, Context, Field, task_type
-from .choice import ChoiceTask, read_options
+from .base import COMMON, Field, task_type
+from .choice import ChoiceTask
 
 
 @task_type
@@ -64,32 +64,20 @@ class SelectAllTask(ChoiceTask):
     multiple: bool = True
 
     @classmethod
-    def read(cls, f: Fields, ctx: Context, task_id: str) -> SelectAllTask | None:
-        """Read the prompt and options: at least two, at least one right."""
-        options = read_options(f, ctx, task_id)
-        correct = sum(o.correct for o in options)
-        if len(options) < 2:
-            f.report.error(f.pos("options"), f"task '{task_id}' needs at least two options")
-        elif correct == 0:
-            f.report.error(
-                f.pos("options"),
-                f"task '{task_id}' has no correct option",
-                "mark each right answer with 'correct: true'",
-            )
-        elif correct == len(options):
+    def read_settings(cls, f: Fields) -> dict[str, Any]:
+        """Nothing beyond the prompt and options: several answers are always allowed."""
+        return {}
+
+    def check_options(self, f: Fields) -> None:
+        """As for a choice, and a warning when every option is correct."""
+        super().check_options(f)
+        if len(self.options) >= 2 and all(o.correct for o in self.options):
             f.report.warning(
                 f.pos("options"),
-                f"every option of task '{task_id}' is correct: ticking them all without "
+                f"every option of task '{self.id}' is correct: ticking them all without "
                 "reading earns full marks",
                 "add an option that sounds right but is not",
             )
-        return cls(
-            id=task_id,
-            points=f.number("points", 1.0) or 0.0,
-            instruction=f.text("prompt", nonempty=True),
-            hint=f.text("hint"),
-            options=tuple(options),
-        )
 
     @property
     def many(self) -> bool:
