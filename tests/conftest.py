@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from werkzeug.security import generate_password_hash
 
 from classroom import create_app
@@ -21,6 +22,21 @@ from classroom.store.connection import now
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISES = ROOT / "exercises"
 PASSWORD = "correct horse battery"
+
+# One profile for every run, on a laptop or on CI (Hypothesis would load its own "ci" profile
+# when CI is set, and its default elsewhere). Tests that need more examples say so with their
+# own @settings, which start from this profile.
+settings.register_profile(
+    "classroom",
+    max_examples=100,
+    # The same examples on every run: a failure is never luck, and running again reproduces
+    # it. This also keeps Hypothesis from writing an example database into the checkout.
+    derandomize=True,
+    # A shared machine's pauses are not the code's slowness.
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("classroom")
 
 
 @pytest.fixture(scope="session")

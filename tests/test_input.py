@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from werkzeug.routing import AnyConverter, IntegerConverter
 
@@ -19,13 +19,9 @@ from classroom.work import MAX_ANSWER, MAX_HIGHLIGHTS, MAX_NOTE
 
 REPORT_1 = "la-detainers-report-1"
 REPORT_2 = "la-detainers-report-2"
-PROPERTY = settings(
-    max_examples=120,
-    deadline=None,
-    derandomize=True,  # the same examples on every run: a failure here is never luck
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+# A few more examples than the profile's 100 (tests/conftest.py): hostile input through the whole
+# request path, where odd combinations turned up real 500s (the @example cases below).
+PROPERTY = settings(max_examples=120)
 
 
 @pytest.fixture(scope="module")

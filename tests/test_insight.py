@@ -271,12 +271,9 @@ def counted_place_by_place(work):
     return stretches
 
 
+# One app and school for all the examples, which is safe: each example makes a class of its own.
 @settings(
-    max_examples=100,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    suppress_health_check=[*settings().suppress_health_check, HealthCheck.function_scoped_fixture]
 )
 @given(work=st.lists(HIGHLIGHTS, min_size=1, max_size=5))
 def test_coverage_counts_each_student_once_per_place(app, school, make_class, work):
