@@ -21,6 +21,7 @@ from classroom.store.connection import now
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISES = ROOT / "exercises"
+STATIC = ROOT / "static"
 PASSWORD = "correct horse battery"
 
 # One profile for every run, on a laptop or on CI (Hypothesis would load its own "ci" profile
@@ -304,6 +305,24 @@ def log_in():
                 session["user_id"] = user_id
 
     return log_in
+
+
+@pytest.fixture
+def exercise_page_files(client, auth, school) -> list[Path]:
+    """The exercise page's own CSS and JS, as the comparison exercise (two articles, the most
+    to draw) links them for a student, with the ES modules its scripts import; sorted. The
+    page-weight budget (test_assets) and table (docs/accessibility.md) are of these files."""
+    auth.login("ada")
+    page = client.get(f"/assignments/{school['assignments']['la-detainers-compare']}")
+    urls = re.findall(r'(?:href|src)="(/assets/[^"]+\.(?:css|js))"', page.get_data(as_text=True))
+    files = {STATIC / u.split("/", 3)[3] for u in urls}
+    files |= {
+        f.parent / m
+        for f in list(files)
+        if f.suffix == ".js"
+        for m in re.findall(r'from "\./([\w-]+\.js)"', f.read_text())
+    }
+    return sorted(files)
 
 
 @pytest.fixture(scope="session")
