@@ -31,7 +31,7 @@ settings.register_profile(
     "classroom",
     max_examples=100,
     # The same examples on every run: a failure is never luck, and running again reproduces
-    # it. This also keeps Hypothesis from writing an example database into the checkout.
+    # it, so no database of failing examples is kept either.
     derandomize=True,
     # A shared machine's pauses are not the code's slowness.
     deadline=None,
@@ -307,24 +307,6 @@ def log_in():
     return log_in
 
 
-@pytest.fixture
-def exercise_page_files(client, auth, school) -> list[Path]:
-    """The exercise page's own CSS and JS, as the comparison exercise (two articles, the most
-    to draw) links them for a student, with the ES modules its scripts import; sorted. The
-    page-weight budget (test_assets) and table (docs/accessibility.md) are of these files."""
-    auth.login("ada")
-    page = client.get(f"/assignments/{school['assignments']['la-detainers-compare']}")
-    urls = re.findall(r'(?:href|src)="(/assets/[^"]+\.(?:css|js))"', page.get_data(as_text=True))
-    files = {STATIC / u.split("/", 3)[3] for u in urls}
-    files |= {
-        f.parent / m
-        for f in list(files)
-        if f.suffix == ".js"
-        for m in re.findall(r'from "\./([\w-]+\.js)"', f.read_text())
-    }
-    return sorted(files)
-
-
 @pytest.fixture(scope="session")
 def client_of(log_in):
     """client_of(app, user_id): a new test client of app, logged in as the user (see log_in)."""
@@ -347,3 +329,21 @@ def csrf_token():
         return match.group(1)
 
     return csrf_token
+
+
+@pytest.fixture
+def exercise_page_files(client, auth, school) -> list[Path]:
+    """The exercise page's own CSS and JS, as the comparison exercise (two articles, the most
+    to draw) links them for a student, with the ES modules its scripts import; sorted. The
+    page-weight budget (test_assets) and table (docs/accessibility.md) are of these files."""
+    auth.login("ada")
+    page = client.get(f"/assignments/{school['assignments']['la-detainers-compare']}")
+    urls = re.findall(r'(?:href|src)="(/assets/[^"]+\.(?:css|js))"', page.get_data(as_text=True))
+    files = {STATIC / u.split("/", 3)[3] for u in urls}
+    files |= {
+        f.parent / m
+        for f in list(files)
+        if f.suffix == ".js"
+        for m in re.findall(r'from "\./([\w-]+\.js)"', f.read_text())
+    }
+    return sorted(files)
