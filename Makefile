@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app classroom
 HOST ?= 127.0.0.1
 PORT ?= 5000
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint format clean
+.PHONY: run test test-fast lint format clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -26,10 +27,17 @@ run: $(VENV)/.installed
 	@echo "Serving on http://$(HOST):$(PORT) (Ctrl+C to stop)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-## test: install the test dependencies, lint, and run the whole suite (browser tests included)
+## test: install the test dependencies and, if missing, Debian's chromium; lint, and run the whole
+## suite (browser tests included)
 test: $(VENV)/.installed-test
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
 	$(BIN)/ruff check classroom tests
 	$(BIN)/pytest
+
+## test-fast: install the test dependencies, lint, and run every test but the browser tests
+test-fast: $(VENV)/.installed-test
+	$(BIN)/ruff check classroom tests
+	$(BIN)/pytest --ignore=tests/browser
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check classroom tests
@@ -43,7 +51,6 @@ clean:
 
 # --- the production server and the benchmark (docs/deployment.md, docs/performance.md) --------
 .PHONY: serve bench
-SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(VENV)/.installed-serve: $(VENV)/.installed
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[serve]'

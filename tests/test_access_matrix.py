@@ -1,6 +1,7 @@
 """Who may do what: every route in the app's URL map, for every kind of visitor.
 
-The cases are read from app.url_map, so a new route fails here until MATRIX says who may use it.
+The cases are read from app.url_map (pytest_generate_tests), so a new route fails here until
+MATRIX says who may use it.
 Every response is also checked for the security headers, error pages included; and every
 state-changing route is tried without a CSRF token, with CSRF checks on.
 """
@@ -12,6 +13,8 @@ import itertools
 import json
 import re
 import shutil
+import tempfile
+from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -23,8 +26,6 @@ from classroom import create_app
 from classroom.db import get_db
 from classroom.exercises import library
 from classroom.store import accounts, classes
-
-from .conftest import PASSWORD, copy_database, csrf_token, make_app
 
 REPORT_1 = "la-detainers-report-1"
 REPORT_2 = "la-detainers-report-2"
@@ -92,8 +93,8 @@ BODIES = {
         "join_code": "NOSUCH",
         "display_name": "New Student",
         "username": "newbie",
-        "password": PASSWORD,
-        "confirm": PASSWORD,
+        "password": "{password}",  # the school's: bodies are formatted with world.values
+        "confirm": "{password}",
     },
     "auth.new_password": {"password": "a brand new password", "confirm": "a brand new password"},
     "student.submit": {"highlights": "[]"},
@@ -125,9 +126,25 @@ def routes(app) -> list[tuple[str, str, dict]]:
     return found
 
 
-# The URL map as the app builds it; no database is opened to read it.
-ROUTES = routes(create_app({"TESTING": True, "SECRET_KEY": "only-reading-the-url-map"}))
-CHANGES = [r for r in ROUTES if r[0] not in ("GET", "HEAD", "OPTIONS")]
+@cache
+def url_map_routes() -> list[tuple[str, str, dict]]:
+    """The routes of the URL map as the app builds it, read once as the tests are collected. No
+    database is opened to read it, and the instance folder the app makes is a temporary one, so
+    collecting leaves nothing behind."""
+    with tempfile.TemporaryDirectory() as instance, pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CLASSROOM_INSTANCE_PATH", instance)
+        return routes(create_app({"TESTING": True, "SECRET_KEY": "only-reading-the-url-map"}))
+
+
+def pytest_generate_tests(metafunc):
+    """A test here that takes `route` is run for every route; one that takes `change`, for every
+    state-changing route."""
+    if "route" in metafunc.fixturenames:
+        found = url_map_routes()
+        metafunc.parametrize("route", found, ids=map(route_id, found))
+    if "change" in metafunc.fixturenames:
+        found = [r for r in url_map_routes() if r[0] not in ("GET", "HEAD", "OPTIONS")]
+        metafunc.parametrize("change", found, ids=map(route_id, found))
 
 
 def route_id(route) -> str:
@@ -135,80 +152,79 @@ def route_id(route) -> str:
     return " ".join([method, endpoint, *choices.values()])
 
 
-def build_world(folder: Path, school_template, **config) -> SimpleNamespace:
-    """An app on a copy of the school, where Ada has submitted an attempt at report 1 with a
-    highlight in the key and one outside it, and report 2 is free to be assigned again; the
-    database is kept as a template that restore() puts back before each request."""
-    path, school = school_template
-    app = make_app(folder, **config)
-    copy_database(path, app)
-    with app.app_context():
-        db = get_db()
-        db.execute(
-            "delete from assignments where class_id = ? and exercise_id = ?",
-            [school["class"]["id"], REPORT_2],
-        )
-        exercise = library().exercises[REPORT_1]
-        article = exercise.articles[0]
-        highlights = [
-            {"article": article.id, "category": "loaded_language", "note": ""}
-            | {"start": (s := article.text.index(q)), "end": s + len(q), "quote": q}
-            for q in ("slammed", FLAG)
-        ]
-    client = app.test_client()
-    log_in(client, school["students"][0])
-    if config.get("WTF_CSRF_ENABLED", True):
-        token = csrf_token(client.get("/home"))
-        extra = {"csrf_token": token}
-    else:
-        extra = {}
-    response = client.post(
-        f"/assignments/{school['assignments'][REPORT_1]}/submit",
-        data={"highlights": json.dumps(highlights), **extra},
-    )
-    attempt = int(response.location.rsplit("/", 1)[1])
-    with app.app_context():
-        highlight = next(
-            get_db().query(
-                "select id from attempt_highlights where attempt_id = ? and quote = ?",
-                [attempt, FLAG],
+@pytest.fixture(scope="module")
+def build_world(school_template, make_app, copy_database, log_in, csrf_token, password):
+    """build_world(folder, **config): an app on a copy of the school, where Ada has submitted an
+    attempt at report 1 with a highlight in the key and one outside it, and report 2 is free to
+    be assigned again; the database is kept as a template that restore() puts back before each
+    request."""
+
+    def build_world(folder: Path, **config) -> SimpleNamespace:
+        path, school = school_template
+        app = make_app(folder, **config)
+        copy_database(path, app)
+        with app.app_context():
+            db = get_db()
+            db.execute(
+                "delete from assignments where class_id = ? and exercise_id = ?",
+                [school["class"]["id"], REPORT_2],
             )
-        )["id"]
-    template = folder / "template.sqlite"
-    app.extensions["classroom.db"].close()
-    shutil.copyfile(app.config["DATABASE"], template)
-    users = {
-        "anonymous": None,
-        "student": school["students"][0],
-        "classmate": school["students"][1],
-        "outsider": school["outsider"],
-        "teacher": school["teacher"],
-        "other_teacher": school["other_teacher"],
-    }
-    values = {
-        "class_id": school["class"]["id"],
-        "assignment_id": school["assignments"][REPORT_1],
-        "attempt_id": attempt,
-        "highlight_id": highlight,
-        "student_id": school["students"][0],
-        "exercise_id": REPORT_1,
-        "filename": "app.css",
-    }
-    return SimpleNamespace(app=app, template=template, users=users, values=values)
+            exercise = library().exercises[REPORT_1]
+            article = exercise.articles[0]
+            highlights = [
+                {"article": article.id, "category": "loaded_language", "note": ""}
+                | {"start": (s := article.text.index(q)), "end": s + len(q), "quote": q}
+                for q in ("slammed", FLAG)
+            ]
+        client = app.test_client()
+        log_in(client, school["students"][0])
+        if config.get("WTF_CSRF_ENABLED", True):
+            token = csrf_token(client.get("/home"))
+            extra = {"csrf_token": token}
+        else:
+            extra = {}
+        response = client.post(
+            f"/assignments/{school['assignments'][REPORT_1]}/submit",
+            data={"highlights": json.dumps(highlights), **extra},
+        )
+        attempt = int(response.location.rsplit("/", 1)[1])
+        with app.app_context():
+            highlight = next(
+                get_db().query(
+                    "select id from attempt_highlights where attempt_id = ? and quote = ?",
+                    [attempt, FLAG],
+                )
+            )["id"]
+        template = folder / "template.sqlite"
+        app.extensions["classroom.db"].close()
+        shutil.copyfile(app.config["DATABASE"], template)
+        users = {
+            "anonymous": None,
+            "student": school["students"][0],
+            "classmate": school["students"][1],
+            "outsider": school["outsider"],
+            "teacher": school["teacher"],
+            "other_teacher": school["other_teacher"],
+        }
+        values = {
+            "class_id": school["class"]["id"],
+            "assignment_id": school["assignments"][REPORT_1],
+            "attempt_id": attempt,
+            "highlight_id": highlight,
+            "student_id": school["students"][0],
+            "exercise_id": REPORT_1,
+            "filename": "app.css",
+            "password": password,  # for the bodies only: no URL has a part of that name
+        }
+        return SimpleNamespace(app=app, template=template, users=users, values=values)
+
+    return build_world
 
 
-def restore(world) -> None:
-    """Put the world's database back as it was built."""
-    copy_database(world.template, world.app)
-
-
-def log_in(client, user_id: int | None) -> None:
-    """Be this user from the next request on (None: nobody). Logging in itself is tested in
-    test_auth and test_security; here only who the session says you are matters."""
-    with client.session_transaction() as session:
-        session.clear()
-        if user_id is not None:
-            session["user_id"] = user_id
+@pytest.fixture(scope="module")
+def restore(copy_database):
+    """restore(world): put the world's database back as it was built."""
+    return lambda world: copy_database(world.template, world.app)
 
 
 def url_of(world, endpoint: str, method: str, choices: dict) -> str:
@@ -260,23 +276,22 @@ def assert_security_headers(response, logged_in: bool, endpoint: str | None = No
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory, school_template):
-    return build_world(tmp_path_factory.mktemp("matrix"), school_template, WTF_CSRF_ENABLED=False)
+def world(tmp_path_factory, build_world):
+    return build_world(tmp_path_factory.mktemp("matrix"), WTF_CSRF_ENABLED=False)
 
 
 @pytest.fixture(scope="module")
-def csrf_world(tmp_path_factory, school_template):
-    return build_world(tmp_path_factory.mktemp("csrf-matrix"), school_template)
+def csrf_world(tmp_path_factory, build_world):
+    return build_world(tmp_path_factory.mktemp("csrf-matrix"))
 
 
-def test_every_route_has_an_entry_in_the_matrix():
-    in_map = {(method, endpoint) for method, endpoint, _ in ROUTES}
+def test_every_route_has_an_entry_in_the_matrix(world):
+    in_map = {(method, endpoint) for method, endpoint, _ in routes(world.app)}
     assert in_map - set(MATRIX) == set(), "a route with no rule for who may use it"
     assert set(MATRIX) - in_map == set(), "an entry for a route that no longer exists"
 
 
-@pytest.mark.parametrize("route", ROUTES, ids=map(route_id, ROUTES))
-def test_who_may_use_each_route(world, route):
+def test_who_may_use_each_route(world, restore, log_in, route):
     method, endpoint, choices = route
     expected = MATRIX.get((method, endpoint))
     assert expected is not None, f"{method} {endpoint} has no entry in MATRIX"
@@ -293,7 +308,6 @@ def test_who_may_use_each_route(world, route):
     assert got == dict(zip(ROLES, expected, strict=True))
 
 
-@pytest.mark.parametrize("route", ROUTES, ids=map(route_id, ROUTES))
 def test_other_methods_are_refused_with_405(world, route):
     method, endpoint, choices = route
     url = url_of(world, endpoint, method, choices)
@@ -320,7 +334,7 @@ def test_error_pages_carry_the_headers_too(world, path, status):
     assert_security_headers(response, logged_in=False)
 
 
-def test_a_crash_page_carries_the_headers_too(tmp_path):
+def test_a_crash_page_carries_the_headers_too(tmp_path, make_app):
     app = make_app(tmp_path, WTF_CSRF_ENABLED=False)
     app.config["PROPAGATE_EXCEPTIONS"] = False
     app.logger.disabled = True
@@ -349,9 +363,10 @@ def fingerprint(app) -> str:
     return hashlib.sha256(dump.encode()).hexdigest()
 
 
-@pytest.mark.parametrize("route", CHANGES, ids=map(route_id, CHANGES))
-def test_every_state_changing_route_refuses_a_request_without_a_csrf_token(csrf_world, route):
-    method, endpoint, choices = route
+def test_every_state_changing_route_refuses_a_request_without_a_csrf_token(
+    csrf_world, restore, log_in, csrf_token, change
+):
+    method, endpoint, choices = change
     role = ALLOWED_HERE.get(endpoint) or ALLOWED[endpoint.split(".")[0]]
     restore(csrf_world)
     before = fingerprint(csrf_world.app)
@@ -372,7 +387,7 @@ def test_every_state_changing_route_refuses_a_request_without_a_csrf_token(csrf_
 
 
 @pytest.fixture
-def town(app, school):
+def town(app, school, log_in):
     """The school with work in both classes: Ada's attempt at report 1 with an extra highlight,
     Ben's too, and Cy's at report 1 given to the other class. Returns ids by name."""
     with app.app_context():
@@ -406,14 +421,10 @@ def events(app) -> int:
         return get_db()["review_events"].count
 
 
-def as_user(app, user_id):
-    client = app.test_client()
-    log_in(client, user_id)
-    return client
-
-
-def test_a_highlight_of_another_attempt_cannot_be_credited_through_this_one(app, school, town):
-    teacher = as_user(app, school["teacher"])
+def test_a_highlight_of_another_attempt_cannot_be_credited_through_this_one(
+    app, school, town, client_of
+):
+    teacher = client_of(app, school["teacher"])
     for stranger in ("ben_flag", "cy_flag"):
         for change in ("credit", "uncredit"):
             url = f"/teacher/attempts/{town['ada']}/highlights/{town[stranger]}/{change}"
@@ -427,14 +438,16 @@ def test_a_highlight_of_another_attempt_cannot_be_credited_through_this_one(app,
     assert events(app) == 1
 
 
-def test_credit_for_all_reaches_only_the_assignments_own_latest_attempts(app, school, town):
-    teacher = as_user(app, school["teacher"])
+def test_credit_for_all_reaches_only_the_assignments_own_latest_attempts(
+    app, school, town, client_of
+):
+    teacher = client_of(app, school["teacher"])
     url = f"/teacher/assignments/{school['assignments'][REPORT_1]}/insight/credit"
     response = teacher.post(url, data={"highlights": str(town["cy_flag"])}, follow_redirects=True)
     assert response.status_code == 200 and "Credited 0 highlights" in response.text
     assert events(app) == 0
     # Cy's teacher may not credit through Period 1's assignment either, nor Cy's through it
-    other = as_user(app, school["other_teacher"])
+    other = client_of(app, school["other_teacher"])
     assert other.post(url, data={"highlights": str(town["ada_flag"])}).status_code == 404
     assert events(app) == 0
     both = f"{town['ada_flag']},{town['ben_flag']},{town['cy_flag']}"
@@ -445,21 +458,23 @@ def test_credit_for_all_reaches_only_the_assignments_own_latest_attempts(app, sc
     assert credited == {town["ada"], town["ben"]}
 
 
-def test_a_teacher_cannot_reach_another_classs_student_through_their_own_class(app, school):
-    teacher = as_user(app, school["teacher"])
+def test_a_teacher_cannot_reach_another_classs_student_through_their_own_class(
+    app, school, password, client_of
+):
+    teacher = client_of(app, school["teacher"])
     mine, cy = school["class"]["id"], school["outsider"]
     for action in ("remove", "reset-password"):
         response = teacher.post(f"/teacher/classes/{mine}/students/{cy}/{action}")
         assert response.status_code == 404, action
     with app.app_context():
         db = get_db()
-        assert accounts.check_login(db, "cy", PASSWORD) is not None  # password unchanged
+        assert accounts.check_login(db, "cy", password) is not None  # password unchanged
         enrolled = db.execute("select count(*) from enrolments where student_id = ?", [cy])
         assert enrolled.fetchone()[0] == 1
 
 
-def test_a_student_cannot_touch_another_classs_assignment(app, school, town):
-    ada = as_user(app, school["students"][0])
+def test_a_student_cannot_touch_another_classs_assignment(app, school, town, client_of):
+    ada = client_of(app, school["students"][0])
     theirs = town["cy_assignment"]
     assert ada.get(f"/api/assignments/{theirs}/draft").status_code == 404
     saved = ada.put(f"/api/assignments/{theirs}/draft", json={"highlights": [], "answers": {}})
@@ -474,11 +489,11 @@ def test_a_student_cannot_touch_another_classs_assignment(app, school, town):
             assert rows.fetchall() == [(school["outsider"],)], table
 
 
-def test_a_student_removed_from_the_class_can_no_longer_save_or_submit(app, school):
-    teacher = as_user(app, school["teacher"])
+def test_a_student_removed_from_the_class_can_no_longer_save_or_submit(app, school, client_of):
+    teacher = client_of(app, school["teacher"])
     ada_id, aid = school["students"][0], school["assignments"][REPORT_1]
     teacher.post(f"/teacher/classes/{school['class']['id']}/students/{ada_id}/remove")
-    ada = as_user(app, ada_id)
+    ada = client_of(app, ada_id)
     assert ada.put(f"/api/assignments/{aid}/draft", json={"highlights": []}).status_code == 404
     assert ada.post(f"/assignments/{aid}/submit", data={"highlights": "[]"}).status_code == 404
     with app.app_context():
@@ -500,15 +515,15 @@ def test_a_student_removed_from_the_class_can_no_longer_save_or_submit(app, scho
         "javascript:alert(1)",
     ],
 )
-def test_login_never_sends_you_to_another_site(client, school, target):
-    response = client.post(f"/login?next={target}", data={"username": "ada", "password": PASSWORD})
+def test_login_never_sends_you_to_another_site(client, school, target, password):
+    response = client.post(f"/login?next={target}", data={"username": "ada", "password": password})
     assert response.status_code == 302 and response.location == "/"
 
 
-def test_login_keeps_a_next_on_this_site_with_its_query(client, school):
+def test_login_keeps_a_next_on_this_site_with_its_query(client, school, password):
     target = "/teacher/assignments/3/review?show=late"
     response = client.post(
-        "/login", query_string={"next": target}, data={"username": "teacher", "password": PASSWORD}
+        "/login", query_string={"next": target}, data={"username": "teacher", "password": password}
     )
     assert response.location == target
 
@@ -535,7 +550,9 @@ def test_over_https_the_browser_is_told_to_stay_on_https(world):
 
 
 @pytest.mark.parametrize("proxies, trusted", [(0, False), (1, True)])
-def test_a_proxys_https_is_believed_only_when_configured(tmp_path, school, proxies, trusted):
+def test_a_proxys_https_is_believed_only_when_configured(
+    tmp_path, school, proxies, trusted, password, copy_database, make_app
+):
     """With CLASSROOM_PROXY_COUNT=1 behind a TLS proxy, the app sees HTTPS: Secure cookie, HSTS.
     Without it, a client cannot claim HTTPS (or another address) with the headers."""
     (tmp_path / "proxy").mkdir()
@@ -543,7 +560,7 @@ def test_a_proxys_https_is_believed_only_when_configured(tmp_path, school, proxi
     copy_database(tmp_path / "test.sqlite", app)  # the school's copy
     forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
     response = app.test_client().post(
-        "/login", data={"username": "ada", "password": PASSWORD}, headers=forwarded
+        "/login", data={"username": "ada", "password": password}, headers=forwarded
     )
     assert response.status_code == 302
     assert ("Secure" in response.headers["Set-Cookie"]) is trusted

@@ -220,7 +220,8 @@ def test_describe_difference(quote, passage, expected):
     assert expected in describe_difference(quote, passage)
 
 
-@settings(max_examples=150, deadline=None)
+# More examples than the profile's 100: each is one passage of the real article, of many.
+@settings(max_examples=150)
 @given(data=st.data())
 def test_any_passage_of_the_article_anchors_where_it_is_when_its_place_is_given(data):
     start = data.draw(st.integers(0, len(REPORT_1) - 1), label="start")

@@ -12,25 +12,17 @@ from markupsafe import escape
 from classroom import exercises as shelf_module
 from classroom.content.tasks import TASK_TYPES
 from classroom.db import get_db
-from classroom.store import accounts, classes
-
-from .conftest import PASSWORD, make_app
 
 REPORT_1 = "la-detainers-report-1"
 
 
 @pytest.fixture
-def live(tmp_path, folder, monkeypatch):
+def live(tmp_path, folder, monkeypatch, make_app, make_class):
     """An app on the copied folder that looks for changed files on every request."""
     monkeypatch.setattr(shelf_module, "CHECK_EVERY", 0)
     app = make_app(tmp_path, EXERCISES_DIR=str(folder), WTF_CSRF_ENABLED=False)
-    with app.app_context():
-        db = get_db()
-        teacher = accounts.create_user(db, "teacher", "T", PASSWORD, "teacher")
-        klass = classes.create_class(db, teacher, "Class")
-        accounts.create_student(db, klass["id"], "Ada", "ada", PASSWORD)
-        assignment = classes.assign(db, klass["id"], REPORT_1)
-    return app, assignment
+    klass = make_class(app, ["ada"], name="Class", teacher=("teacher", "T"), assign=[REPORT_1])
+    return app, klass["assignments"][REPORT_1]
 
 
 def touch_later(path):
@@ -44,10 +36,16 @@ def without_tokens(page: str) -> str:
     return re.sub(r'(content|value)="[\w.-]{40,}"', "", page)
 
 
-def login(app, username):
-    client = app.test_client()
-    client.post("/login", data={"username": username, "password": PASSWORD})
-    return client
+@pytest.fixture
+def login(password):
+    """login(app, username): a new client of app, logged in through the form."""
+
+    def login(app, username):
+        client = app.test_client()
+        client.post("/login", data={"username": username, "password": password})
+        return client
+
+    return login
 
 
 def test_preview_hides_the_key_until_asked(app, client, auth, school):
@@ -85,7 +83,7 @@ def test_unknown_exercise_preview_is_404(client, auth, school):
     assert b"The exercise &#39;nope&#39; is not available" in response.data
 
 
-def test_broken_file_is_listed_with_line_and_others_keep_working(live, folder):
+def test_broken_file_is_listed_with_line_and_others_keep_working(live, folder, login):
     app, assignment = live
     (folder / "broken.yaml").write_text("title: Broken\narticles: [nope]\ntasks: []\n")
     teacher = login(app, "teacher")
@@ -96,7 +94,7 @@ def test_broken_file_is_listed_with_line_and_others_keep_working(live, folder):
     assert student.get(f"/assignments/{assignment}").status_code == 200
 
 
-def test_an_edited_file_is_picked_up_without_restart(live, folder):
+def test_an_edited_file_is_picked_up_without_restart(live, folder, login):
     app, assignment = live
     student = login(app, "ada")
     path = folder / f"{REPORT_1}.yaml"
@@ -109,7 +107,7 @@ def test_an_edited_file_is_picked_up_without_restart(live, folder):
     assert "Renamed while running" in student.get("/home").get_data(as_text=True)
 
 
-def test_the_exercise_page_shows_an_edited_article_and_instruction(live, folder):
+def test_the_exercise_page_shows_an_edited_article_and_instruction(live, folder, login):
     """The parts of the page kept for every student are rendered again for the new version."""
     app, assignment = live
     student = login(app, "ada")
@@ -128,7 +126,7 @@ def test_the_exercise_page_shows_an_edited_article_and_instruction(live, folder)
     assert "Look again, carefully" in after and instruction not in after
 
 
-def test_the_exercise_page_shows_an_articles_edited_source_and_version(live, folder):
+def test_the_exercise_page_shows_an_articles_edited_source_and_version(live, folder, login):
     """Where and when an article appeared are part of what students see, so of the version."""
     app, assignment = live
     student = login(app, "ada")
@@ -146,7 +144,7 @@ def test_the_exercise_page_shows_an_articles_edited_source_and_version(live, fol
         assert app.extensions["classroom.shelf"].current().exercises[REPORT_1].version != version
 
 
-def test_editing_an_exercise_keeps_old_attempts_and_replaces_drafts(live, folder):
+def test_editing_an_exercise_keeps_old_attempts_and_replaces_drafts(live, folder, login):
     app, assignment = live
     student = login(app, "ada")
     with app.app_context():
@@ -191,7 +189,7 @@ def test_editing_an_exercise_keeps_old_attempts_and_replaces_drafts(live, folder
     assert versions == [exercise.version]
 
 
-def test_a_repeated_phrase_is_re_placed_by_its_context_not_its_old_offset(live, folder):
+def test_a_repeated_phrase_is_re_placed_by_its_context_not_its_old_offset(live, folder, login):
     app, assignment = live
     student = login(app, "ada")
     article = folder / "articles" / f"{REPORT_1}.txt"

@@ -14,8 +14,6 @@ import pytest
 from classroom import create_app
 from classroom.store.backup import BackupError, backup
 
-from .test_access_matrix import log_in
-
 REPORT_1 = "la-detainers-report-1"
 BEFORE, AFTER = 6, 3  # confirmed writes per student before the backup, and after it
 
@@ -59,8 +57,7 @@ class Student(threading.Thread):
 
     def __init__(self, app, user_id: int, assignment_id: int, name: str):
         super().__init__(name=f"student-{name}", daemon=True)
-        self.client = app.test_client()
-        log_in(self.client, user_id)
+        self.client = app.test_client()  # logged in by the fixture that makes it
         self.user_id, self.aid, self.tag = user_id, assignment_id, name
         self.drafts: list[int] = []  # numbers of the drafts confirmed, in order
         self.attempts: dict[int, str] = {}  # attempt id -> the answer it was sent with
@@ -105,7 +102,7 @@ def wait_until(students, enough: int) -> None:
 
 
 @pytest.fixture
-def busy(app, school):
+def busy(app, school, log_in):
     """Ada, Ben and Cy writing at once, stopped and joined at the end."""
     students = [
         Student(app, school["students"][0], school["assignments"][REPORT_1], "ada"),
@@ -113,6 +110,7 @@ def busy(app, school):
         Student(app, school["outsider"], school["other_assignment"], "cy"),
     ]
     for student in students:
+        log_in(student.client, student.user_id)
         student.start()
     yield students
     for student in students:
@@ -148,7 +146,9 @@ def test_a_backup_while_students_write_holds_every_write_confirmed_before_it(
         assert number(json.loads(work)["answers"]["reflect"]) >= last
 
 
-def test_restoring_a_backup_as_documented_brings_its_data_back(runner, app, school, tmp_path):
+def test_restoring_a_backup_as_documented_brings_its_data_back(
+    runner, app, school, tmp_path, log_in
+):
     aid = school["assignments"][REPORT_1]
     ada = app.test_client()
     log_in(ada, school["students"][0])

@@ -12,37 +12,19 @@ import threading
 from collections.abc import Callable
 
 import pytest
-from werkzeug.security import generate_password_hash
 
 from classroom.db import get_db
-from classroom.store import accounts, classes
-from classroom.store.connection import now
-
-from .conftest import make_app
-from .test_access_matrix import log_in
 
 WRITERS = 50
 REPORT_1 = "la-detainers-report-1"
 
 
 @pytest.fixture
-def crowd(tmp_path):
-    """An app with a teacher and a class of WRITERS students (one password hash for all, since
-    hashing is slow on purpose), report 1 assigned."""
+def crowd(make_app, make_class, tmp_path):
+    """An app with a teacher and a class of WRITERS students, report 1 assigned."""
     app = make_app(tmp_path, WTF_CSRF_ENABLED=False)
-    with app.app_context():
-        db = get_db()
-        teacher = accounts.create_user(db, "teacher", "Ms Teacher", "a password", "teacher")
-        klass = classes.create_class(db, teacher, "Big class")
-        hashed = generate_password_hash("a password")
-        students = []
-        for n in range(WRITERS):
-            row = {"username": f"s{n}", "display_name": f"S{n}", "role": "student"}
-            row |= {"password_hash": hashed, "created_at": now()}
-            students.append(db["users"].insert(row).last_pk)
-            accounts.enrol(db, klass["id"], students[-1])
-        assignment = classes.assign(db, klass["id"], REPORT_1)
-    return app, teacher, students, assignment
+    klass = make_class(app, WRITERS, name="Big class", assign=[REPORT_1])
+    return app, klass["teacher"], klass["students"], klass["assignments"][REPORT_1]
 
 
 def all_at_once(jobs: list[Callable[[], object]]) -> list[object]:
@@ -66,18 +48,12 @@ def all_at_once(jobs: list[Callable[[], object]]) -> list[object]:
     return results
 
 
-def client_of(app, user_id):
-    client = app.test_client()
-    log_in(client, user_id)
-    return client
-
-
 def statuses(results) -> list:
     """Each result's status code, or the error it raised (a locked database shows here)."""
     return [getattr(r, "status_code", repr(r)) for r in results]
 
 
-def test_fifty_autosaves_at_once_all_land(crowd):
+def test_fifty_autosaves_at_once_all_land(crowd, client_of):
     app, _, students, aid = crowd
     clients = [client_of(app, s) for s in students]
     jobs = [
@@ -95,7 +71,7 @@ def test_fifty_autosaves_at_once_all_land(crowd):
     assert saved == {s: f"draft {n}" for n, s in enumerate(students)}
 
 
-def test_fifty_submissions_at_once_all_land(crowd):
+def test_fifty_submissions_at_once_all_land(crowd, client_of):
     app, _, students, aid = crowd
     clients = [client_of(app, s) for s in students]
     jobs = [
@@ -117,7 +93,7 @@ def test_fifty_submissions_at_once_all_land(crowd):
     assert answers == {s: f"answer {n}" for n, s in enumerate(students)}
 
 
-def test_a_teacher_reviewing_while_the_class_submits_loses_nothing(crowd):
+def test_a_teacher_reviewing_while_the_class_submits_loses_nothing(crowd, client_of):
     """Review decisions read, then write, in one transaction: the case a deferred transaction
     fails at once when another connection writes in between."""
     app, teacher, students, aid = crowd

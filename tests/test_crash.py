@@ -26,12 +26,6 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from werkzeug.security import generate_password_hash
-
-from classroom import create_app
-from classroom.db import get_db, init_db
-from classroom.store import accounts, classes
-from classroom.store.connection import now
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT_1 = "la-detainers-report-1"
@@ -57,23 +51,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def seed(instance: Path) -> tuple[int, list[str]]:
+def seed(make_app, make_class, instance: Path) -> tuple[int, list[str]]:
     """A teacher, a class of STUDENTS students with report 1 assigned: (assignment, usernames)."""
     database = instance / "classroom.sqlite"  # where the server will look for it
-    app = create_app({"TESTING": True, "SECRET_KEY": "seeding-only", "DATABASE": str(database)})
-    with app.app_context():
-        init_db()
-        db = get_db()
-        teacher = accounts.create_user(db, "teacher", "Ms Teacher", PASSWORD, "teacher")
-        klass = classes.create_class(db, teacher, "Period 1")
-        hashed = generate_password_hash(PASSWORD)  # once: hashing is slow on purpose
-        names = [f"student{n}" for n in range(STUDENTS)]
-        for name in names:
-            row = {"username": name, "display_name": name.title(), "role": "student"}
-            user = db["users"].insert(row | {"password_hash": hashed, "created_at": now()})
-            accounts.enrol(db, klass["id"], user.last_pk)
-        assignment = classes.assign(db, klass["id"], REPORT_1)
-    return assignment, names
+    app = make_app(instance, DATABASE=str(database))
+    names = [f"student{n}" for n in range(STUDENTS)]
+    klass = make_class(app, names, assign=[REPORT_1], password=PASSWORD)
+    app.extensions["classroom.db"].close()  # everything in the file before the server opens it
+    return klass["assignments"][REPORT_1], names
 
 
 class Gunicorn:
@@ -229,11 +214,11 @@ def gone(pid: int) -> bool:
     return state == "Z"
 
 
-def test_writes_confirmed_before_a_kill_survive_it(tmp_path):
+def test_writes_confirmed_before_a_kill_survive_it(tmp_path, make_app, make_class):
     gunicorn_or_skip()
     instance = tmp_path / "instance"
     instance.mkdir()
-    assignment, names = seed(instance)
+    assignment, names = seed(make_app, make_class, instance)
     server = Gunicorn(instance, tmp_path / "gunicorn.log")
     restarted = None
     try:

@@ -7,11 +7,6 @@ import re
 
 import pytest
 
-from classroom.db import get_db
-from classroom.store import accounts, classes
-
-from .conftest import EXERCISES, PASSWORD, make_app
-
 ARTICLE = """City Council Blasts Budget Plan
 
 The council slammed the mayor's budget on Tuesday, warning it would hurt countless families.
@@ -21,7 +16,7 @@ The council slammed the mayor's budget on Tuesday, warning it would hurt countle
 
 
 @pytest.fixture
-def author(tmp_path, folder):
+def author(tmp_path, folder, make_app):
     """A CLI runner and app on a copy of the exercises folder."""
     app = make_app(tmp_path, EXERCISES_DIR=str(folder), WTF_CSRF_ENABLED=False)
     return app, app.test_cli_runner()
@@ -95,7 +90,9 @@ def fill_in(path, article_text):
         assert quote in article_text
 
 
-def test_new_then_fill_in_then_check_then_a_student_completes_it(author, folder, tmp_path):
+def test_new_then_fill_in_then_check_then_a_student_completes_it(
+    author, folder, tmp_path, password, make_class
+):
     app, runner = author
     source = tmp_path / "City Budget.txt"
     source.write_text(ARTICLE, encoding="utf-8")
@@ -117,14 +114,10 @@ def test_new_then_fill_in_then_check_then_a_student_completes_it(author, folder,
     again = runner.invoke(args=["exercises", "new", str(source)])
     assert again.exit_code != 0 and "exists already" in again.output
 
-    with app.app_context():
-        db = get_db()
-        teacher = accounts.create_user(db, "t", "T", PASSWORD, "teacher")
-        klass = classes.create_class(db, teacher, "C")
-        accounts.create_student(db, klass["id"], "Ada", "ada", PASSWORD)
-        assignment = classes.assign(db, klass["id"], "city-budget")
+    klass = make_class(app, ["ada"], name="C", teacher=("t", "T"), assign=["city-budget"])
+    assignment = klass["assignments"]["city-budget"]
     client = app.test_client()
-    client.post("/login", data={"username": "ada", "password": PASSWORD})
+    client.post("/login", data={"username": "ada", "password": password})
     assert b"Budget row" in client.get(f"/assignments/{assignment}").data
     start = ARTICLE.index("slammed")
     highlight = {
@@ -143,12 +136,14 @@ def test_new_then_fill_in_then_check_then_a_student_completes_it(author, folder,
     assert "Found" in feedback and "Missed" in feedback and "Who says so?" in feedback
 
 
-def test_export_gives_offsets_and_web_annotation_targets(runner):
+def test_export_gives_offsets_and_web_annotation_targets(runner, exercises_dir):
     result = runner.invoke(args=["exercises", "export"])
     assert result.exit_code == 0
     data = json.loads(result.output)
     assert data["format"] == "classroom-exercises/1"
-    assert [e["id"] for e in data["exercises"]] == sorted(p.stem for p in EXERCISES.glob("*.yaml"))
+    assert [e["id"] for e in data["exercises"]] == sorted(
+        p.stem for p in exercises_dir.glob("*.yaml")
+    )
     items = 0
     for exercise in data["exercises"]:
         assert re.fullmatch(r"[0-9a-f]{12}", exercise["version"])

@@ -17,8 +17,6 @@ from classroom.db import get_db
 from classroom.exercises import library
 from classroom.store import accounts, attempts, classes, gradebook, roster
 
-from .conftest import trace_statements
-
 REPORT_1 = "la-detainers-report-1"
 REPORT_2 = "la-detainers-report-2"
 PAYLOADS = ["=1+1", "+SUM(A1)", "-2", "@cmd", "\t=x", "\r=x"]
@@ -42,21 +40,6 @@ def attempts_url(school, exercise_id=REPORT_1):
 def exercise(app, exercise_id=REPORT_1):
     with app.app_context():
         return library().exercises[exercise_id]
-
-
-def highlight(ex, quote, category, note=""):
-    """A highlight on the first occurrence of quote in the first article."""
-    article = ex.articles[0]
-    start = article.text.index(quote)
-    end = start + len(quote)
-    return {
-        "article": article.id,
-        "start": start,
-        "end": end,
-        "quote": quote,
-        "category": category,
-        "note": note,
-    }
 
 
 def submit_as(client, auth, username, assignment_id, highlights=(), choice=(), answer=""):
@@ -150,7 +133,7 @@ def test_lines_come_one_record_at_a_time_through_the_generator():
 
 
 def test_gradebook_has_a_row_per_student_and_a_column_per_assignment(
-    teacher, client, auth, app, school
+    teacher, client, auth, app, school, highlight
 ):
     ex = exercise(app)
     first = submit_as(
@@ -178,7 +161,7 @@ def test_gradebook_has_a_row_per_student_and_a_column_per_assignment(
 
 
 def test_gradebook_shows_the_teachers_score_over_the_automatic_one(
-    teacher, client, auth, app, school
+    teacher, client, auth, app, school, highlight
 ):
     ex = exercise(app)
     attempt_id = submit_as(
@@ -230,7 +213,9 @@ def test_gradebook_of_a_class_without_assignments_lists_its_students(teacher, ap
     assert rows == [["Student", "Username"], ["Ada", "ada"]]
 
 
-def test_gradebook_queries_do_not_grow_with_the_class(client, auth, app, school, monkeypatch):
+def test_gradebook_queries_do_not_grow_with_the_class(
+    client, auth, app, school, monkeypatch, trace_statements, enrol_students
+):
     statements = trace_statements(monkeypatch)  # the stream opens its own connection too
     with app.app_context():
         db = get_db()
@@ -240,7 +225,7 @@ def test_gradebook_queries_do_not_grow_with_the_class(client, auth, app, school,
     auth.login("teacher")
     counts = {}
     for size in (5, 50):
-        add_students(app, klass["id"], size)
+        add_students(enrol_students, app, klass["id"], size)
         statements.clear()
         rows = read_csv(client.get(f"/teacher/classes/{klass['id']}/gradebook.csv"))
         assert len(rows) == size + 1 and len(rows[0]) == 2 + len(school["assignments"])
@@ -249,29 +234,18 @@ def test_gradebook_queries_do_not_grow_with_the_class(client, auth, app, school,
     assert counts[5] == counts[50]
 
 
-def add_students(app, class_id, up_to):
+def add_students(enrol_students, app, class_id, up_to):
     """Enrol students until the class has up_to, half of them with an attempt at each task."""
     with app.app_context():
+        have = get_db().execute("select count(*) from enrolments where class_id = ?", [class_id])
+        have = have.fetchone()[0]
+    new = enrol_students(app, class_id, [f"pupil{class_id}-{n}" for n in range(have, up_to)])
+    with app.app_context():
         db = get_db()
-        have = db.execute("select count(*) from enrolments where class_id = ?", [class_id])
         assignments = [
             r["id"] for r in db.query("select id from assignments where class_id = ?", [class_id])
         ]
-        for n in range(have.fetchone()[0], up_to):
-            user = (
-                db["users"]
-                .insert(
-                    {
-                        "username": f"pupil{class_id}-{n}",
-                        "display_name": f"Pupil {n:02}",
-                        "password_hash": "-",
-                        "role": "student",
-                        "created_at": "2026-01-01",
-                    }
-                )
-                .last_pk
-            )
-            accounts.enrol(db, class_id, user)
+        for n, user in enumerate(new, start=have):
             for assignment_id in assignments if n % 2 else ():
                 db["attempts"].insert(
                     {
@@ -331,7 +305,9 @@ def without_scores(row):
     return {k: v for k, v in row.items() if k not in ("auto_score", "score")}
 
 
-def test_attempts_export_has_a_row_per_highlight_and_answer(teacher, client, auth, app, school):
+def test_attempts_export_has_a_row_per_highlight_and_answer(
+    teacher, client, auth, app, school, highlight
+):
     ex = exercise(app)
     aid = school["assignments"][REPORT_1]
     with app.app_context():  # due in the past: every submission is late
@@ -397,7 +373,9 @@ def test_an_attempt_with_no_highlight_or_answer_still_gets_a_row(teacher, app, s
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
-def test_formulas_in_names_and_notes_are_neutralised(teacher, client, auth, app, school, payload):
+def test_formulas_in_names_and_notes_are_neutralised(
+    teacher, client, auth, app, school, payload, highlight
+):
     ex = exercise(app)
     set_display_name(app, school["students"][0], payload)
     attempt_id = submit_as(
@@ -452,10 +430,12 @@ def test_downloads_are_streamed_csv_attachments(teacher, school, url, name):
 
 @pytest.mark.parametrize("url", [gradebook_url, attempts_url])
 @pytest.mark.parametrize("read_to_the_end", [True, False])
-def test_a_download_leaves_nothing_open(teacher, auth, app, school, url, read_to_the_end):
+def test_a_download_leaves_nothing_open(
+    teacher, auth, app, school, url, read_to_the_end, enrol_students
+):
     """Read to the end or dropped after a few lines, a download leaves no transaction open on
     the connection the next request is lent: that request sees what was written since."""
-    add_students(app, school["class"]["id"], 40)
+    add_students(enrol_students, app, school["class"]["id"], 40)
     response = teacher.get(url(school), buffered=False)
     lines = iter(response.response)
     first = [next(lines) for _ in range(3)]

@@ -231,7 +231,10 @@ highlight_lists = st.lists(spans.map(lambda s: s.__dict__), max_size=10)
 task_categories = st.lists(st.sampled_from(CATEGORIES), min_size=1, unique=True)
 
 
-@settings(max_examples=200, deadline=None)
+# These properties of the span metric take more examples than the profile's 100 (conftest.py):
+# an example costs a few milliseconds, and the overlaps of several spans where the metric could
+# go wrong are a small share of what is drawn.
+@settings(max_examples=200)
 @given(keys, highlight_lists, task_categories)
 def test_scores_stay_between_zero_and_one(key, highlights, categories):
     result = span_score(key, highlights, categories, ["a", "b"])
@@ -242,7 +245,7 @@ def test_scores_stay_between_zero_and_one(key, highlights, categories):
     assert result.f1 <= max(result.precision, result.recall) + 1e-9
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(keys, highlight_lists, st.data())
 def test_adding_a_correct_highlight_never_lowers_recall(key, highlights, data):
     before = span_score(key, highlights, CATEGORIES, ["a", "b"])
@@ -255,7 +258,7 @@ def test_adding_a_correct_highlight_never_lowers_recall(key, highlights, data):
     )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(keys, highlight_lists, spans)
 def test_adding_any_highlight_never_lowers_recall(key, highlights, extra):
     before = span_score(key, highlights, CATEGORIES, ["a", "b"])
@@ -263,7 +266,6 @@ def test_adding_any_highlight_never_lowers_recall(key, highlights, extra):
     assert after.recall >= before.recall - 1e-9
 
 
-@settings(max_examples=100, deadline=None)
 @given(spans, st.sampled_from(CATEGORIES), st.integers(0, 39), st.integers(1, 40))
 def test_wrong_category_earns_half_the_credit_of_the_right_one(item, other, offset, length):
     if other == item.category:
@@ -287,7 +289,7 @@ SEED_ITEMS = [
 ]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(st.sampled_from(SEED_ITEMS), st.integers(-2, 2), st.integers(-2, 2))
 def test_a_near_miss_by_a_few_characters_earns_most_of_the_credit(case, early, late):
     exercise, task, item = case
@@ -301,7 +303,6 @@ def test_a_near_miss_by_a_few_characters_earns_most_of_the_credit(case, early, l
     assert result.f1 >= 0.8
 
 
-@settings(max_examples=100, deadline=None)
 @given(st.sampled_from(HIGHLIGHT_TASKS), st.data())
 def test_finding_more_of_a_seed_key_never_lowers_the_score(case, data):
     exercise, task = case
@@ -376,7 +377,9 @@ tangled_keys = st.lists(st.one_of(tangled, tangled.map(lambda s: s.__dict__)), m
 tangled_highlights = st.lists(tangled.map(lambda s: s.__dict__), max_size=16)
 
 
-@settings(max_examples=400, deadline=None)
+# More examples still where the fast grader is held to the count character by character: the
+# tangles (nested, touching, empty and backwards spans) are what its merging must get right.
+@settings(max_examples=400)
 @given(
     tangled_keys,
     tangled_highlights,
@@ -389,7 +392,7 @@ def test_span_score_matches_counting_characters(key, highlights, categories, art
     assert span_score(key, highlights, categories, articles) == expected
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(tangled_keys, tangled_highlights)
 def test_extras_match_counting_characters(key, highlights):
     key_spans = [as_span(k) for k in key]
@@ -401,7 +404,7 @@ def test_extras_match_counting_characters(key, highlights):
     assert extras(highlights, key) == expected
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(tangled, st.lists(tangled, max_size=12))
 def test_covered_and_credit_match_counting_characters(target, others):
     under = set(range(target.start, target.end))
@@ -409,7 +412,6 @@ def test_covered_and_credit_match_counting_characters(target, others):
     assert credit(target, others) == reference_credit(target, others)
 
 
-@settings(max_examples=100, deadline=None)
 @given(st.sampled_from(HIGHLIGHT_TASKS), st.data())
 def test_seed_tasks_match_counting_characters(case, data):
     exercise, task = case

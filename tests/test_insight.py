@@ -18,10 +18,8 @@ from classroom import charts
 from classroom.content.snapshot import snapshot
 from classroom.db import get_db
 from classroom.exercises import library
-from classroom.store import accounts, attempts, classes, drafts, insight, reviews, roster
+from classroom.store import attempts, drafts, insight, reviews, roster
 from classroom.work import clean_work, grade_work
-
-from .conftest import PASSWORD, csrf_token, trace_statements
 
 REPORT_1 = "la-detainers-report-1"
 SLAMMED, SO_CALLED, DEMOCRAT = "loaded-language.10", "loaded-language.4", "loaded-language.11"
@@ -65,27 +63,6 @@ def right_options(ex):
     return [i for i, o in enumerate(ex.task("quiz").options) if o.correct]
 
 
-def add_students(db, class_id, names):
-    """Students enrolled directly, with a password nobody uses: they never log in here."""
-    ids = []
-    for name in names:
-        ids.append(
-            db["users"]
-            .insert(
-                {
-                    "username": name,
-                    "display_name": name.title(),
-                    "password_hash": "unused",
-                    "role": "student",
-                    "created_at": "2026-01-01T00:00:00+00:00",
-                }
-            )
-            .last_pk
-        )
-        accounts.enrol(db, class_id, ids[-1])
-    return ids
-
-
 def record(db, ex, assignment_id, student_id, highlights, quiz=()):
     """An attempt graded and stored as the submit view would store it."""
     work = clean_work(ex, {"highlights": highlights, "answers": {"quiz": list(quiz)}})
@@ -104,7 +81,7 @@ def latest_attempt(db, assignment_id, student_id):
 
 
 @pytest.fixture
-def seeded(app, client, auth, school):
+def seeded(app, client, auth, school, enrol_students):
     """Six students in the class and one who left:
     ada    submits a perfect attempt, then (latest) slammed + the extra as loaded language;
            the teacher sets that score to 45 %
@@ -125,11 +102,11 @@ def seeded(app, client, auth, school):
         )
         assert response.status_code == 302
     auth.logout()
+    cat, dan, eve, fay, gus = enrol_students(
+        app, school["class"]["id"], ["cat", "dan", "eve", "fay", "gus"]
+    )
     with app.app_context():
         db = get_db()
-        cat, dan, eve, fay, gus = add_students(
-            db, school["class"]["id"], ["cat", "dan", "eve", "fay", "gus"]
-        )
         drafts.save_draft(db, aid, ben, ex.version, {"highlights": [], "answers": {}})
         record(db, ex, aid, cat, perfect(ex), right_options(ex))
         dan_attempt = record(
@@ -295,21 +272,17 @@ def counted_place_by_place(work):
     return stretches
 
 
+# One app and school for all the examples, which is safe: each example makes a class of its own.
 @settings(
-    max_examples=100,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    suppress_health_check=[*settings().suppress_health_check, HealthCheck.function_scoped_fixture]
 )
 @given(work=st.lists(HIGHLIGHTS, min_size=1, max_size=5))
-def test_coverage_counts_each_student_once_per_place(app, school, work):
+def test_coverage_counts_each_student_once_per_place(app, school, make_class, work):
     ex = exercise(app)
+    sweep = make_class(app, 5, name="Sweep", teacher=school["teacher"], assign=[REPORT_1])
+    aid, students = sweep["assignments"][REPORT_1], sweep["students"]
     with app.app_context():
         db = get_db()
-        klass = classes.create_class(db, school["teacher"], "Sweep")
-        aid = classes.assign(db, klass["id"], REPORT_1)
-        students = add_students(db, klass["id"], [f"{klass['join_code']}-{i}" for i in range(5)])
         for student, highlights in zip(students, work, strict=False):
             attempt = record(db, ex, aid, student, [])
             db["attempt_highlights"].insert_all(
@@ -453,13 +426,13 @@ def test_credit_for_all_refuses_a_highlight_that_is_in_the_key(app, teacher, see
     assert response.status_code == 400
 
 
-def test_credit_for_all_needs_the_form_token(csrf_app, school):
+def test_credit_for_all_needs_the_form_token(csrf_app, school, password, csrf_token):
     client = csrf_app.test_client()
 
     def login(username):
         token = csrf_token(client.get("/login"))
         client.post(
-            "/login", data={"username": username, "password": PASSWORD, "csrf_token": token}
+            "/login", data={"username": username, "password": password, "csrf_token": token}
         )
 
     ex, aid = exercise(csrf_app), school["assignments"][REPORT_1]
@@ -517,33 +490,32 @@ def test_stacked_bar_and_columns_are_drawn_from_the_counts():
 # --- no N+1: the same statements for a class of 5 as for one of 50 -------------------------
 
 
-def make_class(db, teacher_id, ex, size, name):
+def class_with_work(make_class, app, teacher_id, ex, size, name):
     """A class of `size` students, each with a latest attempt (some also an older one) and a
     mix of key and extra highlights, plus a few drafts."""
-    klass = classes.create_class(db, teacher_id, name)
-    aid = classes.assign(db, klass["id"], REPORT_1)
-    students = add_students(db, klass["id"], [f"{name}-{i}" for i in range(size)])
+    klass = make_class(app, size, name=name, teacher=teacher_id, assign=[REPORT_1])
+    aid = klass["assignments"][REPORT_1]
     items = [k.id for k in ex.key_items]
-    for i, student in enumerate(students):
-        if i % 5 == 4:
-            drafts.save_draft(db, aid, student, ex.version, {"highlights": [], "answers": {}})
-            continue
-        if i % 3 == 0:
-            record(db, ex, aid, student, [on_key(ex, items[0])])
-        chosen = [on_key(ex, items[(i + j) % len(items)]) for j in range(0, 12, 2)]
-        chosen.append(on_words(ex, EXTRA, "loaded_language"))
-        record(db, ex, aid, student, chosen, right_options(ex)[: i % 2])
+    with app.app_context():
+        db = get_db()
+        for i, student in enumerate(klass["students"]):
+            if i % 5 == 4:
+                drafts.save_draft(db, aid, student, ex.version, {"highlights": [], "answers": {}})
+                continue
+            if i % 3 == 0:
+                record(db, ex, aid, student, [on_key(ex, items[0])])
+            chosen = [on_key(ex, items[(i + j) % len(items)]) for j in range(0, 12, 2)]
+            chosen.append(on_words(ex, EXTRA, "loaded_language"))
+            record(db, ex, aid, student, chosen, right_options(ex)[: i % 2])
     return aid
 
 
 def test_one_insight_page_runs_the_same_statements_for_5_or_50_students(
-    app, client, auth, school, monkeypatch
+    app, client, auth, school, monkeypatch, make_class, trace_statements
 ):
     ex = exercise(app)
-    with app.app_context():
-        db = get_db()
-        small = make_class(db, school["teacher"], ex, 5, "small")
-        large = make_class(db, school["teacher"], ex, 50, "large")
+    small = class_with_work(make_class, app, school["teacher"], ex, 5, "small")
+    large = class_with_work(make_class, app, school["teacher"], ex, 50, "large")
     auth.login("teacher")
     statements = trace_statements(monkeypatch)
     counts, queries = {}, {}

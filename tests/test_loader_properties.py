@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from classroom import credit
@@ -28,13 +28,6 @@ ARTICLES, _ = load_articles(EXERCISES / "articles", EXERCISES)
 SEED = load_library(EXERCISES)
 R1, R2 = "la-detainers-report-1", "la-detainers-report-2"
 SHOWN = "exercises/fuzz.yaml"  # how problems name the file: from the exercises folder's parent
-PROPERTY = settings(
-    max_examples=100,
-    deadline=None,
-    derandomize=True,  # the same examples on every run
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
 
 # A small exercise with every task type and most optional fields, that loads without problems.
 VALID = {
@@ -131,7 +124,6 @@ yamlish = st.lists(st.sampled_from(YAML_BITS) | st.text(max_size=4), max_size=40
 
 
 def test_arbitrary_text_is_reported_never_raised(folder):
-    @PROPERTY
     @given(text=st.text(max_size=200) | yamlish)
     @example(text="")
     @example(text="[" * 10_000)  # deeper than PyYAML's recursion goes
@@ -144,7 +136,6 @@ def test_arbitrary_text_is_reported_never_raised(folder):
 
 
 def test_arbitrary_bytes_are_reported_never_raised(folder):
-    @PROPERTY
     @given(content=st.binary(max_size=200))
     @example(content=b"\xff\xfe t\x00i\x00")
     def check(content):
@@ -167,7 +158,6 @@ def test_deep_nesting_is_reported_never_raised(folder, shape, depth):
 
 
 def test_parse_yaml_answers_a_node_or_a_problem_with_a_line():
-    @PROPERTY
     @given(text=st.text(max_size=200) | yamlish)
     def check(text):
         node, problem = parse_yaml(text, SHOWN)
@@ -199,7 +189,6 @@ def test_the_quick_reader_reads_what_the_reference_loader_reads():
         max_leaves=12,
     ).map(lambda data: yaml.safe_dump(data, allow_unicode=True))
 
-    @PROPERTY
     @given(text=st.text(max_size=200) | yamlish | dumped)
     @example(text="a: yes\nb: 2024-01-31\nc: .nan\nd: -.inf\ne: 0o17\nf: ~\n? g\n: [1, '1']\n")
     @example(text="a: b\na: c\n")  # a repeated key: the last value wins, as in PyYAML
@@ -275,7 +264,6 @@ def changed(draw, node):
 
 
 def test_arbitrary_yaml_data_is_reported_never_raised(folder):
-    @PROPERTY
     @given(data=changed(VALID) | yaml_values)
     @example(data={**VALID, "tasks": [{**VALID["tasks"][0], "points": math.nan}]})
     @example(data={**VALID, "tasks": [{**VALID["tasks"][0], "points": math.inf}]})
@@ -322,7 +310,6 @@ def work_on(draw, exercise):
 
 @pytest.mark.parametrize("exercise", SEED_EXERCISES, ids=lambda e: e.id)
 def test_every_score_stays_between_zero_and_one(exercise):
-    @PROPERTY
     @given(work=work_on(exercise))
     def check(work):
         result = grade_work(exercise, work)
@@ -338,7 +325,6 @@ def test_crediting_more_highlights_never_lowers_the_score(exercise):
     """A teacher's credit only adds to the answer key: the score can only go up, to 1 at most."""
     frozen = snapshot(exercise)
 
-    @PROPERTY
     @given(work=work_on(exercise), data=st.data())
     def check(work, data):
         result = grade_work(exercise, work)
@@ -359,7 +345,6 @@ def test_crediting_more_highlights_never_lowers_the_score(exercise):
 correct_flags = st.lists(st.booleans(), min_size=1, max_size=6).filter(any)
 
 
-@PROPERTY
 @given(correct=correct_flags, data=st.data())
 def test_choice_scores_stay_in_range_and_move_the_right_way(correct, data):
     options = range(len(correct))
@@ -375,7 +360,6 @@ def test_choice_scores_stay_in_range_and_move_the_right_way(correct, data):
         assert after <= score  # picking a wrong one never pays
 
 
-@PROPERTY
 @given(st.lists(st.tuples(st.floats(0, 100), st.none() | st.floats(0, 1)), max_size=6))
 def test_the_total_of_scores_in_range_is_in_range(results):
     score = total(results)

@@ -10,49 +10,27 @@ from __future__ import annotations
 
 import pytest
 
-import classroom.store.connection
 from classroom.content.snapshot import snapshot
 from classroom.db import get_db
 from classroom.exercises import library
-from classroom.store import accounts, attempts, classes, drafts, reviews
+from classroom.store import attempts, drafts, reviews
 from classroom.work import clean_work, grade_work
-
-from .conftest import make_app, trace_statements
 
 SIZES = (5, 50)
 PAGES = ("student home", "exercise page", "feedback page", "teacher dashboard", "class page")
 
 
-def build_school(app, students: int) -> dict[str, int]:
+def build_school(make_class, app, students: int) -> dict[str, int]:
     """A teacher with a class of `students`: every exercise assigned, the first one submitted
     by everyone (twice by every third student, with a comment on some), the second drafted."""
     with app.app_context():
-        db = get_db()
         exercises = [library().exercises[e] for e in sorted(library().exercises)]
-        teacher = accounts.create_user(db, "teacher", "Ms Teacher", "a long password", "teacher")
-        klass = classes.create_class(db, teacher, "Period 1")
-        # one password hash for everyone: hashing is slow on purpose, and not under test here
-        password_hash = db.execute("select password_hash from users where id = ?", [teacher])
-        shared = password_hash.fetchone()[0]
-        with db.atomic():
-            db["users"].insert_all(
-                {
-                    "username": f"student{n:02d}",
-                    "display_name": f"Student {n:02d}",
-                    "password_hash": shared,
-                    "role": "student",
-                    "created_at": classroom.store.connection.now(),
-                }
-                for n in range(students)
-            )
-        student_ids = [
-            r["id"] for r in db.query("select id from users where role = 'student' order by id")
-        ]
-        assignments = []
-        for exercise in exercises:
-            assignments.append(classes.assign(db, klass["id"], exercise.id))
+    klass = make_class(app, students, assign=[e.id for e in exercises])
+    teacher, student_ids = klass["teacher"], klass["students"]
+    assignments = list(klass["assignments"].values())
+    with app.app_context():
+        db = get_db()
         for n, student in enumerate(student_ids):
-            accounts.enrol(db, klass["id"], student)
             first, second = exercises[0], exercises[1]
             work = clean_work(first, {"highlights": key_spans(first, n), "answers": {}})
             for _ in range(2 if n % 3 == 0 else 1):
@@ -68,7 +46,7 @@ def build_school(app, students: int) -> dict[str, int]:
         ).fetchone()[0]
     return {
         "teacher": teacher,
-        "class": klass["id"],
+        "class": klass["class"]["id"],
         "student": student_ids[0],
         "drafted": assignments[1],
         "attempt": first_attempt,
@@ -96,14 +74,16 @@ def addresses(school: dict[str, int]) -> dict[str, tuple[int, str]]:
 
 
 @pytest.fixture(scope="module")
-def counts(tmp_path_factory) -> dict[int, dict[str, list[str]]]:
+def counts(
+    tmp_path_factory, make_app, make_class, trace_statements
+) -> dict[int, dict[str, list[str]]]:
     """The statements each page runs, by class size and page."""
     found: dict[int, dict[str, list[str]]] = {}
     with pytest.MonkeyPatch.context() as patch:
         statements = trace_statements(patch)
         for size in SIZES:
             app = make_app(tmp_path_factory.mktemp(f"class-of-{size}"))
-            school = build_school(app, size)
+            school = build_school(make_class, app, size)
             client = app.test_client()
             found[size] = {}
             for page, (user, url) in addresses(school).items():

@@ -11,9 +11,7 @@ import pytest
 from classroom import credit
 from classroom.db import get_db
 from classroom.exercises import library
-from classroom.store import accounts, attempts
-
-from .conftest import PASSWORD, csrf_token, highlight
+from classroom.store import attempts
 
 REPORT_1 = "la-detainers-report-1"
 FLAG = "Federal immigration"  # words that no answer-key item touches
@@ -68,7 +66,7 @@ def form_action(html, pattern):
 
 
 @pytest.fixture
-def marked(client, auth, app, school):
+def marked(client, auth, app, school, highlight):
     """Ada's attempt at report 1: 'slammed' (in the key), an extra highlight, the right answer.
 
     Hand-computed scores, with n items in the loaded-language key and four graded tasks of one
@@ -127,11 +125,10 @@ def queue_rows(html):
 
 
 @pytest.fixture
-def busy_queue(client, auth, app, school):
+def busy_queue(client, auth, app, school, enrol_students, highlight):
     """Ben submitted first and on time, Ada later and late, Cleo nothing; a 'the queue' URL."""
     aid = school["assignments"][REPORT_1]
-    with app.app_context():
-        accounts.create_student(get_db(), school["class"]["id"], "Cleo", "cleo", PASSWORD)
+    enrol_students(app, school["class"]["id"], ["cleo"])
     ex = exercise(app)
     ids = {}
     for name in ("ada", "ben"):
@@ -398,7 +395,9 @@ def test_next_and_previous_keep_to_the_filter(client, busy_queue):
     assert f'href="{review_url(busy_queue["ada"])}?show=needs-review"' in html
 
 
-def test_earlier_attempts_are_linked_and_the_queue_shows_the_latest(client, auth, app, school):
+def test_earlier_attempts_are_linked_and_the_queue_shows_the_latest(
+    client, auth, app, school, highlight
+):
     ex = exercise(app)
     aid = school["assignments"][REPORT_1]
     auth.login("ada")
@@ -458,13 +457,13 @@ def test_an_attempt_that_does_not_exist_is_404(teacher):
     assert teacher.post("/teacher/attempts/1000000/comment", data=BODY).status_code == 404
 
 
-def test_a_review_post_without_csrf_token_is_refused(csrf_app, school):
+def test_a_review_post_without_csrf_token_is_refused(csrf_app, school, password, csrf_token):
     client = csrf_app.test_client()
 
     def login(username):
         token = csrf_token(client.get("/login"))
         client.post(
-            "/login", data={"username": username, "password": PASSWORD, "csrf_token": token}
+            "/login", data={"username": username, "password": password, "csrf_token": token}
         )
 
     aid = school["assignments"][REPORT_1]

@@ -10,21 +10,19 @@ import classroom.security
 from classroom import create_app
 from classroom.store import throttle
 
-from .conftest import PASSWORD
-
 
 def fail(auth, username, times):
     for _ in range(times):
         auth.login(username, "wrong password")
 
 
-def test_an_account_is_locked_after_repeated_failures(client, auth, school):
+def test_an_account_is_locked_after_repeated_failures(client, auth, school, password):
     fail(auth, "ada", throttle.MAX_PER_ACCOUNT)
-    response = auth.login("ada", PASSWORD)  # even the right password is refused now
+    response = auth.login("ada", password)  # even the right password is refused now
     assert response.status_code == 429
     assert b"Too many failed logins. Try again in" in response.data
     assert client.get("/home").status_code == 302
-    assert auth.login("ben", PASSWORD).status_code == 302  # other accounts are not affected
+    assert auth.login("ben", password).status_code == 302  # other accounts are not affected
 
 
 def test_an_unknown_username_is_throttled_the_same_way(auth, school):
@@ -34,18 +32,18 @@ def test_an_unknown_username_is_throttled_the_same_way(auth, school):
     assert b"Too many failed logins" in response.data
 
 
-def test_one_address_is_throttled_across_usernames(auth, school):
+def test_one_address_is_throttled_across_usernames(auth, school, password):
     for n in range(throttle.MAX_PER_ADDRESS):
         auth.login(f"guess{n}", "wrong password")
-    assert auth.login("ada", PASSWORD).status_code == 429
+    assert auth.login("ada", password).status_code == 429
 
 
-def test_a_good_login_clears_the_failures(auth, school):
+def test_a_good_login_clears_the_failures(auth, school, password):
     fail(auth, "ada", throttle.MAX_PER_ACCOUNT - 1)
-    assert auth.login("ada", PASSWORD).status_code == 302
+    assert auth.login("ada", password).status_code == 302
     auth.logout()
     fail(auth, "ada", throttle.MAX_PER_ACCOUNT - 1)
-    assert auth.login("ada", PASSWORD).status_code == 302
+    assert auth.login("ada", password).status_code == 302
 
 
 def session_cookie(client):
@@ -67,22 +65,22 @@ def test_the_session_is_replaced_on_login_and_cleared_on_logout(client, auth, sc
         assert "user_id" not in session
 
 
-def test_session_cookie_flags(app, school):
+def test_session_cookie_flags(app, school, password):
     client = app.test_client()
-    response = client.post("/login", data={"username": "ada", "password": PASSWORD})
+    response = client.post("/login", data={"username": "ada", "password": password})
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
     secure = app.test_client().post(
-        "/login", base_url="https://localhost", data={"username": "ben", "password": PASSWORD}
+        "/login", base_url="https://localhost", data={"username": "ben", "password": password}
     )
     assert "Secure" in secure.headers["Set-Cookie"]
 
 
-def test_the_session_cookie_is_sent_again_once_an_hour(app, school, monkeypatch):
+def test_the_session_cookie_is_sent_again_once_an_hour(app, school, monkeypatch, password):
     """A logged-in student's cookie is not re-signed with every page; once it is an hour old
     the next page sends it again, pushing the 31-day expiry on, with the same login in it."""
     client = app.test_client()
-    login = client.post("/login", data={"username": "ada", "password": PASSWORD})
+    login = client.post("/login", data={"username": "ada", "password": password})
     assert "Expires=" in login.headers["Set-Cookie"]
     client.get("/home")  # the first page after login puts a fresh CSRF secret in the session
     assert "Set-Cookie" not in client.get("/home").headers
@@ -112,9 +110,9 @@ def test_a_session_cookie_is_sent_again_when_due(age, lifetime, due):
     assert classroom.security.refresh_due(None, lifetime, NOON)  # not from a cookie: send it
 
 
-def test_a_new_secret_key_ends_old_sessions_unless_kept_as_a_fallback(app, school):
+def test_a_new_secret_key_ends_old_sessions_unless_kept_as_a_fallback(app, school, password):
     client = app.test_client()
-    client.post("/login", data={"username": "ada", "password": PASSWORD})
+    client.post("/login", data={"username": "ada", "password": password})
     assert client.get("/home").status_code == 200
     old = app.secret_key
     app.secret_key = "another-test-only-secret"
@@ -123,12 +121,12 @@ def test_a_new_secret_key_ends_old_sessions_unless_kept_as_a_fallback(app, schoo
     assert client.get("/home").status_code == 200
 
 
-def test_an_expired_or_forged_session_cookie_logs_nobody_in(app, school):
+def test_an_expired_or_forged_session_cookie_logs_nobody_in(app, school, password):
     client = app.test_client()
-    client.post("/login", data={"username": "ada", "password": PASSWORD})
+    client.post("/login", data={"username": "ada", "password": password})
     client.set_cookie("session", session_cookie(client)[:-2] + "xx")
     assert client.get("/home").status_code == 302
-    client.post("/login", data={"username": "ada", "password": PASSWORD})
+    client.post("/login", data={"username": "ada", "password": password})
     app.permanent_session_lifetime = timedelta(seconds=-1)
     assert client.get("/home").headers["Location"].startswith("/login")
 

@@ -9,8 +9,6 @@ import pytest
 from classroom.db import get_db
 from classroom.exercises import library
 
-from .conftest import highlight
-
 REPORT_1 = "la-detainers-report-1"
 
 
@@ -55,7 +53,7 @@ def test_compare_exercise_shows_both_articles_and_editor_title(ada, school):
     assert "Title added by the Classroom editors" in text
 
 
-def test_draft_round_trip_and_status_in_progress(ada, app, school):
+def test_draft_round_trip_and_status_in_progress(ada, app, school, highlight):
     ex = exercise(app)
     aid = school["assignments"][REPORT_1]
     work = {
@@ -74,7 +72,7 @@ def test_draft_round_trip_and_status_in_progress(ada, app, school):
     assert "I would look up the ICE data." in page  # the answer is back in its textarea
 
 
-def test_draft_quote_is_taken_from_the_article_not_the_browser(ada, app, school):
+def test_draft_quote_is_taken_from_the_article_not_the_browser(ada, app, school, highlight):
     ex = exercise(app)
     h = highlight(ex, "slammed", "loaded_language") | {"quote": "something else"}
     save(ada, school["assignments"][REPORT_1], {"highlights": [h], "answers": {}})
@@ -103,7 +101,9 @@ def test_draft_quote_is_taken_from_the_article_not_the_browser(ada, app, school)
         ({"answers": {"nope": "x"}}, "no question 'nope'"),
     ],
 )
-def test_bad_draft_gets_400_with_message_and_keeps_the_old_draft(ada, app, school, body, message):
+def test_bad_draft_gets_400_with_message_and_keeps_the_old_draft(
+    ada, app, school, body, message, highlight
+):
     aid = school["assignments"][REPORT_1]
     ex = exercise(app)
     save(ada, aid, {"highlights": [highlight(ex, "slammed", "loaded_language")], "answers": {}})
@@ -125,7 +125,7 @@ def submit(client, aid, ex, highlights, choice=None, answer=""):
     return client.post(f"/assignments/{aid}/submit", data=form)
 
 
-def test_submit_records_attempt_and_shows_feedback(ada, app, school):
+def test_submit_records_attempt_and_shows_feedback(ada, app, school, highlight):
     ex = exercise(app)
     aid = school["assignments"][REPORT_1]
     quiz = ex.task("quiz")
@@ -159,7 +159,7 @@ def test_submit_records_attempt_and_shows_feedback(ada, app, school):
     assert "Submitted" in home and "after 1 attempt" in home
 
 
-def test_resubmitting_appends_and_keeps_every_attempt(ada, app, school):
+def test_resubmitting_appends_and_keeps_every_attempt(ada, app, school, highlight):
     ex = exercise(app)
     aid = school["assignments"][REPORT_1]
     first = submit(ada, aid, ex, [highlight(ex, "slammed", "loaded_language")])
@@ -174,7 +174,7 @@ def test_resubmitting_appends_and_keeps_every_attempt(ada, app, school):
 
 
 @pytest.mark.parametrize("sent", [None, ""])
-def test_without_the_script_the_saved_highlights_are_submitted(ada, app, school, sent):
+def test_without_the_script_the_saved_highlights_are_submitted(ada, app, school, sent, highlight):
     """With JavaScript off the form has no highlights to send: the attempt takes the saved
     ones, with the answers from the form; "[]" from the script still means none."""
     ex = exercise(app)
@@ -245,7 +245,7 @@ def test_other_students_work_and_other_classes_are_invisible(client, auth, app, 
     assert client.get(response.location).status_code == 200
 
 
-def test_draft_against_an_older_version_is_replaced_on_the_new_text(ada, app, school):
+def test_draft_against_an_older_version_is_replaced_on_the_new_text(ada, app, school, highlight):
     ex = exercise(app)
     aid = school["assignments"][REPORT_1]
     moved = highlight(ex, "slammed", "loaded_language") | {"start": 3, "end": 10}
@@ -268,7 +268,9 @@ def test_draft_against_an_older_version_is_replaced_on_the_new_text(ada, app, sc
     assert "vanished words" in ada.get(f"/assignments/{aid}").get_data(as_text=True)
 
 
-def test_submitting_keeps_the_drafts_start_and_what_could_not_be_placed(ada, app, school):
+def test_submitting_keeps_the_drafts_start_and_what_could_not_be_placed(
+    ada, app, school, highlight
+):
     ex = exercise(app)
     aid = school["assignments"][REPORT_1]
     gone = {**highlight(ex, "slammed", "loaded_language"), "quote": "vanished words"}
@@ -293,7 +295,7 @@ def test_submitting_keeps_the_drafts_start_and_what_could_not_be_placed(ada, app
 
 
 @pytest.mark.parametrize("saved_on", ["this version", "an older version"])
-def test_autosave_keeps_what_could_not_be_placed(ada, app, school, saved_on):
+def test_autosave_keeps_what_could_not_be_placed(ada, app, school, saved_on, highlight):
     """The script never sends the unplaced list: each save keeps the stored one, and a draft
     saved on an older version adds what could not be placed on this one."""
     ex = exercise(app)

@@ -10,8 +10,6 @@ import pytest
 from classroom.db import get_db
 from classroom.store import classes
 
-from .conftest import PASSWORD
-
 REPORT_1 = "la-detainers-report-1"
 
 
@@ -113,13 +111,13 @@ def test_removed_student_leaves_the_class_but_keeps_their_work(client, auth, app
     assert client.get(f"/assignments/{school['assignments'][REPORT_1]}").status_code == 404
 
 
-def test_password_reset_gives_a_one_time_code_that_must_be_replaced(client, auth, school):
+def test_password_reset_gives_a_one_time_code_that_must_be_replaced(client, auth, school, password):
     auth.login("teacher")
     ada = school["students"][0]
     page = client.post(class_url(school, f"/students/{ada}/reset-password")).get_data(as_text=True)
     code = re.search(r'<p class="one-time-code"><code>(\w+)</code>', page).group(1)
     auth.logout()
-    assert b"do not match" in auth.login("ada", PASSWORD).data  # the old password is gone
+    assert b"do not match" in auth.login("ada", password).data  # the old password is gone
     response = auth.login("ada", code)
     assert client.get("/home").location == "/password"
     response = client.post(

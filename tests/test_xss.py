@@ -18,9 +18,6 @@ from markupsafe import escape
 from classroom.db import get_db
 from classroom.store import accounts
 
-from .conftest import PASSWORD, make_app
-from .test_access_matrix import log_in
-
 PAYLOADS = [
     "<script>alert('xss')</script>",
     '"><img src=x onerror=alert(1)>',
@@ -91,13 +88,13 @@ def on_words(text: str, words: str, category: str, note: str) -> dict:
 
 
 @pytest.fixture(scope="module", params=PAYLOADS, ids=range(len(PAYLOADS)))
-def pages(request, tmp_path_factory):
+def pages(request, tmp_path_factory, make_app, log_in, password):
     """Every page that shows what was written, by name, once the payload is everywhere."""
     p, tmp_path = request.param, tmp_path_factory.mktemp("xss")
     write_exercises(tmp_path / "exercises", p)
     app = make_app(tmp_path, EXERCISES_DIR=str(tmp_path / "exercises"), WTF_CSRF_ENABLED=False)
     with app.app_context():
-        teacher_id = accounts.create_user(get_db(), "teacher", f"{p}#teacher", PASSWORD, "teacher")
+        teacher_id = accounts.create_user(get_db(), "teacher", f"{p}#teacher", password, "teacher")
     teacher = app.test_client()
     log_in(teacher, teacher_id)
     created = teacher.post("/teacher/classes", data={"name": f"{p}#class"})
@@ -117,8 +114,8 @@ def pages(request, tmp_path_factory):
             "join_code": klass["join_code"],
             "display_name": f"{p}#name",
             "username": "student1",
-            "password": PASSWORD,
-            "confirm": PASSWORD,
+            "password": password,
+            "confirm": password,
         },
         follow_redirects=True,  # the welcome message names the class
     )

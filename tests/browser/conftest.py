@@ -1,5 +1,6 @@
-"""Fixtures for real-browser tests: a live server on a seeded database, Chromium, and a page
-that fails its test if the browser reported any error."""
+"""Fixtures for real-browser tests: a live server on a seeded database, Chromium, a page that
+fails its test if the browser reported any error, and what a person does on those pages (log
+in, join, open an exercise, select and tag words) as factories."""
 
 from __future__ import annotations
 
@@ -14,8 +15,6 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_play
 from werkzeug.serving import make_server
 
 from classroom.db import get_db
-from classroom.store import accounts, classes
-from tests.conftest import EXERCISES, PASSWORD, make_app
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -24,7 +23,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-JOIN_CODE = "BRWSR7"  # the seeded class's code, for tests that join as a new student
+JOIN_CODE = "BRWSR7"  # the seeded class's code (the join_code fixture)
 # A ceiling for auto-waiting on a shared, noisy machine, not a speed requirement.
 WAIT_MS = 15_000
 # Wide enough for the comparison exercise to put its two articles side by side.
@@ -40,20 +39,21 @@ def chromium_path() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> Iterator[str]:
+def join_code() -> str:
+    """The seeded class's join code, for tests that join as a new student."""
+    return JOIN_CODE
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, make_app, make_class, exercises_dir) -> Iterator[str]:
     """The base URL of the app serving a seeded school on a free port: a teacher, a class, the
     students ada and ben, every exercise assigned in order of its id. The database lives for the
     whole session, so each test works on a (student, assignment) that no other test touches."""
     app = make_app(tmp_path_factory.mktemp("browser"))  # CSRF on, as it runs for real
+    exercises = sorted(e.stem for e in exercises_dir.glob("*.yaml"))
+    klass = make_class(app, ["ada", "ben"], assign=exercises)
     with app.app_context():
-        db = get_db()
-        teacher = accounts.create_user(db, "teacher", "Ms Teacher", PASSWORD, "teacher")
-        klass = classes.create_class(db, teacher, "Period 1")
-        db["classes"].update(klass["id"], {"join_code": JOIN_CODE})
-        for name in ("ada", "ben"):
-            accounts.create_student(db, klass["id"], name.title(), name, PASSWORD)
-        for exercise in sorted(EXERCISES.glob("*.yaml")):
-            classes.assign(db, klass["id"], exercise.stem)
+        get_db()["classes"].update(klass["class"]["id"], {"join_code": JOIN_CODE})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
@@ -129,10 +129,125 @@ def page(make_page) -> Page:
     return make_page()
 
 
-def log_in(page: Page, username: str, password: str = PASSWORD) -> None:
-    """Log in through the login form, as a person would."""
-    page.goto("/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+@pytest.fixture(scope="session")
+def log_in(password):
+    """log_in(page, username, password=the fixtures' own): log in through the login form, as a
+    person would."""
+    everyones = password
+
+    def log_in(page: Page, username: str, password: str = everyones) -> None:
+        page.goto("/login")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+        expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+    return log_in
+
+
+@pytest.fixture(scope="session")
+def join():
+    """join(page, username, name): create a student account in the seeded class through the
+    join form."""
+
+    def join(page: Page, username: str, name: str) -> None:
+        page.goto(f"/join?code={JOIN_CODE}")
+        page.get_by_label("Your name, as your teacher will see it").fill(name)
+        page.get_by_label("Choose a username").fill(username)
+        page.get_by_label("Choose a password (at least 12 characters)").fill("a long password")
+        page.get_by_label("Type the password again").fill("a long password")
+        page.get_by_role("button", name="Join the class").click()
+        expect(page.get_by_text("Welcome to Period 1!")).to_be_visible()
+
+    return join
+
+
+@pytest.fixture(scope="session")
+def open_exercise():
+    """open_exercise(page, title): follow the link to an exercise and wait for its script, which
+    draws the article text in segments: a selection made before then would go unnoticed."""
+
+    def open_exercise(page: Page, title: str) -> None:
+        page.get_by_role("link", name=title).click()
+        expect(page.locator(".article-text span[data-o]").first).to_be_attached()
+
+    return open_exercise
+
+
+# The viewport rectangle of the first occurrence of a word in an article's text, scrolled to
+# the middle of the window first if asked. A word never wraps, so it has one rectangle.
+WORD_RECT = r"""([article, word, scroll]) => {
+  const root = document.querySelector(`.article-text[data-article="${article}"]`);
+  const pattern = new RegExp(`\\b${word}\\b`);
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const at = node.data.search(pattern);
+    if (at < 0 || node.parentElement.closest(".sr-only")) continue;
+    const range = document.createRange();
+    range.setStart(node, at);
+    range.setEnd(node, at + word.length);
+    if (scroll) window.scrollBy(0, range.getBoundingClientRect().top - window.innerHeight / 2);
+    const rects = [...range.getClientRects()];
+    if (rects.length !== 1) return null;
+    const [r] = rects;
+    return { left: r.left, right: r.right, y: (r.top + r.bottom) / 2 };
+  }
+  return null;
+}"""
+
+
+@pytest.fixture(scope="session")
+def word_rect():
+    """word_rect(page, article, word, scroll=True): where the word is on screen, scrolling it
+    into the middle of the window unless told not."""
+
+    def word_rect(page: Page, article: str, word: str, scroll: bool = True) -> dict:
+        rect = page.evaluate(WORD_RECT, [article, word, scroll])
+        assert rect, f"no single-line '{word}' in the text of {article}"
+        assert 0 < rect["y"] < page.viewport_size["height"], f"'{word}' is out of the window"
+        return rect
+
+    return word_rect
+
+
+@pytest.fixture(scope="session")
+def drag():
+    """drag(page, start, end): press the mouse just inside the start word's left edge and
+    release just inside the end word's right edge, the way a reader selects words."""
+
+    def drag(page: Page, start: dict, end: dict) -> None:
+        page.mouse.move(start["left"] + 1, start["y"])
+        page.mouse.down()
+        page.mouse.move(end["right"] - 1, end["y"], steps=8)
+        page.mouse.up()
+
+    return drag
+
+
+@pytest.fixture(scope="session")
+def select_word(word_rect, drag):
+    """select_word(page, article, word): select one word of an article with the mouse."""
+
+    def select_word(page: Page, article: str, word: str) -> None:
+        rect = word_rect(page, article, word)
+        drag(page, rect, rect)
+
+    return select_word
+
+
+@pytest.fixture(scope="session")
+def tag_selection():
+    """tag_selection(page, quote, category, note): in the open tagger, check the quote, pick a
+    category, write a note and add the highlight."""
+
+    def tag_selection(page: Page, quote: str, category: str, note: str) -> None:
+        tagger = page.locator("#tagger")
+        expect(tagger).to_be_visible()
+        expect(tagger.locator("#tagger-quote")).to_have_text(quote)
+        tagger.get_by_role("radio", name=category).check()
+        tagger.locator("#tagger-note").fill(note)
+        expect(tagger.locator("#tagger-save")).to_have_text("Add highlight")
+        tagger.locator("#tagger-save").click()
+        expect(tagger).to_be_hidden()
+
+    return tag_selection

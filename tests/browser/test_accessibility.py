@@ -8,9 +8,6 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from .conftest import JOIN_CODE, log_in
-from .test_teacher_flow import join
-
 pytestmark = pytest.mark.browser
 
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
@@ -39,9 +36,9 @@ def test_anonymous_pages(page: Page, make_page):
     assert_accessible(missing, "the 404 page")
 
 
-def test_a_new_student_joins_and_every_student_page_is_accessible(page: Page):
-    page.goto(f"/join?code={JOIN_CODE}")
-    expect(page.get_by_label("Class join code")).to_have_value(JOIN_CODE)
+def test_a_new_student_joins_and_every_student_page_is_accessible(page: Page, join_code):
+    page.goto(f"/join?code={join_code}")
+    expect(page.get_by_label("Class join code")).to_have_value(join_code)
     page.get_by_label("Your name, as your teacher will see it").fill("Dara")
     page.get_by_label("Choose a username").fill("dara")
     page.get_by_label("Choose a password (at least 12 characters)").fill("a long password")
@@ -76,7 +73,7 @@ def test_a_new_student_joins_and_every_student_page_is_accessible(page: Page):
     assert_accessible(page, "feedback page")
 
 
-def test_teacher_pages(page: Page, make_page):
+def test_teacher_pages(page: Page, make_page, log_in, join):
     student = make_page()  # someone's work to review first
     join(student, "fay", "Fay Accessible")
     student.get_by_role("link", name=re.compile("report 2")).click()

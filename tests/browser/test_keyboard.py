@@ -5,9 +5,6 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import log_in
-from .test_student_flow import open_exercise
-
 pytestmark = pytest.mark.browser
 
 REPORT_1 = "la-detainers-report-1"
@@ -23,7 +20,7 @@ def tab_to(page: Page, selector: str, limit: int = 60) -> None:
     raise AssertionError(f"Tab never reached {selector}")
 
 
-def test_a_student_highlights_and_tags_without_a_mouse(page: Page):
+def test_a_student_highlights_and_tags_without_a_mouse(page: Page, log_in, open_exercise):
     log_in(page, "ada")
     open_exercise(page, REPORT_1_TITLE)
     article = page.locator(f'.article-text[data-article="{REPORT_1}"]')

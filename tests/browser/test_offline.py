@@ -8,8 +8,6 @@ import re
 import pytest
 from playwright.sync_api import Page, Route, expect
 
-from .conftest import JOIN_CODE, PASSWORD
-
 pytestmark = pytest.mark.browser
 
 # Each test joins as a student of its own, so no other browser test writes to its work.
@@ -17,17 +15,23 @@ REPORT_1_TITLE = "Los Angeles jails and ICE requests: report 1"
 REPORT_2_TITLE = "Los Angeles jails and ICE requests: report 2"
 
 
-def join_and_open(page: Page, username: str, title: str) -> str:
-    """Join the seeded class as a new student and open an exercise; its draft's API address."""
-    page.goto(f"/join?code={JOIN_CODE}")
-    page.get_by_label("Your name, as your teacher will see it").fill(username.title())
-    page.get_by_label("Choose a username").fill(username)
-    page.get_by_label("Choose a password (at least 12 characters)").fill(PASSWORD)
-    page.get_by_label("Type the password again").fill(PASSWORD)
-    page.get_by_role("button", name="Join the class").click()
-    page.get_by_role("link", name=title).click()
-    expect(page.locator(".article-text span[data-o]").first).to_be_attached()  # script ran
-    return page.url.replace("/assignments/", "/api/assignments/") + "/draft"
+@pytest.fixture
+def join_and_open(join_code, password):
+    """join_and_open(page, username, title): join the seeded class as a new student and open an
+    exercise; returns its draft's API address."""
+
+    def join_and_open(page: Page, username: str, title: str) -> str:
+        page.goto(f"/join?code={join_code}")
+        page.get_by_label("Your name, as your teacher will see it").fill(username.title())
+        page.get_by_label("Choose a username").fill(username)
+        page.get_by_label("Choose a password (at least 12 characters)").fill(password)
+        page.get_by_label("Type the password again").fill(password)
+        page.get_by_role("button", name="Join the class").click()
+        page.get_by_role("link", name=title).click()
+        expect(page.locator(".article-text span[data-o]").first).to_be_attached()  # script ran
+        return page.url.replace("/assignments/", "/api/assignments/") + "/draft"
+
+    return join_and_open
 
 
 def saved_answer(page: Page, draft_url: str) -> str | None:
@@ -37,7 +41,7 @@ def saved_answer(page: Page, draft_url: str) -> str | None:
     return response.json()["work"]["answers"].get("reflect")
 
 
-def test_an_unreachable_server_keeps_the_work_and_saves_it_when_back(make_page):
+def test_an_unreachable_server_keeps_the_work_and_saves_it_when_back(make_page, join_and_open):
     page = make_page(expected_error="net::ERR_FAILED")  # the aborted saves, logged by Chromium
     draft_url = join_and_open(page, "olive", REPORT_1_TITLE)
     status = page.locator("#save-status")
@@ -73,7 +77,7 @@ def test_an_unreachable_server_keeps_the_work_and_saves_it_when_back(make_page):
     )
 
 
-def test_going_offline_and_back_online_loses_nothing(make_page):
+def test_going_offline_and_back_online_loses_nothing(make_page, join_and_open):
     page = make_page(expected_error="net::ERR_INTERNET_DISCONNECTED")
     draft_url = join_and_open(page, "otto", REPORT_2_TITLE)
     status = page.locator("#save-status")

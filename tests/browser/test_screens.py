@@ -11,9 +11,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import log_in
-from .test_student_flow import open_exercise
-
 pytestmark = pytest.mark.browser
 
 SIZES = {
@@ -35,7 +32,7 @@ def box(page: Page, selector: str) -> dict:
 
 
 @pytest.mark.parametrize("size", SIZES, ids=list(SIZES))
-def test_the_exercise_page_fits_every_screen(make_page, size):
+def test_the_exercise_page_fits_every_screen(make_page, log_in, open_exercise, size):
     page = make_page(viewport=SIZES[size])
     log_in(page, "ben")
     assert_no_sideways_scrolling(page, "the student home")
@@ -55,7 +52,7 @@ def test_the_exercise_page_fits_every_screen(make_page, size):
 
 
 @pytest.mark.parametrize("size", SIZES, ids=list(SIZES))
-def test_teacher_pages_fit_every_screen(make_page, size):
+def test_teacher_pages_fit_every_screen(make_page, log_in, size):
     page = make_page(viewport=SIZES[size])
     log_in(page, "teacher")
     assert_no_sideways_scrolling(page, "the dashboard")
@@ -74,7 +71,7 @@ def test_teacher_pages_fit_every_screen(make_page, size):
     assert_no_sideways_scrolling(page, "the preview with the key")
 
 
-def test_reading_without_javascript(make_page):
+def test_reading_without_javascript(make_page, log_in):
     page = make_page(javascript=False)
     log_in(page, "ben")
     page.get_by_role("link", name=REPORT_1_TITLE).click()

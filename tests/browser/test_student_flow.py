@@ -8,8 +8,6 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import log_in
-
 pytestmark = pytest.mark.browser
 
 COMPARE_TITLE = "Two reports, one story: Los Angeles and ICE requests"
@@ -19,69 +17,6 @@ REPORT_2_TITLE = "Los Angeles jails and ICE requests: report 2"
 QUIZ_ANSWER = "The Examiner mention may be left over from a source text"
 SHORT_ANSWER = "I would check who refused the requests, in ICE's detainer data."
 
-# The viewport rectangle of the first occurrence of a word in an article's text, scrolled to
-# the middle of the window first if asked. A word never wraps, so it has one rectangle.
-WORD_RECT = r"""([article, word, scroll]) => {
-  const root = document.querySelector(`.article-text[data-article="${article}"]`);
-  const pattern = new RegExp(`\\b${word}\\b`);
-  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const at = node.data.search(pattern);
-    if (at < 0 || node.parentElement.closest(".sr-only")) continue;
-    const range = document.createRange();
-    range.setStart(node, at);
-    range.setEnd(node, at + word.length);
-    if (scroll) window.scrollBy(0, range.getBoundingClientRect().top - window.innerHeight / 2);
-    const rects = [...range.getClientRects()];
-    if (rects.length !== 1) return null;
-    const [r] = rects;
-    return { left: r.left, right: r.right, y: (r.top + r.bottom) / 2 };
-  }
-  return null;
-}"""
-
-
-def open_exercise(page: Page, title: str) -> None:
-    """Follow the link to an exercise and wait for its script, which draws the article text in
-    segments: a selection made before then would go unnoticed."""
-    page.get_by_role("link", name=title).click()
-    expect(page.locator(".article-text span[data-o]").first).to_be_attached()
-
-
-def word_rect(page: Page, article: str, word: str, scroll: bool = True) -> dict:
-    """Where the word is on screen, scrolling it into the middle of the window unless told not."""
-    rect = page.evaluate(WORD_RECT, [article, word, scroll])
-    assert rect, f"no single-line '{word}' in the text of {article}"
-    assert 0 < rect["y"] < page.viewport_size["height"], f"'{word}' is out of the window"
-    return rect
-
-
-def drag(page: Page, start: dict, end: dict) -> None:
-    """Press the mouse just inside the start word's left edge and release just inside the end
-    word's right edge, the way a reader selects words."""
-    page.mouse.move(start["left"] + 1, start["y"])
-    page.mouse.down()
-    page.mouse.move(end["right"] - 1, end["y"], steps=8)
-    page.mouse.up()
-
-
-def select_word(page: Page, article: str, word: str) -> None:
-    """Select one word of an article with the mouse."""
-    rect = word_rect(page, article, word)
-    drag(page, rect, rect)
-
-
-def tag_selection(page: Page, quote: str, category: str, note: str) -> None:
-    """In the open tagger, check the quote, pick a category, write a note and add the highlight."""
-    tagger = page.locator("#tagger")
-    expect(tagger).to_be_visible()
-    expect(tagger.locator("#tagger-quote")).to_have_text(quote)
-    tagger.get_by_role("radio", name=category).check()
-    tagger.locator("#tagger-note").fill(note)
-    expect(tagger.locator("#tagger-save")).to_have_text("Add highlight")
-    tagger.locator("#tagger-save").click()
-    expect(tagger).to_be_hidden()
-
 
 def expect_saved(page: Page) -> None:
     """Wait for the autosave to report that every change reached the server."""
@@ -90,7 +25,9 @@ def expect_saved(page: Page) -> None:
     expect(status).to_contain_text("All changes saved")
 
 
-def test_student_highlights_answers_submits_and_tries_again(page: Page):
+def test_student_highlights_answers_submits_and_tries_again(
+    page: Page, log_in, open_exercise, select_word, tag_selection
+):
     highlights = page.locator("#step-compare-reports ul.my-highlights > li")
     marks = page.locator(f'.article-text[data-article="{REPORT_1}"] mark.hl')
     quiz = page.get_by_role("radio", name=re.compile(QUIZ_ANSWER))
@@ -191,7 +128,9 @@ def test_student_highlights_answers_submits_and_tries_again(page: Page):
     expect(attempts.nth(1).get_by_role("link")).to_have_count(1)
 
 
-def test_comparison_shows_both_articles_and_refuses_a_selection_across_them(page: Page):
+def test_comparison_shows_both_articles_and_refuses_a_selection_across_them(
+    page: Page, log_in, open_exercise, word_rect, drag
+):
     log_in(page, "ben")
     open_exercise(page, COMPARE_TITLE)
     articles = page.locator("section.articles > article")
@@ -216,7 +155,9 @@ def test_comparison_shows_both_articles_and_refuses_a_selection_across_them(page
     expect(page.locator("#step-compare-reports ul.my-highlights > li")).to_have_text(["None yet."])
 
 
-def test_removing_a_highlight_while_editing_another_changes_no_third_one(page: Page):
+def test_removing_a_highlight_while_editing_another_changes_no_third_one(
+    page: Page, log_in, open_exercise, select_word, tag_selection
+):
     log_in(page, "ben")
     open_exercise(page, REPORT_2_TITLE)
     for word in ("ignored", "various", "recently"):

@@ -5,10 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
-
-from .conftest import JOIN_CODE, log_in
-from .test_student_flow import open_exercise, select_word, tag_selection
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -16,18 +13,9 @@ REPORT_1 = "la-detainers-report-1"
 REPORT_1_TITLE = "Los Angeles jails and ICE requests: report 1"
 
 
-def join(page: Page, username: str, name: str) -> None:
-    """Create a student account in the seeded class through the join form."""
-    page.goto(f"/join?code={JOIN_CODE}")
-    page.get_by_label("Your name, as your teacher will see it").fill(name)
-    page.get_by_label("Choose a username").fill(username)
-    page.get_by_label("Choose a password (at least 12 characters)").fill("a long password")
-    page.get_by_label("Type the password again").fill("a long password")
-    page.get_by_role("button", name="Join the class").click()
-    expect(page.get_by_text("Welcome to Period 1!")).to_be_visible()
-
-
-def test_teacher_credits_and_comments_and_the_student_sees_it(make_page):
+def test_teacher_credits_and_comments_and_the_student_sees_it(
+    make_page, log_in, join, open_exercise, select_word, tag_selection
+):
     student = make_page()
     join(student, "eve", "Eve Reviewed")
     open_exercise(student, REPORT_1_TITLE)
