@@ -12,10 +12,8 @@ from classroom.content.loader import load_articles, load_exercise
 from classroom.content.tasks.select_all import SelectAllTask
 from classroom.work import InvalidWork, clean_work, grade_work
 
-from .conftest import EXERCISES
 
-
-def exercise_with(options: str, tmp_path):
+def exercise_with(options: str, tmp_path, exercises_dir):
     """An exercise whose one task is a select-all with these options (YAML), and its problems."""
     source = textwrap.dedent(
         """\
@@ -30,7 +28,7 @@ def exercise_with(options: str, tmp_path):
     ) + textwrap.indent(textwrap.dedent(options), "      ")
     path = tmp_path / "check.yaml"
     path.write_text(source, encoding="utf-8")
-    articles, _ = load_articles(EXERCISES / "articles", EXERCISES)
+    articles, _ = load_articles(exercises_dir / "articles", exercises_dir)
     return load_exercise(path, articles)
 
 
@@ -44,8 +42,8 @@ THREE_RIGHT = """\
 
 
 @pytest.fixture
-def exercise(tmp_path):
-    exercise, problems = exercise_with(THREE_RIGHT, tmp_path)
+def exercise(tmp_path, exercises_dir):
+    exercise, problems = exercise_with(THREE_RIGHT, tmp_path, exercises_dir)
     assert problems == []
     return exercise
 
@@ -84,15 +82,17 @@ def test_several_options_may_be_ticked_but_only_real_ones(exercise):
         ("- {text: One}\n- {text: Two}\n", "has no correct option"),
     ],
 )
-def test_a_task_that_cannot_be_answered_right_is_an_error(tmp_path, options, message):
-    exercise, problems = exercise_with(options, tmp_path)
+def test_a_task_that_cannot_be_answered_right_is_an_error(
+    tmp_path, exercises_dir, options, message
+):
+    exercise, problems = exercise_with(options, tmp_path, exercises_dir)
     assert exercise is None
     assert any(message in p.message and p.severity == "error" for p in problems), problems
 
 
-def test_every_option_correct_is_a_warning_that_points_at_the_options(tmp_path):
+def test_every_option_correct_is_a_warning_that_points_at_the_options(tmp_path, exercises_dir):
     exercise, problems = exercise_with(
-        "- {text: One, correct: true}\n- {text: Two, correct: true}\n", tmp_path
+        "- {text: One, correct: true}\n- {text: Two, correct: true}\n", tmp_path, exercises_dir
     )
     assert exercise is not None
     [warning] = problems

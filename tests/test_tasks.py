@@ -17,9 +17,7 @@ from classroom.content import schema
 from classroom.content.tasks import TASK_TYPES
 from classroom.db import get_db
 from classroom.exercises import library
-from classroom.store import accounts, attempts, classes
-
-from .conftest import PASSWORD, make_app
+from classroom.store import attempts
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = "la-detainers-report-1"
@@ -98,9 +96,9 @@ def test_every_task_type_has_an_example_here():
 
 
 @pytest.fixture
-def setup(tmp_path, folder):
+def setup(tmp_path, folder, make_app, make_class):
     """An exercise with one task of each type, assigned to a student's class; the app, the
-    assignment id and a client logged in as the student."""
+    assignment id, and clients logged in as the student and as the teacher."""
     tasks = [{"id": f"{kind}-step", **EXAMPLES[kind]["task"]} for kind in KINDS]
     exercise = {
         "title": "Every task type",
@@ -109,18 +107,13 @@ def setup(tmp_path, folder):
     }
     (folder / "every-type.yaml").write_text(yaml.safe_dump(exercise, allow_unicode=True))
     app = make_app(tmp_path, EXERCISES_DIR=str(folder), WTF_CSRF_ENABLED=False)
-    with app.app_context():
-        db = get_db()
-        teacher = accounts.create_user(db, "teacher", "Ms T", PASSWORD, "teacher")
-        klass = classes.create_class(db, teacher, "Period 1")
-        student = accounts.create_student(db, klass["id"], "Ada", "ada", PASSWORD)
-        assignment = classes.assign(db, klass["id"], "every-type")
+    school = make_class(app, ["ada"], assign=["every-type"])
     student_client, teacher_client = app.test_client(), app.test_client()
     with student_client.session_transaction() as session:
-        session["user_id"] = student
+        session["user_id"] = school["students"][0]
     with teacher_client.session_transaction() as session:
-        session["user_id"] = teacher
-    return app, assignment, student_client, teacher_client
+        session["user_id"] = school["teacher"]
+    return app, school["assignments"]["every-type"], student_client, teacher_client
 
 
 def work_for(app, kind: str) -> dict:
