@@ -23,6 +23,8 @@ COMPARE_TITLE = "Two reports, one story: Los Angeles and ICE requests"
 
 
 def assert_no_sideways_scrolling(page: Page, what: str) -> None:
+    # after a click that navigates, the page may still be between documents
+    page.wait_for_load_state()
     wide = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert wide <= 0, f"{what} scrolls sideways by {wide}px"
 
