@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Flask, abort, current_app
 
-from .content.loader import load_library
+from .content.loader import hidden, load_library
 from .content.model import Exercise, Library
 
 CHECK_EVERY = 1.0  # seconds between looks at the folder for changed files
@@ -26,8 +26,16 @@ class Shelf:
 
     def _scan(self) -> tuple:
         """Name, size and modification time of every file that makes up the library."""
-        files = [*self.folder.glob("*.y*ml"), *self.folder.glob("articles/*")]
-        return tuple(sorted((str(p), s.st_size, s.st_mtime_ns) for p in files if (s := p.stat())))
+        found = []
+        for path in [*self.folder.glob("*.y*ml"), *self.folder.glob("articles/*")]:
+            if hidden(path):
+                continue
+            try:
+                stat = path.stat()
+            except OSError:  # gone since the folder was listed (an editor's temporary file)
+                continue
+            found.append((str(path), stat.st_size, stat.st_mtime_ns))
+        return tuple(sorted(found))
 
     def current(self) -> Library:
         """The library, reloaded first if a file changed since the last look."""
@@ -38,7 +46,7 @@ class Shelf:
             signature = self._scan()
             if signature != self._signature:
                 self._signature = signature
-                self.library = load_library(self.folder)
+                self.library = load_library(self.folder, previous=self.library)
                 log_problems(self.library)
         return self.library
 

@@ -17,11 +17,52 @@ STYLES = 6  # colour-and-pattern pairs in the stylesheet
 
 def exercise_files(folder: Path) -> list[Path]:
     """The exercise files of a folder, in name order."""
-    return sorted(p for p in folder.glob("*.y*ml") if p.suffix in (".yaml", ".yml"))
+    return sorted(
+        p for p in folder.glob("*.y*ml") if p.suffix in (".yaml", ".yml") and not hidden(p)
+    )
 
 
-def load_library(folder: Path) -> Library:
-    """Every article and exercise under folder; broken files are reported and skipped."""
+def hidden(path: Path) -> bool:
+    """An editor's lock, swap or backup file (.#NAME.yaml, .NAME.yaml.swp, NAME.yaml~), never
+    part of the library."""
+    return path.name.startswith(".") or path.name.endswith("~")
+
+
+def load_library(folder: Path, previous: Library | None = None) -> Library:
+    """Every article and exercise under folder; broken files are reported and skipped.
+
+    With the library loaded before (previous), an exercise whose file is there but no longer
+    loads (an author saving it half-written, say) stays as it last loaded, so the students
+    working on it lose nothing; the file's problems are reported all the same.
+    """
+    library = _load(folder)
+    if previous is not None:
+        _keep_last_good(library, previous, folder)
+    return library
+
+
+def _keep_last_good(library: Library, previous: Library, folder: Path) -> None:
+    """Put back each previous exercise whose file is still there but now has errors."""
+    broken = {p.path for p in library.problems if p.severity == "error"}
+    for exercise_id, exercise in previous.exercises.items():
+        shown = _shown(exercise.path, folder)
+        if exercise_id in library.exercises or shown not in broken or not exercise.path.exists():
+            continue
+        library.exercises[exercise_id] = exercise
+        library.problems.append(
+            Problem(
+                shown,
+                1,
+                1,
+                "students keep the last version that loaded until the errors here are fixed",
+                "fix the errors below; the new version takes over as soon as the file loads",
+                severity="warning",
+            )
+        )
+
+
+def _load(folder: Path) -> Library:
+    """Every article and exercise under folder, read afresh."""
     library = Library()
     library.articles, library.problems = load_articles(folder / "articles", folder)
     for path in exercise_files(folder):
@@ -67,11 +108,13 @@ def load_articles(articles_dir: Path, root: Path) -> tuple[dict[str, Article], l
     """Articles are NAME.txt (the text, verbatim) with optional NAME.yaml (what is known of it)."""
     articles: dict[str, Article] = {}
     problems: list[Problem] = []
-    for txt in sorted(articles_dir.glob("*.txt")):
+    for txt in sorted(t for t in articles_dir.glob("*.txt") if not hidden(t)):
         meta_path = txt.with_suffix(".yaml")
         report = Report(_shown(meta_path, root))
         try:
             text = txt.read_text(encoding="utf-8")
+        except FileNotFoundError:  # gone since the folder was listed: not part of it now
+            continue
         except UnicodeDecodeError as err:
             problems.append(
                 Problem(
@@ -114,6 +157,8 @@ def load_exercise(
     try:
         raw = path.read_bytes()
         source = raw.decode("utf-8")
+    except FileNotFoundError:  # gone since the folder was listed: not part of it now
+        return None, []
     except (OSError, UnicodeDecodeError) as err:
         report.error((1, 1), f"cannot read the file: {err}", "save it as UTF-8 text")
         return None, report.problems
