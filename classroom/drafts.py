@@ -7,6 +7,7 @@ started are kept by the server, through every autosave and every submission.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -81,9 +82,9 @@ def submit(
     """Check the submitted form's work, grade it and record an attempt; returns its id.
 
     The attempt becomes the draft, with the draft's unplaced work and start kept. form is a
-    submitted form (get, getlist): the choice-TASK and answer-TASK fields, and the highlights
-    as JSON, which the page's script sends ("[]" for none). Raises AssignmentClosed,
-    UnreadableHighlights, or work.InvalidWork saying what is wrong.
+    submitted form (get, getlist): the choice-TASK and answer-TASK fields, the highlights as
+    JSON, which the page's script sends ("[]" for none), and the page's submission token.
+    Raises AssignmentClosed, UnreadableHighlights, or work.InvalidWork saying what is wrong.
     """
     if assignment["closed_at"]:
         raise AssignmentClosed
@@ -109,4 +110,17 @@ def submit(
         {**work, "unplaced": unplaced},
         grade_work(exercise, work),
         started_at=started_at,
+        key=submission_key(form.get("submission"), work),
     )
+
+
+def submission_key(token: str | None, work: Mapping[str, Any]) -> str | None:
+    """What names one submission: the token of the page it was sent from, with the work sent.
+
+    A double click sends the same page's work twice and is recorded once; work changed on that
+    page and sent again (after going back, say) is a new attempt, so nothing is dropped.
+    """
+    if not token:
+        return None
+    sent = json.dumps(work, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(f"{token}\n{sent}".encode()).hexdigest()

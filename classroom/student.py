@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 
 from . import credit, drafts
@@ -58,6 +60,8 @@ def exercise(assignment_id: int):
         work_data={"draftUrl": url_for("api.draft", assignment_id=assignment_id), "work": work},
         saved_at=saved_at,
         attempts=attempts.attempts_for(get_db(), assignment_id, g.user["id"]),
+        # names what this page submits, so that a double click is recorded once
+        submission_token=secrets.token_urlsafe(16),
     )
 
 

@@ -120,3 +120,17 @@ def test_a_teacher_reviewing_while_the_class_submits_loses_nothing(crowd, client
         assert comments == {t: f"comment on {t}" for t in attempt_of.values()}
         assert db["attempts"].count == WRITERS
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_one_submission_sent_ten_times_at_once_is_one_attempt(crowd, client_of):
+    """A double (or tenfold) click: the same page's token and work, sent together."""
+    app, _, students, aid = crowd
+    clients = [client_of(app, students[0]) for _ in range(10)]
+    form = {"highlights": "[]", "answer-reflect": "once", "submission": "page-token-1"}
+    jobs = [lambda c=c: c.post(f"/assignments/{aid}/submit", data=form) for c in clients]
+    responses = all_at_once(jobs)
+    assert statuses(responses) == [302] * 10
+    assert len({r.location for r in responses}) == 1  # every click sees the same attempt
+    with app.app_context():
+        count = get_db().execute("select count(*) from attempts").fetchone()[0]
+    assert count == 1

@@ -19,15 +19,28 @@ def record_attempt(
     work: dict[str, Any],
     result: dict[str, Any],
     started_at: str | None = None,
+    key: str | None = None,
 ) -> int:
     """Append an attempt with its highlights and answers and make its work the draft, at once.
 
-    started_at is when the work was begun (now if not given). What the draft keeps (its
-    unplaced work, its start) is classroom/drafts.py's to decide: this stores what it is given.
+    started_at is when the work was begun (now if not given). key names the submission: one
+    already recorded under the same key is not recorded again, and its id is returned. What
+    the draft keeps (its unplaced work, its start) is classroom/drafts.py's to decide: this
+    stores what it is given.
     Plain INSERTs rather than sqlite-utils' insert(): on this path, the busiest write, its
     schema look-ups were twenty statements of thirty-seven and a fifth of the time.
     """
     with db.atomic():
+        # inside the write lock, so a repeat sent at the same moment waits and finds this one
+        if key is not None:
+            repeat = one(
+                db,
+                "select id from attempts "
+                "where assignment_id = ? and student_id = ? and submission_key = ?",
+                [assignment_id, student_id, key],
+            )
+            if repeat is not None:
+                return repeat["id"]
         # the exercise as it stood is kept once per version; it is large, so dump it only once
         if (
             one(
@@ -44,7 +57,7 @@ def record_attempt(
             )
         attempt_id = db.execute(
             "insert into attempts (assignment_id, student_id, exercise_id, version, score, "
-            "result, started_at, submitted_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
+            "result, started_at, submitted_at, submission_key) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 assignment_id,
                 student_id,
@@ -54,6 +67,7 @@ def record_attempt(
                 dumps(result),
                 started_at or now(),
                 now(),
+                key,
             ],
         ).lastrowid
         db.conn.executemany(

@@ -190,3 +190,11 @@ def m004_login_failures(db: Database) -> None:
     )
     db["login_failures"].create_index(["username", "at"])
     db["login_failures"].create_index(["address", "at"])
+
+
+@migrations()
+def m005_submission_keys(db: Database) -> None:
+    """A key for each submission sent from an exercise page, so that the same one sent twice (a
+    double click) is recorded once."""
+    db["attempts"].add_column("submission_key", str)
+    db["attempts"].create_index(["assignment_id", "student_id", "submission_key"], unique=True)
