@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, render_template, request, session
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from .auth.routes import LOGGED_OUT
 
 ADVICE = {
     400: "Something in the request was not as expected.",
@@ -19,7 +21,11 @@ ADVICE = {
 def handle_http_error(error: HTTPException):
     """Render an HTTP error as a page, or as JSON for the API."""
     code = error.code or 500
-    if isinstance(error, CSRFError):
+    if isinstance(error, CSRFError) and request.path.startswith("/api/") and not logged_in():
+        # a page left open after logging out (in another tab, or the session ended) sends a
+        # token of the old session: what the student needs to hear is that they are logged out
+        code, message = 401, LOGGED_OUT
+    elif isinstance(error, CSRFError):
         message = "The form had expired or was sent from elsewhere. Reload the page and try again."
     elif code == 500:
         message = ADVICE[500]
@@ -36,6 +42,12 @@ def handle_http_error(error: HTTPException):
         message=message,
         advice=ADVICE.get(code, ""),
     ), code
+
+
+def logged_in() -> bool:
+    """Whether the request's session names a user (the CSRF check runs before the user is
+    loaded, so the session is all there is to go by)."""
+    return session.get("user_id") is not None
 
 
 def init_app(app: Flask) -> None:

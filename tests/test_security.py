@@ -155,3 +155,32 @@ def test_the_api_says_logged_out_instead_of_redirecting(client, school):
     )
     assert response.status_code == 401
     assert "You are logged out, so this was not saved" in response.json["error"]
+
+
+@pytest.fixture
+def open_page_of_ada(csrf_app, make_class, password, csrf_token):
+    """ada logged in with her exercise page open: her client, the page's token, the draft URL."""
+    school = make_class(csrf_app, ["ada"], assign=["la-detainers-report-1"])
+    client = csrf_app.test_client()
+    token = csrf_token(client.get("/login"))
+    client.post("/login", data={"username": "ada", "password": password, "csrf_token": token})
+    assignment = school["assignments"]["la-detainers-report-1"]
+    page_token = csrf_token(client.get(f"/assignments/{assignment}"))
+    return client, page_token, f"/api/assignments/{assignment}/draft"
+
+
+def test_a_save_after_logging_out_elsewhere_is_told_logged_out_not_bad_request(open_page_of_ada):
+    client, token, url = open_page_of_ada
+    client.post("/logout", data={"csrf_token": token})  # in another tab
+    response = client.put(
+        url, json={"answers": {"reflect": "typed"}}, headers={"X-CSRFToken": token}
+    )
+    assert response.status_code == 401
+    assert "You are logged out, so this was not saved" in response.json["error"]
+
+
+def test_a_bad_token_from_someone_logged_in_is_still_refused_as_forged(open_page_of_ada):
+    client, _, url = open_page_of_ada
+    response = client.put(url, json={"answers": {}}, headers={"X-CSRFToken": "forged"})
+    assert response.status_code == 400
+    assert "sent from elsewhere" in response.json["error"]

@@ -14,6 +14,12 @@ from .forms import JoinForm, LoginForm, NewPasswordForm
 
 bp = Blueprint("auth", __name__)
 
+# What the exercise page's script is told when a save reaches the server with nobody logged in.
+LOGGED_OUT = (
+    "You are logged out, so this was not saved. Copy any text you wrote, then reload the page "
+    "and log in again."
+)
+
 
 @bp.before_app_request
 def load_logged_in_user():
@@ -37,11 +43,7 @@ def login_required(role: str | None = None) -> Callable:
         def wrapped(**kwargs):
             if g.user is None:
                 if request.path.startswith("/api/"):  # the page's script cannot follow a login
-                    abort(
-                        401,
-                        "You are logged out, so this was not saved. Copy any text you "
-                        "wrote, then reload the page and log in again.",
-                    )
+                    abort(401, LOGGED_OUT)
                 return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
             if role is not None and g.user["role"] != role:
                 abort(403, f"This page is for {role}s.")
