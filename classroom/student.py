@@ -57,7 +57,12 @@ def exercise(assignment_id: int):
         exercise=exercise,
         parts=exercise_parts(exercise),
         work=work,
-        work_data={"draftUrl": url_for("api.draft", assignment_id=assignment_id), "work": work},
+        work_data={
+            "draftUrl": url_for("api.draft", assignment_id=assignment_id),
+            "work": work,
+            # where this browser keeps work the server has not taken yet, per user and assignment
+            "keptKey": f"classroom:unsaved:{g.user['id']}:{assignment_id}",
+        },
         saved_at=saved_at,
         attempts=attempts.attempts_for(get_db(), assignment_id, g.user["id"]),
         # names what this page submits, so that a double click is recorded once

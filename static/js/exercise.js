@@ -43,6 +43,8 @@ const autosave = new Autosave(
     saveStatus.textContent = message;
     saveStatus.dataset.kind = kind;
   },
+  data.keptKey,
+  data.version,
 );
 
 // --- drawing ----------------------------------------------------------------------------
@@ -273,6 +275,14 @@ for (const container of document.querySelectorAll(".article-text[data-article]")
 
 // Each task's template marks its inputs with data-task (the task id) and data-answer: "options"
 // for option numbers (radio buttons or checkboxes), "text" for a written answer.
+function putAnswers(answers) {
+  for (const el of form.querySelectorAll("[data-task]")) {
+    const value = answers[el.dataset.task];
+    if (el.dataset.answer === "options") el.checked = (value ?? []).includes(Number(el.value));
+    else el.value = value ?? "";
+  }
+}
+
 function collectAnswers() {
   const answers = {};
   for (const el of form.querySelectorAll("[data-task]")) {
@@ -310,5 +320,47 @@ window.addEventListener("beforeunload", (event) => {
 document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "hidden" && autosave.unsaved) autosave.save();
 });
+// --- work this browser kept that the server does not have --------------------------------------
+
+// The work as what a student would call the same: answers, and each highlight's place and tag.
+function sameWork(a, b) {
+  const shape = (w) =>
+    JSON.stringify([
+      Object.entries(w.answers || {}).sort(),
+      (w.highlights || []).map((h) => [h.article, h.start, h.end, h.category, h.note || ""]),
+    ]);
+  return shape(a) === shape(b);
+}
+
+function offerKeptWork() {
+  const kept = autosave.kept();
+  if (!kept) return;
+  const work = JSON.parse(kept.body);
+  if (kept.version !== data.version || sameWork(work, { highlights, answers: collectAnswers() })) {
+    // the server has it already, or it was made on another version of the exercise
+    if (kept.version === data.version) autosave.forget();
+    return;
+  }
+  const offer = document.getElementById("kept-work");
+  const when = new Date(kept.at);
+  document.getElementById("kept-work-when").textContent =
+    ` (${when.toLocaleDateString()} ${when.toLocaleTimeString()})`;
+  offer.hidden = false;
+  document.getElementById("kept-work-restore").addEventListener("click", () => {
+    highlights = work.highlights.map((h) => ({ ...h }));
+    putAnswers(work.answers);
+    offer.hidden = true;
+    redraw();
+    announce("Your unsaved work is back on the page; saving it now.");
+    autosave.schedule(0);
+  });
+  document.getElementById("kept-work-discard").addEventListener("click", () => {
+    autosave.forget();
+    offer.hidden = true;
+    announce("The work kept in this browser was discarded.");
+  });
+}
+
 document.body.classList.add("js");
 redraw();
+offerKeptWork();
