@@ -4,6 +4,7 @@ in, join, open an exercise, select and tag words) as factories."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import threading
@@ -44,6 +45,26 @@ def join_code() -> str:
     return JOIN_CODE
 
 
+@contextlib.contextmanager
+def serving(app) -> Iterator[str]:
+    """Serve the WSGI app on a free loopback port in a thread; its base URL while it runs."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture(scope="session")
+def serve():
+    """serve(app): a context manager serving a WSGI app on a free port, giving its base URL."""
+    return serving
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory, make_app, make_class, exercises_dir) -> Iterator[str]:
     """The base URL of the app serving a seeded school on a free port: a teacher, a class, the
@@ -54,15 +75,8 @@ def live_server(tmp_path_factory, make_app, make_class, exercises_dir) -> Iterat
     klass = make_class(app, ["ada", "ben"], assign=exercises)
     with app.app_context():
         get_db()["classes"].update(klass["class"]["id"], {"join_code": JOIN_CODE})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

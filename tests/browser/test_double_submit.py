@@ -4,13 +4,11 @@ the first (the browser then sends the second before the first has come back)."""
 from __future__ import annotations
 
 import re
-import threading
 import time
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from werkzeug.serving import make_server
 
 from classroom.db import get_db
 
@@ -32,19 +30,12 @@ def slow_submissions(app, seconds: float):
 
 
 @pytest.fixture
-def server(tmp_path, make_app, make_class) -> Iterator[tuple[str, object]]:
+def server(tmp_path, make_app, make_class, serve) -> Iterator[tuple[str, object]]:
     """A server whose submissions take half a second, with ada's class given report 1."""
     app = make_app(tmp_path)
     make_class(app, ["ada"], assign=[REPORT_1])
-    httpd = make_server("127.0.0.1", 0, slow_submissions(app, 0.5), threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.port}", app
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join()
+    with serve(slow_submissions(app, 0.5)) as url:
+        yield url, app
 
 
 @pytest.fixture

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import re
 import shutil
-import threading
 from collections.abc import Iterator
 
 import pytest
 import yaml
 from playwright.sync_api import Browser, Page, expect
-from werkzeug.serving import make_server
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +26,7 @@ SELECT_ALL = {
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, make_app, make_class, exercises_dir) -> Iterator[str]:
+def server(tmp_path_factory, make_app, make_class, exercises_dir, serve) -> Iterator[str]:
     """A server with one exercise holding a select-all task, assigned to ada's class."""
     folder = tmp_path_factory.mktemp("select-all") / "exercises"
     shutil.copytree(exercises_dir / "articles", folder / "articles")
@@ -40,15 +38,8 @@ def server(tmp_path_factory, make_app, make_class, exercises_dir) -> Iterator[st
     (folder / "checking.yaml").write_text(yaml.safe_dump(exercise, allow_unicode=True))
     app = make_app(folder.parent, EXERCISES_DIR=str(folder))
     make_class(app, ["ada"], assign=["checking"])
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.port}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join()
+    with serve(app) as url:
+        yield url
 
 
 @pytest.fixture
