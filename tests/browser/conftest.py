@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
@@ -25,6 +26,13 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 JOIN_CODE = "BRWSR7"  # the seeded class's code (the join_code fixture)
+# The screens every page is checked on: a phone, a tablet, a laptop.
+SCREENS = {
+    "phone": {"width": 360, "height": 740},
+    "tablet": {"width": 768, "height": 1024},
+    "laptop": {"width": 1366, "height": 768},
+}
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 # A ceiling for auto-waiting on a shared, noisy machine, not a speed requirement.
 WAIT_MS = 15_000
 # Wide enough for the comparison exercise to put its two articles side by side.
@@ -265,3 +273,36 @@ def tag_selection():
         expect(tagger).to_be_hidden()
 
     return tag_selection
+
+
+@pytest.fixture(scope="session")
+def screens() -> dict[str, dict[str, int]]:
+    """The phone, tablet and laptop sizes pages are checked at."""
+    return SCREENS
+
+
+@pytest.fixture(scope="session")
+def assert_accessible():
+    """assert_accessible(page, what): axe-core (WCAG 2.1 AA) on the page as it stands, at the
+    phone, tablet and laptop widths in turn (the page's own size after), failing with a
+    readable list of violations."""
+    axe = Axe()
+
+    def assert_accessible(page: Page, what: str) -> None:
+        size = page.viewport_size
+        try:
+            for screen, viewport in SCREENS.items():
+                page.set_viewport_size(viewport)
+                violations = axe.run(page, options=WCAG_AA).response["violations"]
+                report = "\n".join(
+                    f"- {v['id']} ({v['impact']}): {v['help']}: "
+                    + ", ".join(n["target"][0] for n in v["nodes"][:5])
+                    for v in violations
+                )
+                assert not violations, (
+                    f"{what} on a {screen}: {len(violations)} axe violation(s)\n{report}"
+                )
+        finally:
+            page.set_viewport_size(size)
+
+    return assert_accessible

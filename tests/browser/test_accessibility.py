@@ -5,28 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-AXE = Axe()
 
-
-def assert_accessible(page: Page, what: str) -> None:
-    """Run axe-core on the page as it stands and fail with a readable list of violations."""
-    results = AXE.run(page, options=WCAG_AA)
-    violations = results.response["violations"]
-    report = "\n".join(
-        f"- {v['id']} ({v['impact']}): {v['help']}: "
-        + ", ".join(n["target"][0] for n in v["nodes"][:5])
-        for v in violations
-    )
-    assert not violations, f"{what}: {len(violations)} axe violation(s)\n{report}"
-
-
-def test_anonymous_pages(page: Page, make_page):
+def test_anonymous_pages(page: Page, make_page, assert_accessible):
     for path in ("/login", "/join"):
         page.goto(path)
         assert_accessible(page, path)
@@ -36,7 +20,9 @@ def test_anonymous_pages(page: Page, make_page):
     assert_accessible(missing, "the 404 page")
 
 
-def test_a_new_student_joins_and_every_student_page_is_accessible(page: Page, join_code):
+def test_a_new_student_joins_and_every_student_page_is_accessible(
+    page: Page, join_code, assert_accessible
+):
     page.goto(f"/join?code={join_code}")
     expect(page.get_by_label("Class join code")).to_have_value(join_code)
     page.get_by_label("Your name, as your teacher will see it").fill("Dara")
@@ -73,7 +59,7 @@ def test_a_new_student_joins_and_every_student_page_is_accessible(page: Page, jo
     assert_accessible(page, "feedback page")
 
 
-def test_teacher_pages(page: Page, make_page, log_in, join):
+def test_teacher_pages(page: Page, make_page, log_in, join, assert_accessible):
     student = make_page()  # someone's work to review first
     join(student, "fay", "Fay Accessible")
     student.get_by_role("link", name=re.compile("report 2")).click()

@@ -28,7 +28,7 @@ def refuse(route: Route) -> None:
 
 
 def test_work_refused_by_the_server_is_kept_and_offered_back_after_a_reload(
-    make_page, join, open_exercise
+    make_page, join, open_exercise, assert_accessible
 ):
     page = make_page(expected_error="400")  # the refused save, logged by Chromium
     join(page, "rhea", "Rhea Refused")
@@ -49,7 +49,9 @@ def test_work_refused_by_the_server_is_kept_and_offered_back_after_a_reload(
     offer = page.locator("#kept-work")
     expect(offer).to_be_visible()
     expect(offer).to_contain_text("kept in this browser")
-    page.get_by_role("button", name="Put my unsaved work back").click()
+    assert_accessible(page, "exercise page offering kept work back")
+    page.get_by_role("button", name="Put my unsaved work back").focus()
+    page.keyboard.press("Enter")  # the keyboard alone
     expect(page.locator("#answer-reflect")).to_have_value(TYPED)
     expect(offer).to_be_hidden()
     expect(status).to_have_text(re.compile("^All changes saved"))

@@ -54,14 +54,22 @@ def page(browser: Browser, server: str) -> Iterator[Page]:
     assert errors == []
 
 
-def test_ticks_are_autosaved_kept_on_reload_and_graded_option_by_option(page: Page, log_in):
+def test_ticks_are_autosaved_kept_on_reload_and_graded_option_by_option(
+    page: Page, log_in, assert_accessible
+):
     log_in(page, "ada")
     page.get_by_role("link", name="Checking a number").click()
     step = page.locator("#step-check-the-figure")
     boxes = step.get_by_role("checkbox")
     expect(boxes).to_have_count(3)
-    boxes.nth(0).check()
-    boxes.nth(2).check()
+    assert_accessible(page, "exercise page with a select-all step")
+    # with the keyboard alone: Space ticks, Tab goes on to the next option
+    boxes.nth(0).focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    expect(boxes.nth(2)).to_be_focused()
+    page.keyboard.press("Space")
     expect(page.locator("#save-status")).to_have_attribute("data-kind", "saved")
 
     page.reload()
@@ -77,3 +85,4 @@ def test_ticks_are_autosaved_kept_on_reload_and_graded_option_by_option(page: Pa
     )
     expect(page.get_by_text("See what it first said.")).to_be_visible()  # the one not ticked
     expect(page.locator(".score")).to_contain_text("Your score: 0%")  # one right, one wrong
+    assert_accessible(page, "feedback on a select-all step")
