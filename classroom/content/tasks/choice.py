@@ -164,17 +164,12 @@ class ChoiceTask(Task):
                 f"{what} has no correct option",
                 "mark the right answer with 'correct: true'",
             )
-        elif correct > 1 and not self.many:
+        elif correct > 1 and not self.multiple:
             f.report.error(
                 f.pos("options"),
                 f"{what} has {correct} correct options but is single-answer",
                 "add 'multiple: true'",
             )
-
-    @property
-    def many(self) -> bool:
-        """Whether a student may pick several options."""
-        return self.multiple
 
     def clean_answer(self, value: Any) -> list[int]:
         """Option numbers, counted from 0, in order; one unless the task takes several."""
@@ -186,7 +181,7 @@ class ChoiceTask(Task):
             raise InvalidAnswer(
                 f"answer to '{self.id}': options are numbered 0 to {len(self.options) - 1}"
             )
-        if len(chosen) > 1 and not self.many:
+        if len(chosen) > 1 and not self.multiple:
             raise InvalidAnswer(f"answer to '{self.id}': choose one option")
         return sorted(set(chosen))
 

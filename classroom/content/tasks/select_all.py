@@ -61,7 +61,7 @@ class SelectAllTask(ChoiceTask):
             }
         ],
     }
-    multiple: bool = True
+    multiple: bool = True  # always: students tick as many options as apply
 
     @classmethod
     def read_settings(cls, f: Fields) -> dict[str, Any]:
@@ -78,8 +78,3 @@ class SelectAllTask(ChoiceTask):
                 "reading earns full marks",
                 "add an option that sounds right but is not",
             )
-
-    @property
-    def many(self) -> bool:
-        """Students tick as many options as apply."""
-        return True
