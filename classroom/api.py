@@ -1,8 +1,10 @@
-"""The JSON the exercise page needs: reading and autosaving the student's draft."""
+"""The JSON the exercise page needs: reading and autosaving the student's draft, and the
+session a page left open finds again once the student has logged back in."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, g, jsonify, request
+from flask_wtf.csrf import generate_csrf
 
 from . import drafts
 from .access import my_assignment
@@ -20,14 +22,16 @@ def draft(assignment_id: int):
     """The saved draft, placed on the current version of the exercise."""
     assignment = my_assignment(assignment_id)
     exercise = get_exercise(assignment["exercise_id"])
-    work, saved_at = drafts.load(get_db(), assignment, g.user["id"], exercise)
-    return jsonify(version=exercise.version, work=work, saved_at=saved_at)
+    return jsonify(drafts.opened(get_db(), assignment, g.user["id"], exercise))
 
 
 @bp.put("/assignments/<int:assignment_id>/draft")
 @login_required("student")
 def save_draft(assignment_id: int):
-    """Autosave: replace the draft with the work sent, once it is checked."""
+    """Autosave: replace the draft with the work sent, once it is checked.
+
+    409 with the draft as it stands when it was saved from elsewhere since the revision sent.
+    """
     assignment = my_assignment(assignment_id)
     exercise = get_exercise(assignment["exercise_id"])
     try:
@@ -37,7 +41,21 @@ def save_draft(assignment_id: int):
     if data is None:
         abort(400, "Send the draft as a JSON object with 'highlights' and 'answers'.")
     try:
-        saved_at = drafts.autosave(get_db(), assignment, g.user["id"], exercise, data)
+        saved = drafts.save(get_db(), assignment, g.user["id"], exercise, data)
     except InvalidWork as err:
         abort(400, str(err))
-    return jsonify(saved_at=saved_at, version=exercise.version)
+    except drafts.ChangedElsewhere as changed:
+        return jsonify(
+            error="Your work was changed in another tab or on another device",
+            status=409,
+            draft=changed.current,
+        ), 409
+    return jsonify(saved)
+
+
+@bp.get("/session")
+@login_required()
+def session():
+    """Who is logged in, with the token their pages send: a page left open while the student
+    logged out and in again (or chose a new password) takes it up and saves what it kept."""
+    return jsonify(user_id=g.user["id"], csrf_token=generate_csrf())

@@ -17,7 +17,14 @@ from sqlite_utils import Database
 from .content.model import Exercise
 from .store.attempts import record_attempt
 from .store.drafts import draft_state, get_draft, save_draft
-from .work import clean_work, empty_work, grade_work, replace_highlights, work_from_form
+from .work import (
+    InvalidWork,
+    clean_work_of_version,
+    empty_work,
+    grade_work,
+    replace_highlights,
+    work_from_form,
+)
 
 
 class AssignmentClosed(Exception):
@@ -28,14 +35,37 @@ class UnreadableHighlights(ValueError):
     """The highlights sent with a submitted form are not readable JSON."""
 
 
+class ChangedElsewhere(Exception):
+    """The draft was saved from another page (a tab, a device) since the one this save was
+    based on: nothing was written, and current is the draft as it now stands."""
+
+    def __init__(self, current: dict[str, Any]):
+        super().__init__("the work was changed in another tab or on another device")
+        self.current = current
+
+
 def load(
     db: Database, assignment: Mapping[str, Any], student_id: int, exercise: Exercise
 ) -> tuple[dict[str, Any], str | None]:
     """The student's saved work, placed on the exercise's current version, and when it was saved."""
+    draft = opened(db, assignment, student_id, exercise)
+    return draft["work"], draft["saved_at"]
+
+
+def opened(
+    db: Database, assignment: Mapping[str, Any], student_id: int, exercise: Exercise
+) -> dict[str, Any]:
+    """The draft as a page opens it: {work, saved_at, revision, version}, the work placed on the
+    exercise's current version; revision 0 and no saved_at before the first save."""
     draft = get_draft(db, assignment["id"], student_id)
     if draft is None:
-        return empty_work(), None
-    return placed(exercise, draft), draft["updated_at"]
+        return {"work": empty_work(), "saved_at": None, "revision": 0, "version": exercise.version}
+    return {
+        "work": placed(exercise, draft),
+        "saved_at": draft["updated_at"],
+        "revision": draft["revision"],
+        "version": exercise.version,
+    }
 
 
 def placed(exercise: Exercise, draft: Mapping[str, Any]) -> dict[str, Any]:
@@ -48,15 +78,48 @@ def placed(exercise: Exercise, draft: Mapping[str, Any]) -> dict[str, Any]:
 def autosave(
     db: Database, assignment: Mapping[str, Any], student_id: int, exercise: Exercise, data: Any
 ) -> str:
+    """Save the work as save() does; returns when it was saved."""
+    return save(db, assignment, student_id, exercise, data)["saved_at"]
+
+
+def save(
+    db: Database, assignment: Mapping[str, Any], student_id: int, exercise: Exercise, data: Any
+) -> dict[str, Any]:
     """Check the work the page sent and make it the draft, keeping what the server alone keeps.
 
-    Returns when it was saved; raises work.InvalidWork, saying why, for work it cannot keep.
+    data may name the revision the page's work was based on ('revision', 0 for none) and the
+    exercise version the page shows ('version'). Returns {saved_at, revision, version}, with
+    the work as placed when the page's version was not this one ('work'). Raises
+    work.InvalidWork, saying why, for work it cannot keep, and ChangedElsewhere when the draft
+    moved on since that revision.
     """
-    work = clean_work(exercise, data)
+    base = data.get("revision") if isinstance(data, dict) else None
+    if base is not None and (type(base) is not int or base < 0):
+        raise InvalidWork("'revision' should be the draft revision the page's work is based on")
+    version = data.get("version") if isinstance(data, dict) else None
+    work = clean_work_of_version(exercise, data, version)
     unplaced, _ = kept(db, assignment, student_id, exercise)
-    return save_draft(
-        db, assignment["id"], student_id, exercise.version, {**work, "unplaced": unplaced}
+    unplaced = joined(unplaced, work.pop("unplaced", []))
+    saved = save_draft(
+        db,
+        assignment["id"],
+        student_id,
+        exercise.version,
+        {**work, "unplaced": unplaced},
+        base=base,
     )
+    if saved is None:
+        raise ChangedElsewhere(opened(db, assignment, student_id, exercise))
+    if version is not None and version != exercise.version:
+        saved["work"] = {**work, "unplaced": unplaced}
+    return {**saved, "version": exercise.version}
+
+
+def joined(unplaced: list[dict[str, Any]], more: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Unplaced work with more of it, each piece once (a page on an old version sends the
+    same highlights with every save)."""
+    seen = {json.dumps(u, sort_keys=True) for u in unplaced}
+    return unplaced + [u for u in more if json.dumps(u, sort_keys=True) not in seen]
 
 
 def kept(
@@ -94,8 +157,9 @@ def submit(
             highlights = json.loads(sent)
         except (json.JSONDecodeError, RecursionError) as err:  # or nested deeper than it goes
             raise UnreadableHighlights from err
-        work = work_from_form(exercise, form, highlights)
+        work = work_from_form(exercise, form, highlights, form.get("version"))
         unplaced, started_at = kept(db, assignment, student_id, exercise)
+        unplaced = joined(unplaced, work.pop("unplaced", []))
     else:  # without the script, the highlights saved last are the student's highlights
         stored = get_draft(db, assignment["id"], student_id)
         saved = placed(exercise, stored) if stored else empty_work()

@@ -50,7 +50,8 @@ def exercise(assignment_id: int):
     """The exercise page: the article(s) beside the guided steps."""
     assignment = my_assignment(assignment_id)
     exercise = get_exercise(assignment["exercise_id"])
-    work, saved_at = drafts.load(get_db(), assignment, g.user["id"], exercise)
+    draft = drafts.opened(get_db(), assignment, g.user["id"], exercise)
+    work = draft["work"]
     return render_template(
         "student/exercise.html",
         assignment=assignment,
@@ -60,10 +61,12 @@ def exercise(assignment_id: int):
         work_data={
             "draftUrl": url_for("api.draft", assignment_id=assignment_id),
             "work": work,
+            "revision": draft["revision"],  # what the page's saves are based on
+            "userId": g.user["id"],
             # where this browser keeps work the server has not taken yet, per user and assignment
             "keptKey": f"classroom:unsaved:{g.user['id']}:{assignment_id}",
         },
-        saved_at=saved_at,
+        saved_at=draft["saved_at"],
         attempts=attempts.attempts_for(get_db(), assignment_id, g.user["id"]),
         # names what this page submits, so that a double click is recorded once
         submission_token=secrets.token_urlsafe(16),

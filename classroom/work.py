@@ -105,8 +105,11 @@ def clean_answer(exercise: Exercise, task_id: str, value: Any) -> Any:
         raise InvalidWork(str(err)) from None
 
 
-def work_from_form(exercise: Exercise, form: Any, highlights: list) -> dict[str, Any]:
-    """Work from a submitted form: each task reads its own fields, plus the highlights."""
+def work_from_form(
+    exercise: Exercise, form: Any, highlights: list, version: Any = None
+) -> dict[str, Any]:
+    """Work from a submitted form: each task reads its own fields, plus the highlights, made on
+    the exercise as it stood at version (see clean_work_of_version)."""
     answers: dict[str, Any] = {}
     for task in exercise.tasks:
         try:
@@ -115,7 +118,7 @@ def work_from_form(exercise: Exercise, form: Any, highlights: list) -> dict[str,
             raise InvalidWork(str(err)) from None
         if answer is not None:
             answers[task.id] = answer
-    return clean_work(exercise, {"highlights": highlights, "answers": answers})
+    return clean_work_of_version(exercise, {"highlights": highlights, "answers": answers}, version)
 
 
 def grade_work(exercise: Exercise, work: dict[str, Any]) -> dict[str, Any]:
@@ -129,6 +132,60 @@ def grade_work(exercise: Exercise, work: dict[str, Any]) -> dict[str, Any]:
         "score": score,
         "tasks": tasks,
         "extras": grading.extras(work["highlights"], exercise.key_items),
+    }
+
+
+def clean_work_of_version(exercise: Exercise, data: Any, version: Any) -> dict[str, Any]:
+    """Check work the page made on the exercise as it stood at version, placed on this one.
+
+    On this version (or when the page does not say), as clean_work. On another (the author
+    saved while the page was open), the offsets are of a text the server no longer has: each
+    highlight is found again by the quote and the words around it that the page sends, as a
+    saved draft is, or goes to 'unplaced'; never onto whatever words now stand at its offsets.
+    """
+    if version is None or version == exercise.version:
+        return clean_work(exercise, data)
+    if not isinstance(version, str):
+        raise InvalidWork("'version' should be the exercise version the page was made with")
+    if not isinstance(data, dict) or not isinstance(data.get("highlights", []), list):
+        raise InvalidWork("expected a JSON object with 'highlights' and 'answers'")
+    sent = data.get("highlights", [])
+    if len(sent) > MAX_HIGHLIGHTS:
+        raise InvalidWork(f"at most {MAX_HIGHLIGHTS} highlights per exercise")
+    answers = data.get("answers", {})
+    if not isinstance(answers, dict):
+        raise InvalidWork("'highlights' should be a list and 'answers' an object")
+    work = replace_highlights(
+        exercise,
+        {"highlights": [sent_highlight(h, i) for i, h in enumerate(sent)], "answers": answers},
+    )
+    return {**clean_work(exercise, work), "unplaced": work["unplaced"]}
+
+
+def sent_highlight(h: Any, index: int) -> dict[str, Any]:
+    """A highlight made on another version, checked for what re-placing it reads."""
+    if not isinstance(h, dict):
+        raise InvalidWork(f"highlight {index + 1} should be an object")
+    start, end, quote = h.get("start"), h.get("end"), h.get("quote")
+    if type(start) is not int or type(end) is not int or not 0 <= start < end:
+        raise InvalidWork(f"highlight {index + 1}: 'start' and 'end' should be whole numbers")
+    if not isinstance(quote, str) or not quote or len(quote) > end - start:
+        raise InvalidWork(f"highlight {index + 1}: 'quote' should be the words highlighted")
+    note = h.get("note") or ""
+    if not storable_text(note, MAX_NOTE):
+        raise InvalidWork(
+            f"highlight {index + 1}: the note should be text of at most {MAX_NOTE} characters"
+        )
+    context = {k: h.get(k) if isinstance(h.get(k), str) else "" for k in ("prefix", "suffix")}
+    return {
+        "article": str(h.get("article")),
+        "start": start,
+        "end": end,
+        "quote": quote,
+        "category": str(h.get("category")),
+        "note": note,
+        "prefix": context["prefix"][-CONTEXT:],
+        "suffix": context["suffix"][:CONTEXT],
     }
 
 
@@ -150,32 +207,8 @@ def replace_highlights(exercise: Exercise, work: dict[str, Any]) -> dict[str, An
         ):
             unplaced.append(h)
             continue
-        text = exercise.article(h["article"]).text
-        if text[h["start"] : h["end"]] == h["quote"]:
-            kept.append(h)
-            continue
-        spots = occurrences(text, h["quote"])
-        if not spots:
-            unplaced.append(h)
-            continue
-        end_of = len(h["quote"])
-        start = max(
-            spots,
-            key=lambda s: (
-                _shared_suffix(h.get("prefix", ""), text[max(0, s - CONTEXT) : s])
-                + _shared_prefix(h.get("suffix", ""), text[s + end_of : s + end_of + CONTEXT]),
-                -abs(s - h["start"]),
-            ),
-        )
-        kept.append(
-            {
-                **h,
-                "start": start,
-                "end": start + end_of,
-                "prefix": text[max(0, start - CONTEXT) : start],
-                "suffix": text[start + end_of : start + end_of + CONTEXT],
-            }
-        )
+        placed = _place(exercise.article(h["article"]).text, h)
+        (kept if placed else unplaced).append(placed or h)
     answers = {}
     for task_id, value in work.get("answers", {}).items():
         try:
@@ -184,6 +217,32 @@ def replace_highlights(exercise: Exercise, work: dict[str, Any]) -> dict[str, An
             if isinstance(value, str) and value.strip():  # a written answer is never dropped
                 unplaced.append({"task": task_id, "answer": value})
     return {"highlights": kept, "answers": answers, "unplaced": unplaced}
+
+
+def _place(text: str, h: dict[str, Any]) -> dict[str, Any] | None:
+    """The highlight on text: where it stood if its words still do, else at the occurrence of
+    its quote whose surrounding words best match, the nearest on a tie; None if none is left."""
+    if text[h["start"] : h["end"]] == h["quote"]:
+        return h
+    spots = occurrences(text, h["quote"])
+    if not spots:
+        return None
+    end_of = len(h["quote"])
+    start = max(
+        spots,
+        key=lambda s: (
+            _shared_suffix(h.get("prefix", ""), text[max(0, s - CONTEXT) : s])
+            + _shared_prefix(h.get("suffix", ""), text[s + end_of : s + end_of + CONTEXT]),
+            -abs(s - h["start"]),
+        ),
+    )
+    return {
+        **h,
+        "start": start,
+        "end": start + end_of,
+        "prefix": text[max(0, start - CONTEXT) : start],
+        "suffix": text[start + end_of : start + end_of + CONTEXT],
+    }
 
 
 def _shared_prefix(a: str, b: str) -> int:

@@ -60,6 +60,7 @@ MATRIX = {
     ("GET", "student.feedback"):              (LOGIN, 200, 404, 404, 200, 404),
     ("GET", "api.draft"):                     (401, 200, 200, 404, 403, 403),
     ("PUT", "api.save_draft"):                (401, 200, 200, 404, 403, 403),
+    ("GET", "api.session"):                   (401, 200, 200, 200, 200, 200),
     ("GET", "teacher.home"):                  (LOGIN, 403, 403, 403, 200, 200),
     ("POST", "teacher.create_class"):         (LOGIN, 403, 403, 403, MOVED, MOVED),
     ("GET", "teacher.class_page"):            (LOGIN, 403, 403, 403, 200, 404),

@@ -198,3 +198,10 @@ def m005_submission_keys(db: Database) -> None:
     double click) is recorded once."""
     db["attempts"].add_column("submission_key", str)
     db["attempts"].create_index(["assignment_id", "student_id", "submission_key"], unique=True)
+
+
+@migrations()
+def m006_draft_revisions(db: Database) -> None:
+    """A revision for each draft, moved on by every save, so that a save made from an older one
+    (another tab, another device) is refused rather than written over the newer work."""
+    db["drafts"].add_column("revision", int, not_null_default=1)
