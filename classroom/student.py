@@ -60,6 +60,7 @@ def exercise(assignment_id: int):
         work=work,
         work_data={
             "draftUrl": url_for("api.draft", assignment_id=assignment_id),
+            "sessionUrl": url_for("api.session"),
             "work": work,
             "revision": draft["revision"],  # what the page's saves are based on
             "userId": g.user["id"],

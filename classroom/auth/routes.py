@@ -16,8 +16,8 @@ bp = Blueprint("auth", __name__)
 
 # What the exercise page's script is told when a save reaches the server with nobody logged in.
 LOGGED_OUT = (
-    "You are logged out, so this was not saved. Copy any text you wrote, then reload the page "
-    "and log in again."
+    "You are logged out, so this was not saved. Log in again in a new tab: your work is kept on "
+    "this page and will be saved then."
 )
 
 

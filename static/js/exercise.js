@@ -3,6 +3,7 @@
 import { ArticleText, drawArticle, selectedSpan } from "./article.js";
 import { Autosave } from "./autosave.js";
 import { move, words } from "./keyboard.js";
+import { merge } from "./merge.js";
 
 // The exercise, the same for every student, and this student's work with where to save it.
 const data = {
@@ -35,17 +36,28 @@ let keyboard = null; // the keyboard selection: {container, article, words, at, 
 const announce = (message) => {
   announcer.textContent = message;
 };
-const autosave = new Autosave(
-  data.draftUrl,
+const autosave = new Autosave({
+  url: data.draftUrl,
+  sessionUrl: data.sessionUrl,
   csrfToken,
-  () => ({ highlights, answers: collectAnswers() }),
-  (message, kind) => {
+  collect: () => ({ highlights, answers: collectAnswers() }),
+  report: (message, kind) => {
     saveStatus.textContent = message;
     saveStatus.dataset.kind = kind;
   },
-  data.keptKey,
-  data.version,
-);
+  keptKey: data.keptKey,
+  version: data.version,
+  revision: data.revision,
+  base: data.work,
+  userId: data.userId,
+  changedElsewhere,
+  placedAnew,
+  newToken: (token) => {
+    // every form on the page (submitting, logging out) now belongs to the new session
+    document.querySelector('meta[name="csrf-token"]').content = token;
+    for (const input of document.querySelectorAll('input[name="csrf_token"]')) input.value = token;
+  },
+});
 
 // --- drawing ----------------------------------------------------------------------------
 
@@ -162,8 +174,11 @@ function saveTag() {
     announce(`Highlight “${pending.highlight.quote}” changed to ${label}.`);
   } else {
     const { article, start, end } = pending.span;
-    const quote = articles.get(article).quote(start, end);
-    highlights.push({ article, start, end, quote, category: chosen.value, note });
+    const text = articles.get(article);
+    const quote = text.quote(start, end);
+    // with the words around it, by which the server finds it again if the article is edited
+    const [prefix, suffix] = [text.quote(Math.max(0, start - 32), start), text.quote(end, end + 32)];
+    highlights.push({ article, start, end, quote, prefix, suffix, category: chosen.value, note });
     highlights.sort(
       (a, b) => a.article.localeCompare(b.article) || a.start - b.start || a.end - b.end,
     );
@@ -312,6 +327,9 @@ tagger.addEventListener("keydown", (event) => {
 form.addEventListener("input", () => autosave.schedule());
 form.addEventListener("submit", () => {
   highlightsField.value = JSON.stringify(highlights);
+  // kept until the server's draft holds it: a submission that does not land (logged out, a new
+  // password to choose, a full disk) is offered back on the next visit
+  autosave.keep(JSON.stringify({ highlights, answers: collectAnswers() }));
   autosave.unsaved = false;
 });
 window.addEventListener("beforeunload", (event) => {
@@ -320,14 +338,97 @@ window.addEventListener("beforeunload", (event) => {
 document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "hidden" && autosave.unsaved) autosave.save();
 });
+// --- work changed elsewhere, or an exercise changed under the page --------------------------------
+
+const stepName = (task) => document.querySelector(`#step-${CSS.escape(task)} h3`)?.textContent || task;
+
+function optionText(task, n) {
+  const input = form.querySelector(`[data-task="${CSS.escape(task)}"][value="${n}"]`);
+  return input?.closest("label")?.textContent.trim() || `option ${n + 1}`;
+}
+
+function showNotice(id, lines) {
+  const notice = document.getElementById(id);
+  notice.replaceChildren(
+    ...lines.map((line) => {
+      const el = document.createElement(line.quote ? "blockquote" : "p");
+      el.textContent = line.quote ?? line;
+      return el;
+    }),
+  );
+  notice.hidden = false;
+}
+
+const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+
+// A save refused because the draft was saved from another tab or device since: both are put
+// together on this page, the student is told what came from there, and the result is saved.
+function changedElsewhere(draft, base) {
+  if (draft.version !== data.version) {
+    // saved there on a newer version of the exercise: its places are not this page's
+    autosave.halt();
+    showNotice("changed-elsewhere", [
+      "Your work was also saved in another tab or on another device, on a newer version of this " +
+        "exercise, so nothing more is saved from this page. Reload it: it shows the work saved there, " +
+        "and offers back what you did here, which is kept in this browser.",
+    ]);
+    return;
+  }
+  const { work, report } = merge(base, { highlights, answers: collectAnswers() }, draft.work);
+  highlights = work.highlights.map((h) => ({ ...h }));
+  putAnswers(work.answers);
+  redraw();
+  const there = [
+    report.added && `${plural(report.added, "highlight", "highlights")} added`,
+    report.removed && `${plural(report.removed, "highlight", "highlights")} removed`,
+    report.retagged && `${plural(report.retagged, "highlight", "highlights")} tagged anew`,
+    report.answers.length && `answers to ${report.answers.map(stepName).join(", ")}`,
+  ].filter(Boolean);
+  const lines = [
+    "Your work was also changed in another tab or on another device. Both are put together here " +
+      "and saved" + (there.length ? `; from there: ${there.join("; ")}.` : "."),
+  ];
+  for (const { task, theirs } of report.conflicts) {
+    const other = Array.isArray(theirs) ? theirs.map((n) => optionText(task, n)).join("; ") : theirs;
+    lines.push(`${stepName(task)} was changed in both places. This page's answer is kept; the other was:`);
+    lines.push({ quote: other || "(no answer)" });
+  }
+  showNotice("changed-elsewhere", lines);
+  announce(lines[0]);
+  autosave.schedule(0);
+}
+
+// The server placed the work on another version than the one sent: kept work restored from an
+// older version (now on this page's), or this page shows a version the author has since changed.
+function placedAnew(answer) {
+  const lost = answer.work.unplaced.length;
+  const aside = lost
+    ? ` ${plural(lost, "highlight or answer", "highlights or answers")} could not be found in it ` +
+      "and are kept aside, listed when you reload."
+    : "";
+  if (answer.version === data.version) {
+    highlights = answer.work.highlights.map((h) => ({ ...h }));
+    putAnswers(answer.work.answers);
+    autosave.base = { highlights: answer.work.highlights, answers: answer.work.answers };
+    redraw();
+    if (lost) showNotice("exercise-changed", [`The exercise changed since this work was kept.${aside}`]);
+    return;
+  }
+  showNotice("exercise-changed", [
+    "The author changed this exercise while you worked. Your work is saved on the new version, each " +
+      `highlight on the words you chose; reload the page to see it.${aside}`,
+  ]);
+}
+
 // --- work this browser kept that the server does not have --------------------------------------
 
-// The work as what a student would call the same: answers, and each highlight's place and tag.
-function sameWork(a, b) {
+// The work as what a student would call the same: answers, and each highlight's words, tag and
+// (on one version of the exercise) place.
+function sameWork(a, b, places = true) {
   const shape = (w) =>
     JSON.stringify([
       Object.entries(w.answers || {}).sort(),
-      (w.highlights || []).map((h) => [h.article, h.start, h.end, h.category, h.note || ""]),
+      (w.highlights || []).map((h) => [h.article, h.quote, h.category, h.note || "", places && h.start]),
     ]);
   return shape(a) === shape(b);
 }
@@ -336,9 +437,9 @@ function offerKeptWork() {
   const kept = autosave.kept();
   if (!kept) return;
   const work = JSON.parse(kept.body);
-  if (kept.version !== data.version || sameWork(work, { highlights, answers: collectAnswers() })) {
-    // the server has it already, or it was made on another version of the exercise
-    if (kept.version === data.version) autosave.forget();
+  const here = kept.version === data.version;
+  if (sameWork(work, { highlights, answers: collectAnswers() }, here)) {
+    autosave.forget(); // the server has it already
     return;
   }
   const offer = document.getElementById("kept-work");
@@ -347,12 +448,17 @@ function offerKeptWork() {
     ` (${when.toLocaleDateString()} ${when.toLocaleTimeString()})`;
   offer.hidden = false;
   document.getElementById("kept-work-restore").addEventListener("click", () => {
-    highlights = work.highlights.map((h) => ({ ...h }));
-    putAnswers(work.answers);
     offer.hidden = true;
-    redraw();
+    if (here) {
+      highlights = work.highlights.map((h) => ({ ...h }));
+      putAnswers(work.answers);
+      redraw();
+      autosave.schedule(0);
+    } else {
+      // made on an older version: the server finds each highlight again by its words
+      autosave.save({ highlights: work.highlights, answers: work.answers, version: kept.version });
+    }
     announce("Your unsaved work is back on the page; saving it now.");
-    autosave.schedule(0);
   });
   document.getElementById("kept-work-discard").addEventListener("click", () => {
     autosave.forget();

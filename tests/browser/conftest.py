@@ -114,17 +114,20 @@ def make_page(browser: Browser, live_server: str) -> Iterator:
     problems: list[str] = []
 
     def open_page(
-        viewport: dict = VIEWPORT, javascript: bool = True, expected_error: str | None = None
+        viewport: dict = VIEWPORT,
+        javascript: bool = True,
+        expected_error: str | tuple[str, ...] = (),
     ) -> Page:
-        """A new page; a console error containing expected_error (a page opened on purpose
-        to see its error status, say) is not counted."""
+        """A new page; a console error containing expected_error, or one of them (a page
+        opened on purpose to see its error status, say), is not counted."""
         context = browser.new_context(
             base_url=live_server, viewport=viewport, java_script_enabled=javascript
         )
         context.set_default_timeout(WAIT_MS)
 
         def on_console(message: ConsoleMessage) -> None:
-            if message.type == "error" and not (expected_error and expected_error in message.text):
+            expected = (expected_error,) if isinstance(expected_error, str) else expected_error
+            if message.type == "error" and not any(e in message.text for e in expected):
                 where = message.location
                 problems.append(f"console error at {where.get('url')}: {message.text}")
 
