@@ -46,6 +46,7 @@ MATRIX = {
     ("GET", "static"):                        ALL_OK,
     ("GET", "asset"):                         ALL_OK,
     ("GET", "health"):                        ALL_OK,
+    ("GET", "ready"):                         ALL_OK,
     ("GET", "index"):                         (MOVED, MOVED, MOVED, MOVED, MOVED, MOVED),
     ("GET", "auth.login"):                    ALL_OK,
     ("POST", "auth.login"):                   ALL_OK,  # a wrong password: the form again

@@ -34,6 +34,21 @@ def test_500_is_friendly_and_says_work_is_safe(app):
     assert b"kaboom" not in response.data
 
 
+def test_500_after_a_form_was_sent_does_not_claim_it_was_saved(app):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.post("/boom")
+    def boom():
+        raise RuntimeError("kaboom")
+
+    app.logger.disabled = True
+    response = app.test_client().post("/boom")
+    assert response.status_code == 500
+    assert b"what you just sent may not have been saved" in response.data
+    assert b"Your saved work is safe" not in response.data
+    assert b"Work saved before is safe" in response.data
+
+
 def test_405_and_oversized_requests(client, auth, school):
     assert client.get("/logout").status_code == 405
     auth.login("ada")
