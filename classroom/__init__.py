@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sqlite3
 from pathlib import Path
 
 from flask import Flask
@@ -79,12 +80,27 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     app.add_url_rule("/", endpoint="index", view_func=auth.index)
     app.add_url_rule("/healthz", endpoint="health", view_func=health)
+    app.add_url_rule("/readyz", endpoint="ready", view_func=ready)
     return app
 
 
 def health() -> tuple[str, int, dict[str, str]]:
     """A liveness check for load balancers: the process answers, nothing else is touched."""
     return "ok\n", 200, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+def ready() -> tuple[str, int, dict[str, str]]:
+    """A readiness check for load balancers: the database can be read and written, and is up
+    to date; else 503 with the reason, in plain text."""
+    from .db import get_db
+    from .store.readiness import not_ready
+
+    try:
+        reason = not_ready(get_db())
+    except sqlite3.Error as err:  # the file could not even be opened
+        reason = f"database cannot be opened: {err}"
+    headers = {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+    return (f"{reason}\n", 503, headers) if reason else ("ready\n", 200, headers)
 
 
 def _instance_secret(instance: Path) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request, session
+import sqlite3
+
+from flask import Flask, current_app, jsonify, render_template, request, session
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -16,17 +18,65 @@ ADVICE = {
     413: "What was sent is too large.",
     500: "Something went wrong on our side. Your saved work is safe; please try again.",
 }
+# A request that sent something and then failed: its transaction was rolled back, so what it
+# sent may well not be stored (a form that claimed otherwise would be believed).
+FAILED_AFTER_SENDING = (
+    "Something went wrong on our side, so what you just sent may not have been saved. Work "
+    "saved before is safe; please try again."
+)
+READ_ONLY_METHODS = ("GET", "HEAD", "OPTIONS")
+
+# The database could not take a write: the disk is full, the file or its disk is read-only, the
+# disk failed, or other writers held the lock past the busy timeout. The request's transaction
+# was rolled back, so nothing of it is stored; it may well work again in a few minutes.
+CANNOT_WRITE = {
+    sqlite3.SQLITE_FULL,
+    sqlite3.SQLITE_READONLY,
+    sqlite3.SQLITE_IOERR,
+    sqlite3.SQLITE_BUSY,
+}
+RETRY_AFTER = 120  # seconds
+# What the API says: the exercise page's script adds that the work is kept in the browser.
+NOT_STORED = "The server could not store it"
+LATER = "Please try again in a few minutes."
+# What a page says (title, what happened, what to do), for the views that need their own words.
+NOT_STORED_PAGES = {
+    "student.submit": (
+        "Not submitted",
+        "Your answers were not submitted: the server could not store them.",
+        "Work saved before is safe, and the exercise page keeps your work in this browser: go "
+        "back to it and submit again in a few minutes.",
+    ),
+    "auth.login": (
+        "Cannot log in just now",
+        "Logging in is not possible just now: the server cannot store anything at the moment.",
+        LATER,
+    ),
+}
+NOT_STORED_SENT = (
+    "Not saved",
+    "Not saved: the server could not store what you just sent, so nothing of it was saved.",
+    f"Work saved before is safe. {LATER}",
+)
+NOT_STORED_SHOWN = (
+    "Not available just now",
+    "This page cannot be shown just now: the server could not store what it needed.",
+    f"Work saved before is safe. {LATER}",
+)
 
 
 def handle_http_error(error: HTTPException):
     """Render an HTTP error as a page, or as JSON for the API."""
     code = error.code or 500
+    advice = ADVICE.get(code, "")
     if isinstance(error, CSRFError) and request.path.startswith("/api/") and not logged_in():
         # a page left open after logging out (in another tab, or the session ended) sends a
         # token of the old session: what the student needs to hear is that they are logged out
         code, message = 401, LOGGED_OUT
     elif isinstance(error, CSRFError):
         message = "The form had expired or was sent from elsewhere. Reload the page and try again."
+    elif code == 500 and request.method not in READ_ONLY_METHODS:
+        message, advice = FAILED_AFTER_SENDING, ""
     elif code == 500:
         message = ADVICE[500]
     elif error.description != type(error).description:
@@ -36,12 +86,34 @@ def handle_http_error(error: HTTPException):
     if request.path.startswith("/api/"):
         return jsonify(error=message, status=code), code
     return render_template(
-        "errors/error.html",
-        code=code,
-        name=error.name,
-        message=message,
-        advice=ADVICE.get(code, ""),
+        "errors/error.html", code=code, name=error.name, message=message, advice=advice
     ), code
+
+
+def handle_database_error(error: sqlite3.OperationalError):
+    """A write the database could not take answers 503, saying nothing was stored; any other
+    database error is a crash (500) as before."""
+    if (getattr(error, "sqlite_errorcode", 0) & 0xFF) not in CANNOT_WRITE:
+        raise error
+    current_app.logger.error(
+        "%s %s not done: the database could not be written (%s)",
+        request.method,
+        request.path,
+        error,
+    )
+    if request.path.startswith("/api/"):
+        response = jsonify(error=NOT_STORED, status=503)
+    else:
+        fallback = NOT_STORED_SHOWN if request.method in READ_ONLY_METHODS else NOT_STORED_SENT
+        name, message, advice = NOT_STORED_PAGES.get(request.endpoint, fallback)
+        response = current_app.make_response(
+            render_template(
+                "errors/error.html", code=503, name=name, message=message, advice=advice
+            )
+        )
+    response.status_code = 503
+    response.headers["Retry-After"] = str(RETRY_AFTER)
+    return response
 
 
 def logged_in() -> bool:
@@ -51,5 +123,6 @@ def logged_in() -> bool:
 
 
 def init_app(app: Flask) -> None:
-    """Register the handler; Flask logs an uncaught exception, then hands it here as a 500."""
+    """Register the handlers; Flask logs an uncaught exception, then hands it here as a 500."""
     app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(sqlite3.OperationalError, handle_database_error)

@@ -46,6 +46,7 @@ MATRIX = {
     ("GET", "static"):                        ALL_OK,
     ("GET", "asset"):                         ALL_OK,
     ("GET", "health"):                        ALL_OK,
+    ("GET", "ready"):                         ALL_OK,
     ("GET", "index"):                         (MOVED, MOVED, MOVED, MOVED, MOVED, MOVED),
     ("GET", "auth.login"):                    ALL_OK,
     ("POST", "auth.login"):                   ALL_OK,  # a wrong password: the form again
@@ -335,10 +336,10 @@ def test_error_pages_carry_the_headers_too(world, path, status):
     assert_security_headers(response, logged_in=False)
 
 
-def test_a_crash_page_carries_the_headers_too(tmp_path, make_app):
+def test_a_crash_page_carries_the_headers_too(tmp_path, make_app, monkeypatch):
     app = make_app(tmp_path, WTF_CSRF_ENABLED=False)
     app.config["PROPAGATE_EXCEPTIONS"] = False
-    app.logger.disabled = True
+    monkeypatch.setattr(app.logger, "disabled", True)  # the 'classroom' logger: shared
 
     @app.get("/boom")
     def boom():

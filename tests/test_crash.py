@@ -85,7 +85,7 @@ class Gunicorn:
         while time.monotonic() < deadline:
             assert self.process.poll() is None, f"gunicorn exited:\n{self.log.read_text()}"
             try:
-                if request(self.port, "GET", "/healthz").status == 200:
+                if request(self.port, "GET", "/readyz").status == 200:  # the database too
                     return self
             except OSError:
                 time.sleep(0.1)

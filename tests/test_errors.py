@@ -20,18 +20,33 @@ def test_api_errors_are_json(client, auth, school):
     assert response.json["error"] == "You have no assignment at this address."
 
 
-def test_500_is_friendly_and_says_work_is_safe(app):
+def test_500_is_friendly_and_says_work_is_safe(app, monkeypatch):
     app.config["PROPAGATE_EXCEPTIONS"] = False
 
     @app.get("/boom")
     def boom():
         raise RuntimeError("kaboom")
 
-    app.logger.disabled = True
+    monkeypatch.setattr(app.logger, "disabled", True)  # the 'classroom' logger: shared
     response = app.test_client().get("/boom")
     assert response.status_code == 500
     assert b"Your saved work is safe" in response.data
     assert b"kaboom" not in response.data
+
+
+def test_500_after_a_form_was_sent_does_not_claim_it_was_saved(app, monkeypatch):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.post("/boom")
+    def boom():
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(app.logger, "disabled", True)  # the 'classroom' logger: shared
+    response = app.test_client().post("/boom")
+    assert response.status_code == 500
+    assert b"what you just sent may not have been saved" in response.data
+    assert b"Your saved work is safe" not in response.data
+    assert b"Work saved before is safe" in response.data
 
 
 def test_405_and_oversized_requests(client, auth, school):

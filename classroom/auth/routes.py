@@ -89,7 +89,6 @@ def login():
     if form.validate_on_submit():
         db, username, address = get_db(), form.username.data, request.remote_addr or "unknown"
         wait = throttle.wait_seconds(db, username, address)
-        user = None if wait else accounts.check_login(db, username, form.password.data)
         if wait:
             flash(
                 f"Too many failed logins. Try again in {wait // 60 + 1} minute(s), or ask "
@@ -97,8 +96,11 @@ def login():
                 "error",
             )
             return render_template("auth/login.html", form=form), 429
+        # counted as a failure before the password is checked (and cleared if it is right): a
+        # guess the database cannot count is refused (503) whether it is right or wrong
+        throttle.record_failure(db, username, address)
+        user = accounts.check_login(db, username, form.password.data)
         if user is None:
-            throttle.record_failure(db, username, address)
             flash("That username and password do not match an account.", "error")
         else:
             throttle.clear(db, username)
