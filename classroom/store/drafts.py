@@ -30,8 +30,9 @@ def draft_state(
 ) -> dict[str, Any] | None:
     """What a save or a submission keeps of the saved draft, in one read.
 
-    Its version, revision, when it was started and its unplaced work; its whole work only if it was saved
-    on another version than this one (else None), as the work is large and rarely needed.
+    Its version, revision, when it was started and its unplaced work; its whole work only if it
+    was saved on another version than this one (else None), as the work is large and rarely
+    needed.
     """
     row = one(
         db,
@@ -58,7 +59,7 @@ def save_draft(
 
     With base, only over the draft at that revision (a page that saw no draft sends 0); None
     when the draft has moved on since, and nothing is written. started_at is set by the first
-    save and kept by every later one. One statement checks and writes, so no other save comes between.
+    save and kept by every later one. One statement checks and writes: no save comes between.
     """
     saved_at = now()
     with db.atomic():  # a statement that returns rows is not committed by execute() alone
