@@ -66,7 +66,7 @@ export class Autosave {
   }
 
   async save(work = null) {
-    if (this.halted) return;
+    if (this.halted || this.waitingForSession) return; // the work is kept; the message says why
     if (this.saving) {
       this.schedule();
       return;
@@ -97,12 +97,9 @@ export class Autosave {
         this.revision = answer.draft.revision;
         this.changedElsewhere(answer.draft, this.base);
         this.base = answer.draft.work;
-      } else if (response.status === 401 || response.status === 403) {
-        this.unsaved = true;
-        await this.refused(answer, response);
       } else if (response.status < 500) {
         this.unsaved = true; // refused: still unsaved (leaving the page warns), and kept here
-        this.report(`Not saved: ${reason(answer, response)}. Your work is kept in this browser.`, "error");
+        await this.refused(answer, response);
       } else {
         this.retryLater(answer.error && `Not saved: ${reason(answer, response)}`);
       }
@@ -121,9 +118,9 @@ export class Autosave {
     this.retryDelay = Math.min(this.retryDelay * 2, LAST_RETRY);
   }
 
-  // Refused as logged out, or needing a new password: when the session behind this page has
-  // changed (the student logged in again, in another tab), save with its token; else say
-  // why, and wait for the student to come back.
+  // Refused: when the session behind this page has changed (the student logged out and in
+  // again, in another tab, or chose a new password), save with the new one's token; when nobody
+  // or someone else is logged in, say so and wait for the student to come back; else say why.
   async refused(answer, response) {
     const session = await this.session();
     if (session?.user_id === this.userId && session.csrf_token !== this.csrfToken) {
@@ -138,11 +135,13 @@ export class Autosave {
         "error",
       );
     } else if (session) {
-      // the same session refused it for good (taken out of the class, say)
+      // the same session refused it for good (work it cannot take, taken out of the class)
       this.report(`Not saved: ${reason(answer, response)}. Your work is kept in this browser.`, "error");
       return;
     } else {
-      this.report(answer.error || "Not saved: you are logged out. Your work is kept here.", "error");
+      // logged out, or a new password to choose first: the server's words say which
+      const told = (response.status === 401 || response.status === 403) && answer.error;
+      this.report(told || "Not saved: you are logged out. Log in again in a new tab; your work is kept here.", "error");
     }
     this.waitForSession();
   }
