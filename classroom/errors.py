@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request, session
+from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from .auth import live
 from .auth.routes import LOGGED_OUT
 
 ADVICE = {
@@ -45,9 +46,9 @@ def handle_http_error(error: HTTPException):
 
 
 def logged_in() -> bool:
-    """Whether the request's session names a user (the CSRF check runs before the user is
-    loaded, so the session is all there is to go by)."""
-    return session.get("user_id") is not None
+    """Whether the request comes from a live session (the CSRF check runs before the user is
+    loaded for the view, so it is looked up here: a session ended elsewhere is logged out)."""
+    return live.user() is not None
 
 
 def init_app(app: Flask) -> None:

@@ -16,7 +16,7 @@ from werkzeug.security import generate_password_hash
 
 from classroom import create_app
 from classroom.db import get_db, init_db
-from classroom.store import accounts, classes
+from classroom.store import accounts, classes, sessions
 from classroom.store.connection import now
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -299,10 +299,16 @@ def log_in():
     own, through the form in a real browser.)"""
 
     def log_in(client, user_id: int | None) -> None:
+        token = None
+        if user_id is not None:  # a session on the server too, as logging in makes
+            app = client.application
+            with app.app_context():
+                token = sessions.start(get_db(), user_id, app.permanent_session_lifetime)
         with client.session_transaction() as session:
             session.clear()
             if user_id is not None:
-                session["user_id"] = user_id
+                session.update(user_id=user_id, sid=token)
+                session.permanent = True
 
     return log_in
 
