@@ -110,7 +110,7 @@ def _insert_user(db: Database, username: str, display_name: str, hashed: str, ro
     try:
         return db["users"].insert(row | {"password_hash": hashed, "created_at": now()}).last_pk
     except sqlite3.IntegrityError as error:
-        if not username_taken(db, username):
+        if "users.username" not in str(error):  # the unique index, not another constraint
             raise
         raise UsernameTaken(username) from error
 
