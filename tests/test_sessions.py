@@ -207,3 +207,33 @@ def test_after_a_reset_a_form_sent_is_sent_to_the_password_page_saying_it_was_no
     page = reset_student.get("/password").text
     assert "What you sent was not saved yet" in page
     assert "Work on an exercise page is kept in that browser" in page
+
+
+def test_a_page_open_before_logging_in_with_a_code_is_told_to_choose_a_password(
+    csrf_app, make_class, password, csrf_token
+):
+    """Ada's exercise page stays open while her teacher resets her password and she logs in
+    with the code in another tab: its saves hear about the reset, not about a forged token."""
+    school = make_class(csrf_app, ["ada"], assign=[REPORT_1])
+    ada, teacher = csrf_app.test_client(), csrf_app.test_client()
+    for client, name in ((ada, "ada"), (teacher, "teacher")):
+        data = {
+            "username": name,
+            "password": password,
+            "csrf_token": csrf_token(client.get("/login")),
+        }
+        assert client.post("/login", data=data).status_code == 302
+    aid = school["assignments"][REPORT_1]
+    page_token = csrf_token(ada.get(f"/assignments/{aid}"))
+    page = teacher.post(
+        f"/teacher/classes/{school['class']['id']}/students/{school['students'][0]}/reset-password",
+        data={"csrf_token": csrf_token(teacher.get("/teacher/"))},
+    )
+    code = re.search(r'class="one-time-code"><code>(\w+)</code>', page.text).group(1)
+    data = {"username": "ada", "password": code, "csrf_token": csrf_token(ada.get("/login"))}
+    assert ada.post("/login", data=data).status_code == 302
+    response = ada.put(
+        f"/api/assignments/{aid}/draft", json={"answers": {}}, headers={"X-CSRFToken": page_token}
+    )
+    assert response.status_code == 403
+    assert response.json == {"error": PASSWORD_RESET, "status": 403}
