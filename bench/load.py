@@ -14,6 +14,9 @@ from pathlib import Path
 from flask import Flask, session
 from flask_wtf.csrf import generate_csrf
 
+from classroom.db import get_db
+from classroom.store import sessions
+
 BENCH = Path(__file__).resolve().parent
 LUA = BENCH / "requests.lua"
 
@@ -55,15 +58,17 @@ def write_requests(path: Path, requests: list[Request]) -> Path:
 def signer(app: Flask):
     """A function giving (session cookie, CSRF token) for a user id, as a login would.
 
-    The cookie is made by the app's own session interface and the token by Flask-WTF, so the
-    server accepts both exactly as if the user had logged in through /login.
+    The cookie is made by the app's own session interface, its session row on the server as
+    logging in makes it, and the token by Flask-WTF, so the server accepts them exactly as if
+    the user had logged in through /login.
     """
     serializer = app.session_interface.get_signing_serializer(app)
 
     def sign(user_id: int) -> tuple[str, str]:
         with app.test_request_context("/"):
             token = generate_csrf()
-            session["user_id"] = user_id
+            sid = sessions.start(get_db(), user_id, app.permanent_session_lifetime)
+            session.update(user_id=user_id, sid=sid)
             session.permanent = True
             return serializer.dumps(dict(session)), token
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 
-from flask import Flask, current_app, jsonify, render_template, request, session
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from .auth.routes import LOGGED_OUT
+from .auth import live
+from .auth.routes import LOGGED_OUT, PASSWORD_RESET
 
 ADVICE = {
     400: "Something in the request was not as expected.",
@@ -73,6 +74,9 @@ def handle_http_error(error: HTTPException):
         # a page left open after logging out (in another tab, or the session ended) sends a
         # token of the old session: what the student needs to hear is that they are logged out
         code, message = 401, LOGGED_OUT
+    elif isinstance(error, CSRFError) and request.path.startswith("/api/") and must_choose():
+        # the same page after logging in with a teacher's one-time code elsewhere
+        code, message = 403, PASSWORD_RESET
     elif isinstance(error, CSRFError):
         message = "The form had expired or was sent from elsewhere. Reload the page and try again."
     elif code == 500 and request.method not in READ_ONLY_METHODS:
@@ -117,9 +121,15 @@ def handle_database_error(error: sqlite3.OperationalError):
 
 
 def logged_in() -> bool:
-    """Whether the request's session names a user (the CSRF check runs before the user is
-    loaded, so the session is all there is to go by)."""
-    return session.get("user_id") is not None
+    """Whether the request comes from a live session (the CSRF check runs before the user is
+    loaded for the view, so it is looked up here: a session ended elsewhere is logged out)."""
+    return live.user() is not None
+
+
+def must_choose() -> bool:
+    """Whether the live session's user must choose a new password (a teacher reset it)."""
+    user = live.user()
+    return bool(user and user["must_change_password"])
 
 
 def init_app(app: Flask) -> None:

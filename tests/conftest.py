@@ -4,19 +4,29 @@ it through pytest, never by importing this file or another test module."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
 import re
 import shutil
-from collections.abc import Iterable
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 from werkzeug.security import generate_password_hash
+from werkzeug.serving import make_server
 
 from classroom import create_app
 from classroom.db import get_db, init_db
-from classroom.store import accounts, classes
+from classroom.store import accounts, classes, sessions
 from classroom.store.connection import now
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -299,10 +309,16 @@ def log_in():
     own, through the form in a real browser.)"""
 
     def log_in(client, user_id: int | None) -> None:
+        token = None
+        if user_id is not None:  # a session on the server too, as logging in makes
+            app = client.application
+            with app.app_context():
+                token = sessions.start(get_db(), user_id, app.permanent_session_lifetime)
         with client.session_transaction() as session:
             session.clear()
             if user_id is not None:
-                session["user_id"] = user_id
+                session.update(user_id=user_id, sid=token)
+                session.permanent = True
 
     return log_in
 
@@ -347,3 +363,69 @@ def exercise_page_files(client, auth, school) -> list[Path]:
         for m in re.findall(r'from "\./([\w-]+\.js)"', f.read_text())
     }
     return sorted(files)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def threaded_server():
+    """threaded_server(app): a context manager serving the app as `flask run` does (a thread
+    per request) on a free loopback port, giving the port."""
+
+    @contextlib.contextmanager
+    def threaded_server(app) -> Iterator[int]:
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield server.port
+        finally:
+            server.shutdown()
+            server.server_close()
+            thread.join()
+
+    return threaded_server
+
+
+@pytest.fixture(scope="session")
+def gunicorn_server():
+    """gunicorn_server(instance, log, *flags): a context manager running the app under gunicorn
+    with the project's settings and the flags given, on the instance folder, on a free loopback
+    port, giving the port. Without gunicorn, fails on CI and skips elsewhere."""
+
+    @contextlib.contextmanager
+    def gunicorn_server(instance: Path, log: Path, *flags: str) -> Iterator[int]:
+        if find_spec("gunicorn") is None:
+            reason = "gunicorn is not installed (pip install -e '.[test]')"
+            if os.environ.get("CI") == "true":
+                pytest.fail(reason, pytrace=False)
+            pytest.skip(reason)
+        port = _free_port()
+        command = [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py")]
+        command += ["--bind", f"127.0.0.1:{port}", *flags, "classroom.wsgi:app"]
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("CLASSROOM_", "GUNICORN"))}
+        env["CLASSROOM_INSTANCE_PATH"] = str(instance)
+        with log.open("ab") as out:
+            process = subprocess.Popen(
+                command, cwd=ROOT, env=env, stdout=out, stderr=out, start_new_session=True
+            )
+        try:
+            for _ in range(200):  # up to 20 s for a slow, shared machine
+                assert process.poll() is None, f"gunicorn exited:\n{log.read_text()}"
+                try:
+                    with socket.create_connection(("127.0.0.1", port), timeout=1):
+                        break
+                except OSError:
+                    time.sleep(0.1)
+            else:
+                raise AssertionError(f"gunicorn did not start:\n{log.read_text()}")
+            yield port
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=30)
+
+    return gunicorn_server

@@ -51,6 +51,7 @@ MATRIX = {
     ("GET", "auth.login"):                    ALL_OK,
     ("POST", "auth.login"):                   ALL_OK,  # a wrong password: the form again
     ("POST", "auth.logout"):                  (MOVED, MOVED, MOVED, MOVED, MOVED, MOVED),
+    ("POST", "auth.logout_everywhere"):       (LOGIN, MOVED, MOVED, MOVED, MOVED, MOVED),
     ("GET", "auth.join"):                     ALL_OK,
     ("POST", "auth.join"):                    ALL_OK,  # an unknown join code: the form again
     ("GET", "auth.new_password"):             (LOGIN, 200, 200, 200, 200, 200),
@@ -98,7 +99,11 @@ BODIES = {
         "password": "{password}",  # the school's: bodies are formatted with world.values
         "confirm": "{password}",
     },
-    "auth.new_password": {"password": "a brand new password", "confirm": "a brand new password"},
+    "auth.new_password": {
+        "current": "{password}",
+        "password": "a brand new password",
+        "confirm": "a brand new password",
+    },
     "student.submit": {"highlights": "[]"},
     "teacher.create_class": {"name": "Period 2"},
     "teacher.rename_class": {"rename-name": "Period 1b"},
@@ -355,7 +360,11 @@ def test_a_crash_page_carries_the_headers_too(tmp_path, make_app, monkeypatch):
 
 # Who is allowed to send each state-changing request, so that a refusal can only be the token's.
 ALLOWED = {"auth": "anonymous", "student": "student", "api": "student", "teacher": "teacher"}
-ALLOWED_HERE = {"auth.logout": "student", "auth.new_password": "student"}
+ALLOWED_HERE = {
+    "auth.logout": "student",
+    "auth.logout_everywhere": "student",
+    "auth.new_password": "student",
+}
 
 
 def fingerprint(app) -> str:
@@ -371,9 +380,9 @@ def test_every_state_changing_route_refuses_a_request_without_a_csrf_token(
     method, endpoint, choices = change
     role = ALLOWED_HERE.get(endpoint) or ALLOWED[endpoint.split(".")[0]]
     restore(csrf_world)
-    before = fingerprint(csrf_world.app)
     client = csrf_world.app.test_client()
-    log_in(client, csrf_world.users[role])
+    log_in(client, csrf_world.users[role])  # a session row, made before the fingerprint
+    before = fingerprint(csrf_world.app)
     refused = send(csrf_world, client, method, endpoint, choices)
     assert refused.status_code == 400
     message = refused.json["error"] if endpoint.startswith("api.") else refused.text
@@ -530,11 +539,11 @@ def test_login_keeps_a_next_on_this_site_with_its_query(client, school, password
     assert response.location == target
 
 
-def test_a_user_is_who_the_database_says_not_what_the_session_remembers(app, school):
+def test_a_user_is_who_the_database_says_not_what_the_session_remembers(app, school, client_of):
     """Roles come from the users table on every request: a session cannot carry one."""
-    client = app.test_client()
+    client = client_of(app, school["students"][0])
     with client.session_transaction() as session:
-        session.update(user_id=school["students"][0], role="teacher")
+        session.update(role="teacher")
     assert client.get("/teacher/").status_code == 403
     with client.session_transaction() as session:
         session["user_id"] = 10**9  # an account that does not exist

@@ -16,15 +16,13 @@ ALIENS = "Criminal Illegal Aliens"
 
 
 @pytest.fixture
-def live(tmp_path, folder, monkeypatch, make_app, make_class):
+def live(tmp_path, folder, monkeypatch, make_app, make_class, client_of):
     """An app on a copied folder that sees edited files at once, with ada's class given report
     1: the assignment's draft address, its submit address and ada's client."""
     monkeypatch.setattr(shelf_module, "CHECK_EVERY", 0)
     app = make_app(tmp_path, EXERCISES_DIR=str(folder), WTF_CSRF_ENABLED=False)
     school = make_class(app, ["ada"], assign=[REPORT_1])
-    ada = app.test_client()
-    with ada.session_transaction() as session:
-        session["user_id"] = school["students"][0]
+    ada = client_of(app, school["students"][0])
     assignment = school["assignments"][REPORT_1]
     return f"/api/assignments/{assignment}/draft", f"/assignments/{assignment}/submit", ada
 

@@ -15,17 +15,13 @@ HALF_WRITTEN = "title: Report 1\narticles: [la-detainers-report-1\ntasks:\n  - i
 
 
 @pytest.fixture
-def live(tmp_path, folder, monkeypatch, make_app, make_class):
+def live(tmp_path, folder, monkeypatch, make_app, make_class, client_of):
     """An app on a copied folder that looks for changed files on every request, with ada's
     class given report 1; the app, the assignment and clients for ada and the teacher."""
     monkeypatch.setattr(shelf_module, "CHECK_EVERY", 0)
     app = make_app(tmp_path, EXERCISES_DIR=str(folder), WTF_CSRF_ENABLED=False)
     school = make_class(app, ["ada"], assign=[REPORT_1])
-    ada, teacher = app.test_client(), app.test_client()
-    with ada.session_transaction() as session:
-        session["user_id"] = school["students"][0]
-    with teacher.session_transaction() as session:
-        session["user_id"] = school["teacher"]
+    ada, teacher = client_of(app, school["students"][0]), client_of(app, school["teacher"])
     return app, school["assignments"][REPORT_1], ada, teacher
 
 

@@ -75,7 +75,7 @@ def addresses(school: dict[str, int]) -> dict[str, tuple[int, str]]:
 
 @pytest.fixture(scope="module")
 def counts(
-    tmp_path_factory, make_app, make_class, trace_statements
+    tmp_path_factory, make_app, make_class, trace_statements, log_in
 ) -> dict[int, dict[str, list[str]]]:
     """The statements each page runs, by class size and page."""
     found: dict[int, dict[str, list[str]]] = {}
@@ -87,8 +87,7 @@ def counts(
             client = app.test_client()
             found[size] = {}
             for page, (user, url) in addresses(school).items():
-                with client.session_transaction() as session:
-                    session["user_id"] = user
+                log_in(client, user)
                 statements.clear()
                 response = client.get(url)
                 assert response.status_code == 200, (page, response.status_code)

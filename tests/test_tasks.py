@@ -96,7 +96,7 @@ def test_every_task_type_has_an_example_here():
 
 
 @pytest.fixture
-def setup(tmp_path, folder, make_app, make_class):
+def setup(tmp_path, folder, make_app, make_class, client_of):
     """An exercise with one task of each type, assigned to a student's class; the app, the
     assignment id, and clients logged in as the student and as the teacher."""
     tasks = [{"id": f"{kind}-step", **EXAMPLES[kind]["task"]} for kind in KINDS]
@@ -108,11 +108,8 @@ def setup(tmp_path, folder, make_app, make_class):
     (folder / "every-type.yaml").write_text(yaml.safe_dump(exercise, allow_unicode=True))
     app = make_app(tmp_path, EXERCISES_DIR=str(folder), WTF_CSRF_ENABLED=False)
     school = make_class(app, ["ada"], assign=["every-type"])
-    student_client, teacher_client = app.test_client(), app.test_client()
-    with student_client.session_transaction() as session:
-        session["user_id"] = school["students"][0]
-    with teacher_client.session_transaction() as session:
-        session["user_id"] = school["teacher"]
+    student_client = client_of(app, school["students"][0])
+    teacher_client = client_of(app, school["teacher"])
     return app, school["assignments"]["every-type"], student_client, teacher_client
 
 

@@ -1,5 +1,5 @@
 """Accounts: log in, log out, join a class with its code, and who may see what."""
 
-from .routes import bp, index, login_required
+from .routes import LOGGED_OUT, PASSWORD_RESET, bp, index, login_required
 
-__all__ = ["bp", "index", "login_required"]
+__all__ = ["LOGGED_OUT", "PASSWORD_RESET", "bp", "index", "login_required"]

@@ -58,8 +58,14 @@ class JoinForm(FlaskForm):
 
 
 class NewPasswordForm(FlaskForm):
-    """A new password, chosen after logging in with a one-time code."""
+    """A new password, given the current one (or, after a teacher's reset, the one-time code:
+    the view relabels the field), so that a session left open cannot take the account."""
 
+    current = PasswordField(
+        "Your current password",
+        validators=[DataRequired(), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )
     password = PasswordField(
         "New password (at least 12 characters)",
         validators=[DataRequired(), Length(MIN_PASSWORD, 200)],

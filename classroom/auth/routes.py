@@ -6,10 +6,11 @@ import functools
 import re
 from collections.abc import Callable
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from ..db import get_db
-from ..store import accounts, classes, throttle
+from ..store import accounts, sessions, throttle
+from . import devices, live
 from .forms import JoinForm, LoginForm, NewPasswordForm
 
 bp = Blueprint("auth", __name__)
@@ -21,18 +22,33 @@ LOGGED_OUT = (
 )
 
 
+# What the exercise page's script is told when a save reaches the server from a user whose
+# password a teacher reset: the page keeps the work and saves it once a new one is chosen.
+PASSWORD_RESET = (
+    "Your password was reset: choose a new one in another tab. Your work is kept on this page "
+    "and will be saved."
+)
+# Pages a user who must choose a new password can still reach: that choice, leaving, and the
+# stylesheet and icons the page needs.
+WHILE_RESET = {"auth.new_password", "auth.logout", "static", "asset", "health"}
+
+
 @bp.before_app_request
 def load_logged_in_user():
-    """Put the logged-in user (or None) on g; one with a one-time code must choose a password."""
-    user_id = session.get("user_id")
-    g.user = accounts.get_user(get_db(), user_id) if user_id is not None else None
-    if (
-        g.user
-        and g.user["must_change_password"]
-        and request.endpoint not in ("auth.new_password", "auth.logout", "static")
-    ):
-        return redirect(url_for("auth.new_password"))
-    return None
+    """Put the user of the live session (or None) on g; one with a one-time code must choose a
+    password before anything else: the API says so in JSON, other pages send them there."""
+    user = live.user()
+    if not user or not user["must_change_password"] or request.endpoint in WHILE_RESET:
+        return None
+    if request.path.startswith("/api/"):  # the page's script cannot follow a redirect
+        abort(403, PASSWORD_RESET)
+    if request.method not in ("GET", "HEAD"):
+        flash(
+            "What you sent was not saved yet: your password was reset, so choose a new one "
+            "first. Work on an exercise page is kept in that browser, and saved once you have.",
+            "error",
+        )
+    return redirect(url_for("auth.new_password"))
 
 
 def login_required(role: str | None = None) -> Callable:
@@ -75,83 +91,127 @@ def _safe_next(target: str | None) -> str | None:
     return None
 
 
-def _start_session(user_id: int) -> None:
-    """A fresh session for this user: nothing from before login carries over."""
-    session.clear()
-    session["user_id"] = user_id
-    session.permanent = True
+def _address() -> str:
+    return request.remote_addr or "unknown"
+
+
+def _too_many(wait: int, form) -> tuple[str, int]:
+    """The login form again, saying how long to wait (429)."""
+    flash(
+        f"Too many failed logins. Try again in {wait // 60 + 1} minute(s), or ask your teacher "
+        "to reset your password. On a computer you have logged in from before, you can log in "
+        "now.",
+        "error",
+    )
+    return render_template("auth/login.html", form=form), 429
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    """Log in with username and password."""
+    """Log in with username and password (guessing slowed down: see store.throttle)."""
     form = LoginForm()
     if form.validate_on_submit():
-        db, username, address = get_db(), form.username.data, request.remote_addr or "unknown"
-        wait = throttle.wait_seconds(db, username, address)
-        if wait:
-            flash(
-                f"Too many failed logins. Try again in {wait // 60 + 1} minute(s), or ask "
-                "your teacher to reset your password.",
-                "error",
-            )
-            return render_template("auth/login.html", form=form), 429
-        # counted as a failure before the password is checked (and cleared if it is right): a
-        # guess the database cannot count is refused (503) whether it is right or wrong
-        throttle.record_failure(db, username, address)
-        user = accounts.check_login(db, username, form.password.data)
+        db = get_db()
+        turn = throttle.take_turn(db, form.username.data, _address(), devices.tokens())
+        if turn.wait:
+            return _too_many(turn.wait, form)
+        user = accounts.check_login(db, form.username.data, form.password.data)
+        throttle.end_turn(db, turn, password_was_right=user is not None)
         if user is None:
             flash("That username and password do not match an account.", "error")
+        elif accounts.code_expired(user):
+            flash("This one-time code has expired. Ask your teacher for a new one.", "error")
         else:
-            throttle.clear(db, username)
-            _start_session(user["id"])
+            if turn.device is None:  # from now on, this browser is trusted for the account
+                devices.remember(throttle.new_device(db, user["id"]))
+            live.start(user["id"])
             return redirect(_safe_next(request.args.get("next")) or url_for("index"))
     return render_template("auth/login.html", form=form)
 
 
 @bp.post("/logout")
 def logout():
-    """Log out and forget the session."""
-    session.clear()
+    """Log out: the session ends on the server, so a copy of its cookie stops working too."""
+    live.end()
     flash("You are logged out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/logout/everywhere")
+@login_required()
+def logout_everywhere():
+    """End every session of this user, on every computer, this one included."""
+    sessions.end_all(get_db(), g.user["id"])
+    live.end()
+    flash("You are logged out on every computer and browser.", "info")
     return redirect(url_for("auth.login"))
 
 
 @bp.route("/join", methods=["GET", "POST"])
 def join():
-    """Create a student account in a class, using the class's join code."""
+    """Create a student account in a class, using the class's join code (wrong codes are
+    counted per address, so codes cannot be guessed quickly: see store.throttle)."""
     form = JoinForm()
     if request.method == "GET" and request.args.get("code"):
         form.join_code.data = request.args["code"]
-    if form.validate_on_submit():
-        db = get_db()
-        klass = classes.class_by_join_code(db, form.join_code.data)
-        if klass is None:
-            form.join_code.errors.append("No class has this join code. Check it with your teacher.")
-        elif accounts.username_taken(db, form.username.data):
-            form.username.errors.append("This username is taken. Try another.")
-        else:
-            user_id = accounts.create_student(
-                db,
-                klass["id"],
-                form.display_name.data.strip(),
-                form.username.data,
-                form.password.data,
-            )
-            _start_session(user_id)
-            flash(f"Welcome to {klass['name']}!", "success")
-            return redirect(url_for("student.home"))
-    return render_template("auth/join.html", form=form)
+    if not form.validate_on_submit():
+        return render_template("auth/join.html", form=form)
+    db = get_db()
+    klass, wait = throttle.join_turn(db, _address(), form.join_code.data)
+    if wait:
+        form.join_code.errors.append(
+            f"Too many wrong join codes from this network. Try again in {wait // 60 + 1} "
+            "minute(s), or open the join link your teacher gave you."
+        )
+        return render_template("auth/join.html", form=form), 429
+    if klass is None:
+        form.join_code.errors.append("No class has this join code. Check it with your teacher.")
+        return render_template("auth/join.html", form=form)
+    if accounts.username_taken(db, form.username.data):
+        form.username.errors.append("This username is taken. Try another.")
+        return render_template("auth/join.html", form=form)
+    try:
+        user_id = accounts.create_student(
+            db, klass["id"], form.display_name.data.strip(), form.username.data, form.password.data
+        )
+    except accounts.UsernameTaken:  # someone else took it a moment ago
+        form.username.errors.append("This username is taken. Try another.")
+        return render_template("auth/join.html", form=form), 409
+    live.start(user_id)
+    devices.remember(throttle.new_device(db, user_id))
+    flash(f"Welcome to {klass['name']}!", "success")
+    return redirect(url_for("student.home"))
 
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required()
 def new_password():
-    """Choose a new password (required after logging in with a one-time code)."""
+    """Change the password, given the current one; after a teacher's reset, given the one-time
+    code (the only way in, since the reset ended every other session). Every other session ends,
+    and guessing the current password here is slowed down like logging in."""
     form = NewPasswordForm()
+    reset = bool(g.user["must_change_password"])
+    if reset:
+        form.current.label.text = "The one-time code from your teacher"
+        form.current.render_kw = {"autocomplete": "one-time-code"}
     if form.validate_on_submit():
-        accounts.set_password(get_db(), g.user["id"], form.password.data)
-        _start_session(g.user["id"])
-        flash("Your new password is saved.", "success")
+        db, user = get_db(), g.user
+        turn = throttle.take_turn(db, user["username"], _address(), devices.tokens())
+        if turn.wait:
+            flash(f"Too many wrong tries. Try again in {turn.wait // 60 + 1} minute(s).", "error")
+            return render_template("auth/new_password.html", form=form, reset=reset), 429
+        right = accounts.check_password(db, user["id"], form.current.data)
+        throttle.end_turn(db, turn, password_was_right=right)
+        if not right:
+            form.current.errors.append(
+                "That is not the code, or it has expired: ask your teacher for a new one."
+                if reset
+                else "That is not your current password."
+            )
+            return render_template("auth/new_password.html", form=form, reset=reset)
+        accounts.set_password(db, user["id"], form.password.data, keep_session=None)
+        live.start(user["id"])
+        devices.remember(throttle.new_device(db, user["id"]))
+        flash("Your new password is saved. You are logged out everywhere else.", "success")
         return redirect(url_for("index"))
-    return render_template("auth/new_password.html", form=form)
+    return render_template("auth/new_password.html", form=form, reset=reset)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import sqlite3
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from . import sessions, throttle
 from .connection import now, one
+
+# How long a teacher's one-time code works; it also stops working once it has set a password.
+CODE_LIFETIME = timedelta(hours=24)
 
 # Checked against when the username is unknown, so that both failures take the same time.
 _NO_SUCH_USER = generate_password_hash("no such user, no such password")
@@ -17,9 +23,20 @@ def get_user(db: Database, user_id: int) -> dict[str, Any] | None:
     """The user with this id, without the password hash."""
     return one(
         db,
-        "select id, username, display_name, role, must_change_password from users where id = ?",
+        """select id, username, display_name, role, must_change_password, code_expires_at
+           from users where id = ?""",
         [user_id],
     )
+
+
+class UsernameTaken(Exception):
+    """Another account got this username first (two joins at the same moment)."""
+
+
+def code_expired(user: dict[str, Any]) -> bool:
+    """Whether the user's password is a teacher's one-time code that is past its time."""
+    expires = user["code_expires_at"] if user["must_change_password"] else None
+    return bool(expires) and datetime.fromisoformat(expires) <= datetime.now(UTC)
 
 
 def check_login(db: Database, username: str, password: str) -> dict[str, Any] | None:
@@ -31,11 +48,45 @@ def check_login(db: Database, username: str, password: str) -> dict[str, Any] | 
     return get_user(db, row["id"]) if row and ok else None
 
 
-def set_password(db: Database, user_id: int, password: str) -> None:
-    """A new password chosen by its owner; any one-time code stops working."""
-    db["users"].update(
-        user_id, {"password_hash": generate_password_hash(password), "must_change_password": 0}
+def check_password(db: Database, user_id: int, password: str) -> bool:
+    """Whether this is the user's current password (or one-time code, while it works)."""
+    row = one(
+        db,
+        "select password_hash, must_change_password, code_expires_at from users where id = ?",
+        [user_id],
     )
+    if row is None or code_expired(row):
+        return False
+    return check_password_hash(row["password_hash"], password)
+
+
+def set_password(db: Database, user_id: int, password: str, keep_session: str | None) -> None:
+    """A new password chosen by its owner: a one-time code stops working, every other session
+    of the user ends, and no browser is trusted for the account any more (see throttle)."""
+    hashed = generate_password_hash(password)  # slow on purpose: not while holding the lock
+    with db.atomic():
+        db["users"].update(
+            user_id, {"password_hash": hashed, "must_change_password": 0, "code_expires_at": None}
+        )
+        sessions.end_all(db, user_id, keep=keep_session)
+        throttle.forget_devices(db, user_id)
+
+
+def give_one_time_code(db: Database, user_id: int, code: str) -> None:
+    """A teacher's reset: the code replaces the password (stored hashed, like it) for
+    CODE_LIFETIME; every session of the user ends, no browser is trusted for the account, and
+    its failed logins are forgotten, so the student can log in at once."""
+    hashed = generate_password_hash(code)
+    expires = (datetime.now(UTC) + CODE_LIFETIME).isoformat(timespec="seconds")
+    with db.atomic():
+        db["users"].update(
+            user_id,
+            {"password_hash": hashed, "must_change_password": 1, "code_expires_at": expires},
+        )
+        sessions.end_all(db, user_id)
+        throttle.forget_devices(db, user_id)
+        username = one(db, "select username from users where id = ?", [user_id])["username"]
+        throttle.clear(db, username)
 
 
 def username_taken(db: Database, username: str) -> bool:
@@ -50,28 +101,27 @@ def user_id_by_username(db: Database, username: str) -> int | None:
 
 
 def create_user(db: Database, username: str, display_name: str, password: str, role: str) -> int:
-    """A new account; usernames are stored in lower case."""
-    return (
-        db["users"]
-        .insert(
-            {
-                "username": username.strip().lower(),
-                "display_name": display_name,
-                "password_hash": generate_password_hash(password),
-                "role": role,
-                "created_at": now(),
-            }
-        )
-        .last_pk
-    )
+    """A new account; usernames are stored in lower case. UsernameTaken if one has it."""
+    return _insert_user(db, username, display_name, generate_password_hash(password), role)
+
+
+def _insert_user(db: Database, username: str, display_name: str, hashed: str, role: str) -> int:
+    row = {"username": username.strip().lower(), "display_name": display_name, "role": role}
+    try:
+        return db["users"].insert(row | {"password_hash": hashed, "created_at": now()}).last_pk
+    except sqlite3.IntegrityError as error:
+        if "users.username" not in str(error):  # the unique index, not another constraint
+            raise
+        raise UsernameTaken(username) from error
 
 
 def create_student(
     db: Database, class_id: int, display_name: str, username: str, password: str
 ) -> int:
-    """A student account, enrolled in the class."""
+    """A student account, enrolled in the class. UsernameTaken if one has the username."""
+    hashed = generate_password_hash(password)  # slow on purpose: not while holding the lock
     with db.atomic():
-        user_id = create_user(db, username, display_name, password, "student")
+        user_id = _insert_user(db, username, display_name, hashed, "student")
         enrol(db, class_id, user_id)
     return user_id
 

@@ -205,3 +205,45 @@ def m006_draft_revisions(db: Database) -> None:
     """A revision for each draft, moved on by every save, so that a save made from an older one
     (another tab, another device) is refused rather than written over the newer work."""
     db["drafts"].add_column("revision", int, not_null_default=1)
+
+
+@migrations()
+def m007_sessions(db: Database) -> None:
+    """Sessions kept on the server, so that they can be ended (logging out, a password change,
+    a teacher's reset), and one-time codes that expire. The cookie carries a random token; only
+    its SHA-256 is stored, as the session's id."""
+    db["sessions"].create(
+        {"id": str, "user_id": int, "created_at": str, "last_seen_at": str},
+        pk="id",
+        foreign_keys=[("user_id", "users", "id")],
+        not_null=["user_id", "created_at", "last_seen_at"],
+        strict=True,
+    )
+    db["sessions"].create_index(["user_id"])
+    db["sessions"].create_index(["last_seen_at"])
+    db["users"].add_column("code_expires_at", str)  # set while must_change_password is
+
+
+@migrations()
+def m008_devices_and_join_failures(db: Database) -> None:
+    """Browsers that have logged in to an account (OWASP's device cookies: their owner is not
+    locked out by other people's failures), failed logins tied to such a browser, and wrong
+    join codes, so that guessing them can be slowed down too."""
+    db["devices"].create(
+        {"id": str, "user_id": int, "created_at": str},
+        pk="id",
+        foreign_keys=[("user_id", "users", "id")],
+        not_null=["user_id", "created_at"],
+        strict=True,
+    )
+    db["devices"].create_index(["user_id"])
+    db["login_failures"].add_column("device", str)  # the device's id, if the browser had one
+    db["login_failures"].create_index(["device", "at"])
+    db["join_failures"].create(
+        {"id": int, "address": str, "at": str},
+        pk="id",
+        not_null=["address", "at"],
+        strict=True,
+    )
+    db["join_failures"].create_index(["address", "at"])
+    db["join_failures"].create_index(["at"])

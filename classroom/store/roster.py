@@ -10,8 +10,8 @@ import secrets
 from typing import Any
 
 from sqlite_utils import Database
-from werkzeug.security import generate_password_hash
 
+from . import accounts
 from .classes import JOIN_CODE_ALPHABET, new_join_code
 from .connection import now, one
 from .latest import latest
@@ -122,11 +122,10 @@ def remove_student(db: Database, class_id: int, student_id: int) -> None:
 
 
 def reset_password(db: Database, student_id: int) -> str:
-    """Give the student a one-time code to log in with; they must choose a new password."""
+    """Give the student a one-time code to log in with; they must choose a new password, and
+    every session they had open ends (see accounts.give_one_time_code)."""
     code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(10))
-    db["users"].update(
-        student_id, {"password_hash": generate_password_hash(code), "must_change_password": 1}
-    )
+    accounts.give_one_time_code(db, student_id, code)
     return code
 
 
