@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
 from classroom import exercises as shelf_module
 from classroom.db import get_db
-from classroom.store import drafts
+from classroom.store import drafts, roster
 
 pytestmark = pytest.mark.browser
 
@@ -246,4 +246,44 @@ def test_a_server_that_cannot_store_the_work_keeps_it_and_tries_again(
     assert page.evaluate(LEAVING_IS_STOPPED) is True
     page.unroute("**/api/assignments/*/draft")
     saved(page)
+    assert stored_draft(server)["work"]["answers"]["reflect"] == LONG_ANSWER
+
+
+# --- 5. a password reset while the student works ---------------------------------------------
+
+
+def test_a_reset_mid_work_keeps_the_work_and_saves_it_once_a_password_is_chosen(
+    context, server, log_in, open_exercise
+):
+    page = context.new_page()
+    log_in(page, "ada")
+    open_exercise(page, REPORT_1_TITLE)
+    _, app, school = server
+    with app.app_context():  # the teacher resets ada's password from the class page
+        code = roster.reset_password(get_db(), school["students"][0])
+
+    page.locator("#answer-reflect").fill(LONG_ANSWER)
+    status = page.locator("#save-status")
+    expect(status).to_contain_text("You are logged out, so this was not saved")
+    # submitting now does not drop the answers: they are kept and offered back
+    page.get_by_role("button", name="Submit my answers").click()
+    other = context.new_page()
+    log_in_with_code = other.goto("/login")
+    assert log_in_with_code.ok
+    other.get_by_label("Username").fill("ada")
+    other.get_by_label("Password").fill(code)
+    other.get_by_role("button", name="Log in").click()
+    other.get_by_label("The one-time code from your teacher").fill(code)
+    other.get_by_label("New password (at least 12 characters)").fill("a brand new password")
+    other.get_by_label("Type it again").fill("a brand new password")
+    other.get_by_role("button", name="Save my new password").click()
+    expect(other.get_by_text("Your new password is saved.")).to_be_visible()
+
+    other.goto("/home")
+    open_exercise(other, REPORT_1_TITLE)
+    offer = other.locator("#kept-work")
+    expect(offer).to_be_visible()
+    other.get_by_role("button", name="Put my unsaved work back").click()
+    expect(other.locator("#answer-reflect")).to_have_value(LONG_ANSWER)
+    saved(other)
     assert stored_draft(server)["work"]["answers"]["reflect"] == LONG_ANSWER
