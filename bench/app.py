@@ -15,8 +15,8 @@ from flask import jsonify, redirect, request
 from flask_wtf.csrf import generate_csrf
 
 from classroom import create_app
-from classroom.auth import login_required
 from classroom.access import my_assignment
+from classroom.auth import login_required
 
 app = create_app()
 

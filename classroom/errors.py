@@ -9,7 +9,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .auth import live
-from .auth.routes import LOGGED_OUT, PASSWORD_RESET
+from .auth.routes import BACK_TO, LOGGED_OUT, PASSWORD_RESET, to_login
 
 ADVICE = {
     400: "Something in the request was not as expected.",
@@ -70,6 +70,8 @@ def handle_http_error(error: HTTPException):
     """Render an HTTP error as a page, or as JSON for the API."""
     code = error.code or 500
     advice = ADVICE.get(code, "")
+    if isinstance(error, CSRFError) and request.endpoint in BACK_TO and not logged_in():
+        return to_login()  # the exercise page's form, from a session that ended: say so
     if isinstance(error, CSRFError) and request.path.startswith("/api/") and not logged_in():
         # a page left open after logging out (in another tab, or the session ended) sends a
         # token of the old session: what the student needs to hear is that they are logged out

@@ -237,3 +237,36 @@ def test_a_page_open_before_logging_in_with_a_code_is_told_to_choose_a_password(
     )
     assert response.status_code == 403
     assert response.json == {"error": PASSWORD_RESET, "status": 403}
+
+
+@pytest.mark.parametrize("ended", ["elsewhere", "in this browser"])
+def test_a_submission_sent_after_the_session_ended_says_it_was_not_submitted(
+    csrf_app, make_class, password, csrf_token, ended
+):
+    """The exercise page's Submit, sent after the session ended ("log out everywhere" or a
+    reset elsewhere, or logging out in another tab), is told that the student is logged out and
+    the answers were not submitted, and logging in again leads back to the exercise page (not to
+    the submission's address, or to "the form had expired")."""
+    school = make_class(csrf_app, ["ada"], assign=[REPORT_1])
+    page_client, elsewhere = csrf_app.test_client(), csrf_app.test_client()
+    for client in (page_client, elsewhere):
+        token = csrf_token(client.get("/login"))
+        data = {"username": "ada", "password": password, "csrf_token": token}
+        assert client.post("/login", data=data).status_code == 302
+    aid = school["assignments"][REPORT_1]
+    token = csrf_token(page_client.get(f"/assignments/{aid}"))
+    if ended == "elsewhere":
+        other_token = csrf_token(elsewhere.get("/home"))
+        elsewhere.post("/logout/everywhere", data={"csrf_token": other_token})
+    else:
+        page_client.post("/logout", data={"csrf_token": token})
+    response = page_client.post(
+        f"/assignments/{aid}/submit", data={"highlights": "[]", "csrf_token": token}
+    )
+    assert response.status_code == 302
+    assert response.location == f"/login?next=/assignments/{aid}"
+    page = page_client.get(response.location).text
+    assert "You are logged out, so your answers were not submitted" in page
+    assert "keeps your work in this browser" in page
+    with csrf_app.app_context():
+        assert get_db().execute("select count(*) from attempts").fetchone()[0] == 0

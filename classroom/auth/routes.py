@@ -28,6 +28,17 @@ PASSWORD_RESET = (
     "Your password was reset: choose a new one in another tab. Your work is kept on this page "
     "and will be saved."
 )
+# What a form sent while logged out is told (a page left open after logging out in another tab,
+# or whose session ended elsewhere): nothing of it was kept, and logging in again leads back to
+# the page it came from, whose script keeps the work in this browser.
+NOT_KEPT = {
+    "student.submit": (
+        "You are logged out, so your answers were not submitted. Log in again: the exercise page "
+        "keeps your work in this browser and offers it back."
+    )
+}
+NOT_SAVED = "You are logged out, so what you sent was not saved. Log in again, then send it again."
+BACK_TO = {"student.submit": "student.exercise"}
 # Pages a user who must choose a new password can still reach: that choice, leaving, and the
 # stylesheet and icons the page needs.
 WHILE_RESET = {"auth.new_password", "auth.logout", "static", "asset", "health"}
@@ -60,7 +71,7 @@ def login_required(role: str | None = None) -> Callable:
             if g.user is None:
                 if request.path.startswith("/api/"):  # the page's script cannot follow a login
                     abort(401, LOGGED_OUT)
-                return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+                return to_login()
             if role is not None and g.user["role"] != role:
                 abort(403, f"This page is for {role}s.")
             return view(**kwargs)
@@ -68,6 +79,17 @@ def login_required(role: str | None = None) -> Callable:
         return wrapped
 
     return decorator
+
+
+def to_login():
+    """Send a logged-out visitor to log in, and back here after; a form they sent is told it
+    was not kept, and comes back to the page it was sent from."""
+    if request.method in ("GET", "HEAD"):
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    flash(NOT_KEPT.get(request.endpoint, NOT_SAVED), "error")
+    back = BACK_TO.get(request.endpoint)
+    there = url_for(back, **request.view_args) if back else request.full_path.rstrip("?")
+    return redirect(url_for("auth.login", next=there))
 
 
 def index():

@@ -267,6 +267,9 @@ def test_a_reset_mid_work_keeps_the_work_and_saves_it_once_a_password_is_chosen(
     expect(status).to_contain_text("You are logged out, so this was not saved")
     # submitting now does not drop the answers: they are kept and offered back
     page.get_by_role("button", name="Submit my answers").click()
+    expect(
+        page.get_by_text("You are logged out, so your answers were not submitted")
+    ).to_be_visible()
     other = context.new_page()
     log_in_with_code = other.goto("/login")
     assert log_in_with_code.ok
