@@ -9,9 +9,9 @@ from flask import Blueprint, abort, g, redirect, render_template, request, url_f
 from . import credit, drafts
 from .access import my_assignment, my_attempt
 from .auth import login_required
-from .clock import is_past
 from .db import get_db
 from .exercises import get_exercise, library
+from .held import feedback_held, unscored
 from .marks import item_statuses, marked_articles, reviewed_highlights
 from .parts import exercise_parts
 from .store import attempts, classes, reviews
@@ -30,28 +30,32 @@ def status_of(row: dict) -> str:
 @bp.get("/home")
 @login_required("student")
 def home():
-    """My assigned exercises with their status and latest score."""
+    """My assigned exercises with their status and latest score (none while feedback is held)."""
     exercises = library().exercises
-    rows = [
-        {
-            **row,
-            "status": status_of(row),
-            "exercise": exercises.get(row["exercise_id"]),
-            "feedback_shown": row["feedback_after"] != "due" or is_past(row["due_at"]),
-        }
-        for row in classes.student_assignments(get_db(), g.user["id"])
-    ]
+    rows = []
+    for row in classes.student_assignments(get_db(), g.user["id"]):
+        held = feedback_held(row, g.user["role"])
+        rows.append(
+            {
+                **(unscored(row) if held else row),
+                "status": status_of(row),
+                "exercise": exercises.get(row["exercise_id"]),
+                "held": held,
+            }
+        )
     return render_template("student/home.html", assignments=rows)
 
 
 @bp.get("/assignments/<int:assignment_id>")
 @login_required("student")
 def exercise(assignment_id: int):
-    """The exercise page: the article(s) beside the guided steps."""
+    """The exercise page: the article(s) beside the guided steps, and the earlier attempts."""
     assignment = my_assignment(assignment_id)
     exercise = get_exercise(assignment["exercise_id"])
     draft = drafts.opened(get_db(), assignment, g.user["id"], exercise)
     work = draft["work"]
+    held = feedback_held(assignment, g.user["role"])
+    earlier = attempts.attempts_for(get_db(), assignment_id, g.user["id"])
     return render_template(
         "student/exercise.html",
         assignment=assignment,
@@ -68,7 +72,8 @@ def exercise(assignment_id: int):
             "keptKey": f"classroom:unsaved:{g.user['id']}:{assignment_id}",
         },
         saved_at=draft["saved_at"],
-        attempts=attempts.attempts_for(get_db(), assignment_id, g.user["id"]),
+        held=held,
+        attempts=[unscored(a) for a in earlier] if held else earlier,
         # names what this page submits, so that a double click is recorded once
         submission_token=secrets.token_urlsafe(16),
     )
@@ -105,30 +110,37 @@ def feedback(attempt_id: int):
     """An attempt's feedback, for the student who made it or the class's teacher."""
     db = get_db()
     attempt = my_attempt(attempt_id)
-    exercise, result = attempt["snapshot"], attempt["result"]
-    # The teacher may hold feedback and the key back until the due date.
-    feedback_waits = (
-        g.user["role"] == "student"
-        and attempt["feedback_after"] == "due"
-        and not is_past(attempt["due_at"])
-    )
+    exercise = attempt["snapshot"]
+    listed = attempts.attempts_for(db, attempt["assignment_id"], attempt["student_id"])
+    if feedback_held(attempt, g.user["role"]):
+        # when it was submitted and the student's own highlights: nothing of how it did, and
+        # of the exercise (whose snapshot holds the key) only its title
+        return render_template(
+            "student/feedback.html",
+            held=True,
+            attempt=unscored(attempt),
+            exercise={"title": exercise["title"]},
+            articles=marked_articles(exercise, attempt["highlights"], reader="student"),
+            attempts=[unscored(a) for a in listed],
+        )
+    result = attempt["result"]
     highlights = reviewed_highlights(
         attempt["highlights"], credit.extra_ids(attempt), reviews.credited_ids(db, attempt_id)
     )
     return render_template(
         "student/feedback.html",
-        feedback_waits=feedback_waits,
+        held=False,
         attempt=attempt,
         exercise=exercise,
         result=result,
         articles=marked_articles(
             exercise,
             attempt["highlights"],
-            key=not feedback_waits,
+            key=True,
             statuses=item_statuses(result),
             reader="student",  # the student's page as they see it, even when a teacher opens it
         ),
         extras=[h for h in highlights if h["extra"]],
         comment=reviews.current_comment(db, attempt_id),
-        attempts=attempts.attempts_for(db, attempt["assignment_id"], attempt["student_id"]),
+        attempts=listed,
     )

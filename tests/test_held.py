@@ -1,0 +1,184 @@
+"""Feedback held until the due date: no score, mark, key or comment of the assignment's attempts
+reaches the student anywhere until the due date passes; the teacher sees everything (issue 13).
+
+A score alone, shown for attempt after attempt, gives the key away one phrase at a time, so
+each surface a student can reach is checked with the clock before the due date and after it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timedelta
+from types import SimpleNamespace
+
+import pytest
+from flask import url_for
+
+from classroom import clock
+from classroom.exercises import library
+
+REPORT_1 = "la-detainers-report-1"
+DUE = datetime.fromisoformat("2031-03-02T09:00:00+00:00")
+DUE_SHOWN = "2 Mar 2031, 09:00 UTC"  # as the pages write it (the school's zone is UTC)
+COMMENT = "Look again at who counted the requests."
+WHY_SLAMMED = "makes a written statement sound like a blow"  # the key's explanation of a phrase
+
+# What would tell a student how an attempt did. The student's pages hold no other percentage:
+# the articles and the pages' own words have none.
+SIGNS = {
+    "a score": r"\d%",
+    "a step's score": r"Step score",
+    "a key item marked": r"Missed|Partly found|key-found|key-missed",
+    "an option marked": r"Not correct",
+    "the key": WHY_SLAMMED,
+    "a model answer": r"A model answer",
+    "the teacher's comment": COMMENT,
+}
+
+
+def told(page: str) -> list[str]:
+    """Which signs of how the attempts did a page (or a JSON body) shows."""
+    return [sign for sign, pattern in SIGNS.items() if re.search(pattern, page)]
+
+
+@pytest.fixture
+def clock_at(monkeypatch):
+    """clock_at(when): the app's clock reads this time from now on."""
+
+    def clock_at(when: datetime) -> None:
+        monkeypatch.setattr(clock, "now", lambda: when)
+
+    return clock_at
+
+
+@pytest.fixture
+def held(app, school, client_of, clock_at, highlight):
+    """Ada's two attempts at report 1, whose teacher shows feedback after the due date: the
+    first finds one key phrase and answers the quiz right, the latest is scored 87% by hand and
+    commented on. The clock stands an hour before the due date; `passed()` moves it past."""
+    aid = school["assignments"][REPORT_1]
+    teacher = client_of(app, school["teacher"])
+    student = client_of(app, school["students"][0])
+    clock_at(DUE - timedelta(hours=1))
+    response = teacher.post(
+        f"/teacher/assignments/{aid}/settings",
+        data={"due_date": "2031-03-02", "due_time": "09:00", "feedback_after": "due"},
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        exercise = library().exercises[REPORT_1]
+    found = [highlight(exercise, "slammed", "loaded_language")]
+    first = student.post(
+        f"/assignments/{aid}/submit",
+        data={"highlights": json.dumps(found), "choice-quiz": "1"},
+    ).location
+    latest = student.post(f"/assignments/{aid}/submit", data={"highlights": "[]"}).location
+    latest_id = int(latest.rsplit("/", 1)[1])
+    teacher.post(f"/teacher/attempts/{latest_id}/score", data={"score-percent": "87"})
+    teacher.post(f"/teacher/attempts/{latest_id}/comment", data={"comment-comment": COMMENT})
+    return SimpleNamespace(
+        assignment=aid,
+        student=student,
+        teacher=teacher,
+        first=first,
+        latest=latest,
+        latest_id=latest_id,
+        passed=lambda: clock_at(DUE + timedelta(minutes=1)),
+    )
+
+
+def page(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.get_data(as_text=True)
+
+
+def test_the_exercise_page_lists_earlier_attempts_without_scores_until_the_due_date(held):
+    shown = page(held.student, f"/assignments/{held.assignment}")
+    attempts = re.search(r"<h3>Earlier attempts</h3>(.*?)</ul>", shown, re.S).group(1)
+    assert told(shown) == []
+    assert attempts.count("submitted") == 2  # each attempt, with when it was submitted
+    assert held.first in attempts and held.latest in attempts
+    assert f"after the due date, {DUE_SHOWN}" in attempts
+    held.passed()
+    shown = page(held.student, f"/assignments/{held.assignment}")
+    attempts = re.search(r"<h3>Earlier attempts</h3>(.*?)</ul>", shown, re.S).group(1)
+    assert "87%" in attempts and len(re.findall(r"\d%", attempts)) == 2
+
+
+@pytest.mark.parametrize("which", ["first", "latest"])
+def test_the_feedback_page_shows_when_it_was_submitted_and_nothing_of_how_it_did(held, which):
+    shown = page(held.student, getattr(held, which))
+    assert told(shown) == []
+    assert "Your answers were submitted" in shown and DUE_SHOWN in shown
+    assert "All attempts" in shown  # listed, without their scores
+    held.passed()
+    shown = page(held.student, getattr(held, which))
+    assert {"a score", "a step's score", "a key item marked", "the key"} <= set(told(shown))
+    if which == "latest":
+        assert "87%" in shown and COMMENT in shown
+    else:
+        assert "Not correct" in shown  # the quiz's options, marked
+
+
+def test_the_dashboard_says_submitted_and_when_feedback_comes_not_the_score(held):
+    shown = page(held.student, "/home")
+    assert told(shown) == []
+    assert f"feedback after the due date, {DUE_SHOWN}" in shown
+    assert re.search(r"2 attempts, the last submitted \d+ \w+ \d{4}, \d\d:\d\d UTC", shown)
+    held.passed()
+    assert "latest score 87%" in page(held.student, "/home")
+
+
+def test_the_api_carries_no_score_or_key(held):
+    draft = held.student.get(f"/api/assignments/{held.assignment}/draft")
+    saved = held.student.put(
+        f"/api/assignments/{held.assignment}/draft",
+        json={"highlights": [], "answers": {}, "revision": draft.json["revision"]},
+    )
+    for response in (draft, saved):
+        assert response.status_code == 200
+        body = response.get_data(as_text=True)
+        assert told(body) == [] and "score" not in body and "result" not in body
+
+
+def student_gets(app, held, school) -> list[tuple[str, int, str]]:
+    """Every GET route of the app, aimed at the held assignment, its attempt, the class and the
+    student, as the student requests it: (url, status, body). Built from the URL map, so a new
+    page or download is covered the day it is added."""
+    values = {
+        "assignment_id": held.assignment,
+        "attempt_id": held.latest_id,
+        "class_id": school["class"]["id"],
+        "student_id": school["students"][0],
+        "exercise_id": REPORT_1,
+    }
+    with app.test_request_context():
+        urls = [
+            url_for(rule.endpoint, **{name: values[name] for name in rule.arguments})
+            for rule in app.url_map.iter_rules()
+            if "GET" in rule.methods and rule.endpoint not in ("static", "asset")
+        ]
+    answers = []
+    for url in urls:
+        response = held.student.get(url)
+        answers.append((url, response.status_code, response.get_data(as_text=True)))
+    return answers
+
+
+def test_no_page_download_or_json_a_student_can_get_tells_how_the_attempts_did(app, held, school):
+    answers = student_gets(app, held, school)
+    assert {url for url, _, body in answers if told(body)} == set()
+    reached = {url for url, status, _ in answers if status == 200}
+    assert {"/home", f"/assignments/{held.assignment}", held.latest} <= reached
+    # the teacher's downloads are the only ones with scores, and they are not the student's
+    refused = {url for url, status, _ in answers if status == 403}
+    assert any(url.endswith(".csv") for url in refused)
+
+
+def test_the_teacher_sees_everything_while_feedback_is_held(held):
+    for url in (held.latest, f"/teacher/attempts/{held.latest_id}/review"):
+        shown = page(held.teacher, url)
+        assert "87%" in shown and COMMENT in shown and "Missed" in shown
+    assert "Not correct" in page(held.teacher, held.first)
