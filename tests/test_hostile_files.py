@@ -167,20 +167,19 @@ def test_check_reports_a_bomb_a_field_twice_two_files_of_one_exercise_and_a_stuc
 
 @pytest.fixture
 def live(tmp_path, folder, monkeypatch, make_app, make_class, client_of):
-    """An app on a copied folder that looks for changed files on every request; clients for a
-    student of a class given report 1 and for the teacher."""
+    """An app on a copied folder that looks for changed files on every request; the assignment
+    of report 1 to ada's class, and a client logged in as ada."""
     monkeypatch.setattr(shelf_module, "CHECK_EVERY", 0)
     app = make_app(tmp_path, EXERCISES_DIR=str(folder), WTF_CSRF_ENABLED=False)
     school = make_class(app, ["ada"], assign=[REPORT_1])
-    ada, teacher = client_of(app, school["students"][0]), client_of(app, school["teacher"])
-    return app, school["assignments"][REPORT_1], ada, teacher
+    return school["assignments"][REPORT_1], client_of(app, school["students"][0])
 
 
 def test_requests_are_served_the_last_good_library_while_a_reload_is_held_up(
     live, folder, monkeypatch
 ):
-    app, assignment, ada, _ = live
-    reloads, release = [], threading.Event()
+    assignment, ada = live
+    reloads, started, release = [], threading.Event(), threading.Event()
     reload = shelf_module.load_library
 
     def held_up(*args, **kwargs):
@@ -188,14 +187,17 @@ def test_requests_are_served_the_last_good_library_while_a_reload_is_held_up(
             "reloaded while a request waits"
         )
         reloads.append(threading.current_thread())
+        started.set()
         release.wait()
         return reload(*args, **kwargs)
 
     monkeypatch.setattr(shelf_module, "load_library", held_up)
     edited(folder / f"{REPORT_1}.yaml", "Los Angeles jails", "A changed title")
     try:
-        for _ in range(2):
-            page = ada.get(f"/assignments/{assignment}")
+        pages = [ada.get(f"/assignments/{assignment}")]  # sees the change: a reload starts
+        assert started.wait(timeout=60), "no reload started"
+        pages.append(ada.get(f"/assignments/{assignment}"))
+        for page in pages:
             assert page.status_code == 200
             assert "A changed title" not in page.get_data(as_text=True)
         assert len(reloads) == 1, "one reload at a time"
