@@ -32,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(
         DATABASE=os.path.join(app.instance_path, "classroom.sqlite"),
         EXERCISES_DIR=str(PROJECT_ROOT / "exercises"),
+        EXERCISE_FILE_TIME_LIMIT=5.0,  # seconds one exercise or article file may take to load
         MAX_CONTENT_LENGTH=512 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",

@@ -108,7 +108,7 @@ exercises_cli = AppGroup("exercises", help="Check, create and export exercise fi
 def check_command(paths: tuple[Path, ...]) -> None:
     """Check exercise files (default: the whole exercises folder); exit 1 on any error."""
     targets = list(paths) or [Path(current_app.config["EXERCISES_DIR"])]
-    checked, problems = check_paths(targets)
+    checked, problems = check_paths(targets, current_app.config["EXERCISE_FILE_TIME_LIMIT"])
     for problem in sorted(problems, key=lambda p: (p.path, p.line, p.column)):
         click.echo(str(problem))
     errors = sum(p.severity == "error" for p in problems)

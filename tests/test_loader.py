@@ -414,8 +414,9 @@ def test_a_key_item_in_a_category_its_task_does_not_ask_for(folder):
     assert problem.hint.startswith("use one of: loaded_language")
 
 
-def test_anchors_tags_and_merge_keys_still_load(folder):
-    """Files the quick reader leaves to the reference loader load the same way as before."""
+def test_tags_and_merge_keys_still_load(folder):
+    """Files the quick reader leaves to the reference loader load the same way as before.
+    (Anchors and aliases are refused: tests/test_hostile_files.py.)"""
     library = load_with(
         folder,
         HEAD
@@ -426,10 +427,9 @@ def test_anchors_tags_and_merge_keys_still_load(folder):
         categories: [loaded_language]
         instruction: !!str Highlight loaded words.
         key:
-          - &slammed
-            quote: slammed
+          - quote: slammed
             why: An emotive verb for 'said'.
-          - <<: *slammed
+          - <<: {why: "An emotive verb for 'said'."}
             quote: so-called
 """,
     )
@@ -439,15 +439,15 @@ def test_anchors_tags_and_merge_keys_still_load(folder):
     assert second.why == first.why == "An emotive verb for 'said'."
 
 
-def test_a_problem_in_a_file_with_an_alias_is_reported_at_its_line(folder):
+def test_a_problem_in_a_file_with_a_tag_is_reported_at_its_line(folder):
     source = (
         HEAD
         + HIGHLIGHT
         + """\
           - quote: slammed
-            why: &why An emotive verb for 'said'.
+            why: !!str An emotive verb for 'said'.
           - quote: slammed  # <-
-            why: *why
+            why: An emotive verb for 'said'.
 """
     )
     library = load_with(folder, source)

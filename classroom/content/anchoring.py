@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
+from .model import quoted
+
 _LOOKALIKES = {
     "\u2018": "'",
     "\u2019": "'",
@@ -71,7 +73,7 @@ def anchor(
         ]
         if not starts:
             raise AnchorError(
-                f"the quote {quote!r} occurs, but never with that prefix/suffix",
+                f"the quote {quoted(quote)} occurs, but never with that prefix/suffix",
                 "prefix is the exact text just before the quote, suffix the text just after",
             )
     if occurrence is not None:
@@ -84,7 +86,7 @@ def anchor(
     if len(starts) > 1:
         lines = ", ".join(str(line_of(text, s)) for s in starts)
         raise AnchorError(
-            f"the quote {quote!r} occurs {len(starts)} times in the article (lines {lines})",
+            f"the quote {quoted(quote)} occurs {len(starts)} times in the article (lines {lines})",
             "add 'occurrence: N' (1 = first) or a 'prefix'/'suffix' of the words around the one "
             "you mean",
         )
@@ -97,10 +99,10 @@ def _not_found(text: str, quote: str) -> tuple[str, str]:
     """Message and hint for a quote not in the text: the nearest passage, and how it differs."""
     closest = closest_passage(text, quote)
     if closest is None:
-        return f"the quote {quote!r} is not in the article", "copy the words from the article"
+        return f"the quote {quoted(quote)} is not in the article", "copy the words from the article"
     return (
-        f"the quote {quote!r} is not in the article; closest passage (line "
-        f"{line_of(text, closest[0])}): {closest[1]!r}",
+        f"the quote {quoted(quote)} is not in the article; closest passage (line "
+        f"{line_of(text, closest[0])}): {quoted(closest[1])}",
         describe_difference(quote, closest[1]),
     )
 
@@ -134,15 +136,19 @@ def describe_difference(quote: str, passage: str) -> str:
     if _fold(quote) == _fold(passage):
         q, p = next((q, p) for q, p in zip(quote, passage, strict=True) if q != p)
         return (
-            f"the quote has {q!r} where the article has {p!r}: curly and straight quotes, "
-            "or dashes and hyphens, look alike but differ; copy them from the article"
+            f"the quote has {quoted(q)} where the article has {quoted(p)}: curly and straight "
+            "quotes, or dashes and hyphens, look alike but differ; copy them from the article"
         )
     if " ".join(quote.split()) == " ".join(passage.split()):
         return "the spacing or line breaks differ from the article"
     if quote.lower() == passage.lower():
         return "upper and lower case differ from the article"
     ops = difflib.SequenceMatcher(None, quote, passage).get_opcodes()
-    diffs = [f"{quote[a:b]!r} -> {passage[c:d]!r}" for tag, a, b, c, d in ops if tag != "equal"]
+    diffs = [
+        f"{quoted(quote[a:b])} -> {quoted(passage[c:d])}"
+        for tag, a, b, c, d in ops
+        if tag != "equal"
+    ]
     return "differs from the article at: " + "; ".join(diffs[:3])
 
 

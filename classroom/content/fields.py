@@ -6,6 +6,7 @@ import difflib
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
 from yaml.events import (
     DocumentEndEvent,
@@ -18,8 +19,9 @@ from yaml.events import (
     StreamEndEvent,
 )
 from yaml.nodes import ScalarNode
+from yaml.resolver import Resolver
 
-from .model import Problem
+from .model import Problem, quoted
 
 try:
     from yaml.cyaml import CParser
@@ -27,6 +29,8 @@ except ImportError:  # PyYAML built without libyaml: every file takes the refere
     CParser = None
 
 MAX_NUMBER = 1_000_000  # the largest number a numeric field takes
+NO_ANCHORS = "anchors and aliases are not allowed in exercise files"
+_MERGE = "tag:yaml.org,2002:merge"  # the '<<' key, which may repeat
 
 
 class Mapping(dict):
@@ -44,10 +48,51 @@ class Sequence(list):
     column = 1
 
 
+class _Refused(Exception):
+    """What the line loaders refuse to build, at a place in the file: an anchor or alias, or a
+    field given twice."""
+
+    def __init__(self, mark, message: str, hint: str):
+        super().__init__(message)
+        self.line, self.column = mark.line + 1, mark.column + 1
+        self.message, self.hint = message, hint
+
+
+class _NoAnchors(Composer):
+    """PyYAML's composer, refusing anchors and aliases before it links anything.
+
+    A few hundred bytes of aliases to aliases stand for billions of values (an alias bomb);
+    every reader of the value (a check, a message) would walk them all. Exercise files have no
+    use for them: each value is written out where it is needed.
+    """
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if event.anchor is not None:  # an anchor (&name) on a value, or an alias (*name)
+            raise _Refused(
+                event.start_mark, NO_ANCHORS, "write the value out in full wherever it is needed"
+            )
+        return super().compose_node(parent, index)
+
+
 class _Positions:
-    """Constructors that keep where each mapping, key and sequence stands in the file."""
+    """Constructors that keep where each mapping, key and sequence stands in the file, and
+    refuse a field given twice (PyYAML would keep the last one without a word)."""
 
     def construct_mapping(self, node, deep=False):
+        seen: dict[Any, Any] = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, ScalarNode) or key_node.tag == _MERGE:
+                continue
+            key = self.construct_object(key_node)
+            first = seen.setdefault(key, key_node)
+            if first is not key_node:
+                raise _Refused(
+                    key_node.start_mark,
+                    f"the field {quoted(key)} is given twice (first on line "
+                    f"{first.start_mark.line + 1})",
+                    "keep one of them: only the last would count",
+                )
         mapping = Mapping(super().construct_mapping(node, deep=True))
         mapping.line, mapping.column = node.start_mark.line + 1, node.start_mark.column + 1
         mapping.positions = {
@@ -61,15 +106,24 @@ class _Positions:
         return sequence
 
 
-class _LineLoader(_Positions, yaml.SafeLoader):
+class _LineLoader(_Positions, _NoAnchors, yaml.SafeLoader):
     """PyYAML's safe loader, keeping positions; dates stay strings, as the author wrote them."""
 
 
-# libyaml's parser, when PyYAML was built with it, reads files several times faster; the pure
-# Python loader stays the reference, and explains any file the fast one cannot read.
-_FastLineLoader = type(
-    "_FastLineLoader", (_Positions, getattr(yaml, "CSafeLoader", _LineLoader)), {}
-)
+if CParser is None:
+    _FastLineLoader = _LineLoader
+else:
+
+    class _FastLineLoader(_Positions, _NoAnchors, CParser, SafeConstructor, Resolver):
+        """The same loader on libyaml's parser, several times faster. The pure Python loader
+        stays the reference, and explains any file this one cannot read."""
+
+        def __init__(self, stream):
+            CParser.__init__(self, stream)
+            _NoAnchors.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+
 
 for _loader in {_LineLoader, _FastLineLoader}:
     _loader.add_constructor("tag:yaml.org,2002:map", _Positions.construct_mapping)
@@ -78,7 +132,8 @@ for _loader in {_LineLoader, _FastLineLoader}:
 
 
 class _Unusual(Exception):
-    """Something read_plain leaves to the full loaders: anchors, tags, merge keys, deep nesting."""
+    """Something read_plain leaves to the full loaders: anchors, tags, merge keys, deep nesting,
+    a field given twice."""
 
 
 _NO_KEY = object()  # a mapping waiting for its next key
@@ -112,7 +167,7 @@ def read_plain(text: str) -> Any:
     The common case, read straight from libyaml's events, several times faster than building
     PyYAML's nodes. Raises _Unusual, or the parser's error, for anything it leaves to
     parse_yaml (which explains syntax errors, with positions): aliases, anchors, explicit tags,
-    merge keys, mappings as keys, more than one document, deep nesting.
+    merge keys, mappings as keys, a key given twice, more than one document, deep nesting.
     """
     if CParser is None:
         raise _Unusual("no libyaml")
@@ -156,6 +211,8 @@ def read_plain(text: str) -> Any:
         if type(container) is list:
             container.append(value)
         elif top[1] is _NO_KEY:
+            if value in container:  # a field given twice: parse_yaml says where
+                raise _Unusual(value)
             top[1] = value
         else:
             container[top[1]] = value
@@ -174,13 +231,12 @@ def read_quickly(text: str) -> tuple[Any, bool]:
 
 
 def parse_yaml(text: str, path: str) -> tuple[Any, Problem | None]:
-    """The document in text with positions, or the syntax problem that stops it loading."""
+    """The document in text with positions, or the problem that stops it loading: a syntax
+    error, an anchor or alias, a field given twice."""
     try:
-        return yaml.load(text, Loader=_FastLineLoader), None  # noqa: S506 - safe loaders only
-    except (yaml.YAMLError, RecursionError, ValueError):
-        pass  # read it again below, for the reference loader's message and position
-    try:
-        return yaml.load(text, Loader=_LineLoader), None  # noqa: S506 - a SafeLoader subclass
+        return _read_with_positions(text), None
+    except _Refused as refused:
+        return None, Problem(path, refused.line, refused.column, refused.message, refused.hint)
     except yaml.MarkedYAMLError as err:
         # At the end of the file the useful place is where the unfinished thing began.
         at_end = err.problem and ("end of stream" in err.problem or "<stream end>" in err.problem)
@@ -201,6 +257,15 @@ def parse_yaml(text: str, path: str) -> tuple[Any, Problem | None]:
         return None, Problem(
             path, 1, 1, "YAML nested too deeply to read", "an exercise needs a few levels only"
         )
+
+
+def _read_with_positions(text: str) -> Any:
+    """The document by the libyaml loader, or else by the reference loader (which raises the
+    error to explain, with its position)."""
+    try:
+        return yaml.load(text, Loader=_FastLineLoader)  # noqa: S506 - safe loaders only
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
 
 
 class Report:
@@ -251,7 +316,7 @@ class Fields:
             if key not in allowed:
                 close = difflib.get_close_matches(str(key), allowed, n=1)
                 hint = f"did you mean '{close[0]}'?" if close else "allowed: " + ", ".join(allowed)
-                report.error(self.pos(key), f"unknown field '{key}' in {what}", hint)
+                report.error(self.pos(key), f"unknown field {quoted(key)} in {what}", hint)
         for key in required:
             if key not in self.node:
                 report.error(position(node), f"{what} is missing the field '{key}'")

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as TookTooLong
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .fields import Fields, Report, parse_yaml, position, read_quickly
-from .model import BUILTIN_CATEGORIES, Article, Category, Exercise, Library, Problem
+from .model import BUILTIN_CATEGORIES, Article, Category, Exercise, Library, Problem, quoted
 from .tasks import ID_PATTERN, Context, read_task
 
 EXERCISE_FIELDS = ("title", "summary", "articles", "categories", "tasks")
 ARTICLE_FIELDS = ("title", "title_added_by_editor", "outlet", "date", "note")
 STYLES = 6  # colour-and-pattern pairs in the stylesheet
+Loaded = TypeVar("Loaded")
 
 
 def exercise_files(folder: Path) -> list[Path]:
@@ -28,14 +33,74 @@ def hidden(path: Path) -> bool:
     return path.name.startswith(".") or path.name.endswith("~")
 
 
-def load_library(folder: Path, previous: Library | None = None) -> Library:
-    """Every article and exercise under folder; broken files are reported and skipped.
+def same_ids(files: list[Path], root: Path) -> dict[Path, Problem]:
+    """The files whose exercise id (the name without .yaml or .yml) an earlier file has too,
+    each with the problem naming both; the earlier file is the one loaded."""
+    first: dict[str, Path] = {}
+    problems = {}
+    for path in sorted(files):
+        other = first.setdefault(path.stem, path)
+        if other != path:
+            problems[path] = Problem(
+                _shown(path, root),
+                1,
+                1,
+                f"{path.name} and {other.name} are both exercise {quoted(path.stem)}: only "
+                f"{other.name} is loaded",
+                "rename or remove one of them: the exercise id is the file's name",
+            )
+    return problems
+
+
+def in_time(
+    time_limit: float | None,
+    shown: str,
+    load: Callable[..., tuple[Loaded | None, list[Problem]]],
+    *args: Any,
+) -> tuple[Loaded | None, list[Problem]]:
+    """What load(*args) gives for the file shown, or nothing and a problem if it has not
+    returned within time_limit seconds (None: wait as long as it takes).
+
+    Python cannot stop a thread, so a file that is too slow (a pipe, a hung network share, a
+    huge file) goes on being read in a daemon thread of its own, its result dropped, while the
+    rest of the folder loads.
+    """
+    if time_limit is None:
+        return load(*args)
+    outcome: Future = Future()
+
+    def run() -> None:
+        try:
+            outcome.set_result(load(*args))
+        except BaseException as err:  # raised again below, in the caller's thread
+            outcome.set_exception(err)
+
+    threading.Thread(target=run, name=f"reading {shown}", daemon=True).start()
+    try:
+        return outcome.result(timeout=time_limit)
+    except TookTooLong:
+        return None, [
+            Problem(
+                shown,
+                1,
+                1,
+                f"not read within {time_limit:g} s, so left out",
+                "an exercise file is small plain text: is this one huge, or not a file?",
+            )
+        ]
+
+
+def load_library(
+    folder: Path, previous: Library | None = None, time_limit: float | None = None
+) -> Library:
+    """Every article and exercise under folder; broken files are reported and skipped, and so
+    is a file not read within time_limit seconds.
 
     With the library loaded before (previous), an exercise whose file is there but no longer
     loads (an author saving it half-written, say) stays as it last loaded, so the students
     working on it lose nothing; the file's problems are reported all the same.
     """
-    library = _load(folder)
+    library = _load(folder, time_limit)
     if previous is not None:
         _keep_last_good(library, previous, folder)
     return library
@@ -61,32 +126,30 @@ def _keep_last_good(library: Library, previous: Library, folder: Path) -> None:
         )
 
 
-def _load(folder: Path) -> Library:
+def _load(folder: Path, time_limit: float | None) -> Library:
     """Every article and exercise under folder, read afresh."""
     library = Library()
-    library.articles, library.problems = load_articles(folder / "articles", folder)
-    for path in exercise_files(folder):
-        exercise, problems = load_exercise(path, library.articles, folder)
+    library.articles, library.problems = load_articles(folder / "articles", folder, time_limit)
+    files = exercise_files(folder)
+    taken = same_ids(files, folder)
+    library.problems.extend(taken.values())
+    for path in files:
+        if path in taken:
+            continue
+        exercise, problems = in_time(
+            time_limit, _shown(path, folder), load_exercise, path, library.articles, folder
+        )
         library.problems.extend(problems)
-        if exercise is not None and exercise.id in library.exercises:
-            library.problems.append(
-                Problem(
-                    _shown(path, folder),
-                    1,
-                    1,
-                    f"another file is already exercise '{exercise.id}'",
-                    f"rename one of {library.exercises[exercise.id].path.name} and {path.name}",
-                )
-            )
-        elif exercise is not None:
+        if exercise is not None:
             library.exercises[exercise.id] = exercise
     return library
 
 
-def check_paths(paths: list[Path]) -> tuple[int, list[Problem]]:
+def check_paths(paths: list[Path], time_limit: float | None = None) -> tuple[int, list[Problem]]:
     """Check exercise files, or every file of exercise folders: (files checked, problems).
 
-    A file's articles are read from the articles/ folder beside it.
+    A file's articles are read from the articles/ folder beside it, and a file whose exercise id
+    another file of that folder has too is reported, as the app does.
     """
     by_folder: dict[Path, list[Path]] = {}
     for path in paths:
@@ -96,57 +159,65 @@ def check_paths(paths: list[Path]) -> tuple[int, list[Problem]]:
             by_folder.setdefault(path.parent, []).append(path)
     checked, problems = 0, []
     for folder, files in by_folder.items():
-        articles, article_problems = load_articles(folder / "articles", folder)
+        articles, article_problems = load_articles(folder / "articles", folder, time_limit)
         problems.extend(article_problems)
+        taken = same_ids(exercise_files(folder), folder)
         for path in dict.fromkeys(files):
             checked += 1
-            problems.extend(load_exercise(path, articles, folder)[1])
+            shown = _shown(path, folder)
+            problems.extend(in_time(time_limit, shown, load_exercise, path, articles, folder)[1])
+            if path in taken:
+                problems.append(taken[path])
     return checked, problems
 
 
-def load_articles(articles_dir: Path, root: Path) -> tuple[dict[str, Article], list[Problem]]:
-    """Articles are NAME.txt (the text, verbatim) with optional NAME.yaml (what is known of it)."""
+def load_articles(
+    articles_dir: Path, root: Path, time_limit: float | None = None
+) -> tuple[dict[str, Article], list[Problem]]:
+    """Articles are NAME.txt (the text, verbatim) with optional NAME.yaml (what is known of it);
+    an article not read within time_limit seconds is reported and left out."""
     articles: dict[str, Article] = {}
     problems: list[Problem] = []
     for txt in sorted(t for t in articles_dir.glob("*.txt") if not hidden(t)):
-        meta_path = txt.with_suffix(".yaml")
-        report = Report(_shown(meta_path, root))
-        try:
-            text = txt.read_text(encoding="utf-8")
-        except FileNotFoundError:  # gone since the folder was listed: not part of it now
-            continue
-        except UnicodeDecodeError as err:
-            problems.append(
-                Problem(
-                    _shown(txt, root),
-                    1,
-                    1,
-                    f"not UTF-8 text: {err.reason}",
-                    "save the article as UTF-8",
-                )
-            )
-            continue
-        meta: dict = {}
-        if meta_path.exists():
-            node, problem = parse_yaml(meta_path.read_text(encoding="utf-8"), report.path)
-            if problem:
-                report.problems.append(problem)
-            elif node is not None:
-                f = Fields(report, node, "the article's metadata", optional=ARTICLE_FIELDS)
-                meta = {
-                    "title": f.text("title"),
-                    "outlet": f.text("outlet", "as provided"),
-                    "date": f.text("date", "unknown"),
-                    "note": f.text("note"),
-                    "title_added_by_editor": f.flag("title_added_by_editor"),
-                }
-        problems.extend(report.problems)
-        if not text.strip():
-            problems.append(Problem(_shown(txt, root), 1, 1, "the article is empty"))
-            continue
-        title = meta.pop("title", "") or text.strip().splitlines()[0][:120]
-        articles[txt.stem] = Article(id=txt.stem, title=title, text=text, **meta)
+        article, article_problems = in_time(time_limit, _shown(txt, root), load_article, txt, root)
+        problems.extend(article_problems)
+        if article is not None:
+            articles[txt.stem] = article
     return articles, problems
+
+
+def load_article(txt: Path, root: Path) -> tuple[Article | None, list[Problem]]:
+    """One article, or None and the problems that stop it from loading; problems of its
+    metadata are reported and the defaults used."""
+    meta_path = txt.with_suffix(".yaml")
+    report = Report(_shown(meta_path, root))
+    try:
+        text = txt.read_text(encoding="utf-8")
+    except FileNotFoundError:  # gone since the folder was listed: not part of it now
+        return None, []
+    except UnicodeDecodeError as err:
+        problem = Problem(
+            _shown(txt, root), 1, 1, f"not UTF-8 text: {err.reason}", "save the article as UTF-8"
+        )
+        return None, [problem]
+    meta: dict = {}
+    if meta_path.exists():
+        node, problem = parse_yaml(meta_path.read_text(encoding="utf-8"), report.path)
+        if problem:
+            report.problems.append(problem)
+        elif node is not None:
+            f = Fields(report, node, "the article's metadata", optional=ARTICLE_FIELDS)
+            meta = {
+                "title": f.text("title"),
+                "outlet": f.text("outlet", "as provided"),
+                "date": f.text("date", "unknown"),
+                "note": f.text("note"),
+                "title_added_by_editor": f.flag("title_added_by_editor"),
+            }
+    if not text.strip():
+        return None, [*report.problems, Problem(_shown(txt, root), 1, 1, "the article is empty")]
+    title = meta.pop("title", "") or text.strip().splitlines()[0][:120]
+    return Article(id=txt.stem, title=title, text=text, **meta), report.problems
 
 
 def load_exercise(
@@ -197,11 +268,11 @@ def read_exercise(
     article_ids = tuple(str(a) for a in f.items("articles"))
     for i, article_id in enumerate(article_ids):
         if article_ids.index(article_id) < i:
-            report.error(f.item_pos("articles", i), f"article '{article_id}' is listed twice")
+            report.error(f.item_pos("articles", i), f"article {quoted(article_id)} is listed twice")
         elif article_id not in articles:
             report.error(
                 f.item_pos("articles", i),
-                f"unknown article '{article_id}'",
+                f"unknown article {quoted(article_id)}",
                 "articles are the .txt files in exercises/articles/, named without .txt",
             )
     categories = read_categories(f, report)
@@ -213,7 +284,9 @@ def read_exercise(
             continue
         if any(t.id == task.id for t in tasks):
             report.error(
-                position(task_node), f"duplicate task id '{task.id}'", "each task needs its own id"
+                position(task_node),
+                f"duplicate task id {quoted(task.id)}",
+                "each task needs its own id",
             )
         tasks.append(task)
     if "tasks" in f.node and not tasks and not report.has_errors:
@@ -247,10 +320,11 @@ def read_categories(f: Fields, report: Report) -> dict[str, Category]:
         if not ID_PATTERN.match(cid):
             report.error(
                 c.pos("id"),
-                f"category id {cid!r} should be lowercase letters, digits, dashes or underscores",
+                f"category id {quoted(cid)} should be lowercase letters, digits, dashes or "
+                "underscores",
             )
         elif cid in categories:
-            report.error(c.pos("id"), f"duplicate category id '{cid}'")
+            report.error(c.pos("id"), f"duplicate category id {quoted(cid)}")
         categories[cid] = Category(
             cid,
             c.text("label", nonempty=True),

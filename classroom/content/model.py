@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import reprlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -108,6 +109,32 @@ class KeyItem:
                 ],
             },
         }
+
+
+class _Short(reprlib.Repr):
+    """reprlib's repr, cut short, that also knows the loader's own mappings and sequences (for
+    any other type it would make the whole repr first, then cut it)."""
+
+    def __init__(self):
+        super().__init__()
+        self.maxstring = self.maxother = 80
+        self.maxlist = self.maxdict = 4
+        self.maxlevel = 2
+
+    def repr_Mapping(self, value, level):  # noqa: N802 - reprlib dispatches on the type's name
+        return self.repr_dict(value, level)
+
+    def repr_Sequence(self, value, level):  # noqa: N802
+        return self.repr_list(value, level)
+
+
+_SHORT = _Short()
+
+
+def quoted(value: Any) -> str:
+    """A value from a file as a message quotes it: its repr, at most about 80 characters, so
+    that no message is huge whatever the file holds."""
+    return _SHORT.repr(value)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ..fields import Fields, Report, position
-from ..model import Article, Category, KeyItem
+from ..model import Article, Category, KeyItem, quoted
 
 TASK_TYPES: dict[str, type[Task]] = {}
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -198,11 +198,13 @@ def read_task(node: Any, ctx: Context, index: int) -> Task | None:
     if cls is None:
         where = getattr(node, "positions", {}).get("type", position(node))
         ctx.report.error(
-            where, f"task {index + 1} has unknown type {kind!r}", "types: " + ", ".join(TASK_TYPES)
+            where,
+            f"task {index + 1} has unknown type {quoted(kind)}",
+            "types: " + ", ".join(TASK_TYPES),
         )
         return None
     task_id = node.get("id")
-    what = f"task '{task_id}'" if task_id is not None else f"task {index + 1}"
+    what = f"task {quoted(task_id)}" if task_id is not None else f"task {index + 1}"
     f = Fields(
         ctx.report, node, what, required=cls.field_names(required=True), optional=cls.field_names()
     )
@@ -211,7 +213,7 @@ def read_task(node: Any, ctx: Context, index: int) -> Task | None:
     elif not isinstance(task_id, str) or not ID_PATTERN.match(task_id):
         ctx.report.error(
             f.pos("id"),
-            f"task id {task_id!r} should be lowercase letters, digits, dashes or underscores",
+            f"task id {quoted(task_id)} should be lowercase letters, digits, dashes or underscores",
         )
         task_id = f"task-{index + 1}"
     return cls.read(f, ctx, task_id)

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from ...grading import choice_score
 from ..fields import Fields
+from ..model import quoted
 from .base import COMMON, Context, Field, InvalidAnswer, Task, task_type
 
 
@@ -154,7 +155,7 @@ class ChoiceTask(Task):
     def check_options(self, f: Fields) -> None:
         """Report options no student could answer right: fewer than two, none correct, or
         more correct ones than a student may pick."""
-        what = f"{self.type.replace('_', '-')} task '{self.id}'"
+        what = f"{self.type.replace('_', '-')} task {quoted(self.id)}"
         correct = sum(o.correct for o in self.options)
         if len(self.options) < 2:
             f.report.error(f.pos("options"), f"{what} needs at least two options")
@@ -206,7 +207,7 @@ def read_options(f: Fields, ctx: Context, task_id: str) -> list[Option]:
         o = Fields(
             ctx.report,
             node,
-            f"option {i + 1} of task '{task_id}'",
+            f"option {i + 1} of task {quoted(task_id)}",
             required=("text",),
             optional=("correct", "feedback"),
         )

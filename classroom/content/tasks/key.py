@@ -7,7 +7,7 @@ from typing import Any
 
 from ..anchoring import AnchorError, anchor
 from ..fields import Fields
-from ..model import KeyItem
+from ..model import KeyItem, quoted
 from .base import Context
 
 LONG_SPAN = 200  # characters; a key item longer than this is probably a whole sentence
@@ -139,12 +139,12 @@ def check_article(f: Fields, ctx: Context, key: str, article_id: str) -> None:
     if article_id not in ctx.articles:
         f.report.error(
             f.pos(key),
-            f"unknown article '{article_id}'",
+            f"unknown article {quoted(article_id)}",
             "articles are the .txt files in exercises/articles/, named without .txt",
         )
     elif article_id not in ctx.exercise_articles:
         f.report.error(
-            f.pos(key), f"article '{article_id}' is not in the exercise's 'articles' list"
+            f.pos(key), f"article {quoted(article_id)} is not in the exercise's 'articles' list"
         )
 
 
@@ -155,7 +155,7 @@ def read_categories(f: Fields, ctx: Context) -> tuple[str, ...]:
         if cid not in ctx.categories:
             f.report.error(
                 f.item_pos("categories", i),
-                f"unknown category '{cid}'",
+                f"unknown category {quoted(cid)}",
                 "known: " + ", ".join(ctx.categories),
             )
     return ids
@@ -167,10 +167,10 @@ def read_key(
     """Anchor every key item of a highlight or compare task and check the spans."""
     nodes = f.items("key")
     if "key" in f.node and not nodes:
-        f.report.error(f.pos("key"), f"task '{task_id}' has an empty answer key")
+        f.report.error(f.pos("key"), f"task {quoted(task_id)} has an empty answer key")
     items: list[KeyItem] = []
     for i, node in enumerate(nodes):
-        where = f"key item {i + 1} of task '{task_id}'"
+        where = f"key item {i + 1} of task {quoted(task_id)}"
         k = Fields(
             ctx.report,
             node,
@@ -190,14 +190,15 @@ def read_key(
         if not category:
             ctx.report.error(
                 k.pos("category"),
-                f"{where} needs a 'category': task '{task_id}' asks for several",
+                f"{where} needs a 'category': task {quoted(task_id)} asks for several",
                 "use one of: " + ", ".join(categories),
             )
             continue
         if category not in categories:
             ctx.report.error(
                 k.pos("category"),
-                f"{where} has category '{category}', which task '{task_id}' does not ask for",
+                f"{where} has category {quoted(category)}, which task {quoted(task_id)} does not "
+                "ask for",
                 "use one of: " + ", ".join(categories) + "; or add it to the task's 'categories'",
             )
             continue
@@ -250,7 +251,7 @@ def read_key(
                 ctx.report.error(
                     k.pos("quote"),
                     f"{where} overlaps key item "
-                    f"{other.id.split('.')[-1]} ({other.quote!r}) of the same "
+                    f"{other.id.split('.')[-1]} ({quoted(other.quote)}) of the same "
                     "category",
                     "merge them into one item or shorten one",
                 )

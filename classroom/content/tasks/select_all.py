@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ..fields import Fields
+from ..model import quoted
 from .base import COMMON, Field, task_type
 from .choice import ChoiceTask
 
@@ -74,7 +75,7 @@ class SelectAllTask(ChoiceTask):
         if len(self.options) >= 2 and all(o.correct for o in self.options):
             f.report.warning(
                 f.pos("options"),
-                f"every option of task '{self.id}' is correct: ticking them all without "
+                f"every option of task {quoted(self.id)} is correct: ticking them all without "
                 "reading earns full marks",
                 "add an option that sounds right but is not",
             )
