@@ -11,7 +11,7 @@ from .access import my_assignment
 from .auth import login_required
 from .db import get_db
 from .exercises import get_exercise
-from .work import InvalidWork
+from .work import InvalidWork, read_json
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -35,12 +35,9 @@ def save_draft(assignment_id: int):
     assignment = my_assignment(assignment_id)
     exercise = get_exercise(assignment["exercise_id"])
     try:
-        data = request.get_json(silent=True)
-    except RecursionError:  # nested deeper than the JSON parser goes
-        data = None
-    if data is None:
-        abort(400, "Send the draft as a JSON object with 'highlights' and 'answers'.")
-    try:
+        data = read_json(request.get_data()) if request.is_json else None
+        if data is None:
+            abort(400, "Send the draft as a JSON object with 'highlights' and 'answers'.")
         saved = drafts.save(get_db(), assignment, g.user["id"], exercise, data)
     except InvalidWork as err:
         abort(400, str(err))

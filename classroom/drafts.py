@@ -22,6 +22,7 @@ from .work import (
     clean_work_of_version,
     empty_work,
     grade_work,
+    read_json,
     replace_highlights,
     work_from_form,
 )
@@ -153,10 +154,9 @@ def submit(
         raise AssignmentClosed
     sent = form.get("highlights")
     if sent:
-        try:
-            highlights = json.loads(sent)
-        except (json.JSONDecodeError, RecursionError) as err:  # or nested deeper than it goes
-            raise UnreadableHighlights from err
+        highlights = read_json(sent)
+        if highlights is None:
+            raise UnreadableHighlights
         work = work_from_form(exercise, form, highlights, form.get("version"))
         unplaced, started_at = kept(db, assignment, student_id, exercise)
         unplaced = joined(unplaced, work.pop("unplaced", []))

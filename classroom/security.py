@@ -10,6 +10,8 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from .numbers import LARGEST
+
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -36,7 +38,7 @@ class RowIdConverter(IntegerConverter):
     """An <int:...> in a URL stops at SQLite's largest integer: past it, no such page (404)
     rather than an OverflowError from the query (500)."""
 
-    def __init__(self, map, fixed_digits=0, min=None, max=2**63 - 1, signed=False):
+    def __init__(self, map, fixed_digits=0, min=None, max=LARGEST, signed=False):
         super().__init__(map, fixed_digits, min, max, signed)
 
 

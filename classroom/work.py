@@ -6,6 +6,7 @@ Work is plain data: {"highlights": [{article, start, end, quote, category, note}
 
 from __future__ import annotations
 
+import json
 import os
 from typing import Any
 
@@ -14,6 +15,7 @@ from .content.anchoring import occurrences
 from .content.model import Exercise
 from .content.tasks import InvalidAnswer
 from .content.tasks.base import storable_text
+from .numbers import whole_number
 
 MAX_HIGHLIGHTS = 300
 MAX_NOTE = 1_000
@@ -22,6 +24,28 @@ CONTEXT = 32  # characters kept on each side of a highlight for re-anchoring
 
 class InvalidWork(ValueError):
     """Work that cannot be stored as sent; the message says what is wrong."""
+
+
+def read_json(text: str | bytes) -> Any:
+    """Work sent as JSON text (a draft, or a form's highlights), parsed; None if it is not JSON.
+
+    Each whole number is read by numbers.whole_number, so one past any that the work can hold
+    is refused with InvalidWork before int() reads it: 5,000 digits would raise ValueError.
+    """
+    try:
+        return json.loads(text, parse_int=_json_int)
+    except InvalidWork:
+        raise
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested deeper than it goes
+        return None
+
+
+def _json_int(text: str) -> int:
+    """A whole number in the work's JSON, if no larger than any the work can hold."""
+    number = whole_number(text, signed=True)
+    if number is None:
+        raise InvalidWork("a number in the work is too large to be an offset, option or revision")
+    return number
 
 
 def empty_work() -> dict[str, Any]:

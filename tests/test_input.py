@@ -23,6 +23,10 @@ REPORT_2 = "la-detainers-report-2"
 # A few more examples than the profile's 100 (tests/conftest.py): hostile input through the whole
 # request path, where odd combinations turned up real 500s (the @example cases below).
 PROPERTY = settings(max_examples=120)
+# Past Python's 4,300-digit limit for reading a whole number (int() raises ValueError), and past
+# SQLite's largest integer, which no id, offset or revision reaches.
+HUGE = "1" + "0" * 5000
+PAST_SQLITE = str(2**63)
 
 
 @pytest.fixture(scope="module")
@@ -142,6 +146,15 @@ RAW_BODIES = {
         '"category": "loaded_language", "note": "\\udfff"}]}',
         "the note should be text",
     ),
+    "an offset of 5000 digits": (
+        f'{{"highlights": [{{"article": "{REPORT_1}", "start": {HUGE}, "end": 5}}]}}',
+        "a number in the work is too large",
+    ),
+    "a revision of 5000 digits": (f'{{"revision": {HUGE}}}', "a number in the work is too large"),
+    "a revision past SQLite's integers": (
+        f'{{"revision": {PAST_SQLITE}}}',
+        "a number in the work is too large",
+    ),
 }
 
 
@@ -177,10 +190,14 @@ BAD_DRAFTS = {
     "offsets as booleans": (bad_highlight(start=False, end=True), "should be whole numbers"),
     "start before the article": (bad_highlight(start=-1), "outside the article"),
     "end past the article": (bad_highlight(end=10**6), "outside the article"),
-    "offsets past any integer": (bad_highlight(end=10**30), "outside the article"),
+    "offsets past any integer": (bad_highlight(end=10**30), "a number in the work is too large"),
     "empty span": (bad_highlight(start=5, end=5), "outside the article"),
     "note as a number": (bad_highlight(note=5), "the note should be text"),
-    "choice past the options": ({"answers": {"quiz": [10**30]}}, "options are numbered"),
+    "choice past the options": ({"answers": {"quiz": [10**18]}}, "options are numbered"),
+    "choice past any integer": (
+        {"answers": {"quiz": [10**30]}},
+        "a number in the work is too large",
+    ),
     "choice as an object": ({"answers": {"quiz": {"0": True}}}, "options are numbered"),
     "written answer as null": ({"answers": {"reflect": None}}, "should be text"),
     "answer to no question": ({"answers": {"<b>": "x"}}, "no question"),
@@ -208,6 +225,11 @@ BAD_FORMS = {
     "a choice in superscript digits": ({"choice-quiz": "²"}, "options are numbered"),
     "a choice in another script's digits": ({"choice-quiz": "٣"}, "options are numbered"),
     "a choice past the options": ({"choice-quiz": "9" * 30}, "options are numbered"),
+    "a choice of 5000 digits": ({"choice-quiz": "9" * 5000}, "options are numbered"),
+    "an offset of 5000 digits in the highlights": (
+        {"highlights": f'[{{"article": "{REPORT_1}", "start": 0, "end": {HUGE}}}]'},
+        "a number in the work is too large",
+    ),
     "two choices for one answer": ({"choice-quiz": ["0", "1"]}, "choose one option"),
 }
 
@@ -222,7 +244,11 @@ def test_a_submission_of_the_wrong_shape_gets_400_and_records_nothing(desk, form
     assert attempts(app) == before
 
 
-@pytest.mark.parametrize("ids", ["²", "1,²", "１", "-1", "1,,2", " 1"])
+@pytest.mark.parametrize(
+    "ids",
+    ["²", "1,²", "１", "-1", "1,,2", " 1", "9" * 40, "9" * 5000, f"1,{PAST_SQLITE}"],
+    ids=lambda ids: ids if len(ids) < 30 else f"{len(ids)} digits",
+)
 def test_credit_for_all_refuses_ids_that_are_not_plain_digits(desk, ids, log_in):
     app, _, _, aid, school = desk
     teacher = app.test_client()
@@ -237,7 +263,7 @@ def test_credit_for_all_of_an_id_past_any_row_credits_nothing(desk, log_in):
     log_in(teacher, school["teacher"])
     response = teacher.post(
         f"/teacher/assignments/{aid}/insight/credit",
-        data={"highlights": "9" * 40},
+        data={"highlights": str(2**63 - 1)},  # the largest id a row can have
         follow_redirects=True,
     )
     assert response.status_code == 200 and "Credited 0 highlights" in response.text

@@ -301,6 +301,14 @@ def test_a_score_of_zero_counts(teacher, client, auth, marked):
         ("", "Enter a score from 0 to 100."),
         ("150", "A score is from 0 to 100."),
         ("-1", "0 to 100"),
+        # numbers Python's Decimal reads that are no score; sNaN cannot even be compared
+        ("sNaN", "A score is from 0 to 100."),
+        ("-sNaN", "A score is from 0 to 100."),
+        ("NaN", "A score is from 0 to 100."),
+        ("inf", "A score is from 0 to 100."),
+        ("-inf", "A score is from 0 to 100."),
+        ("1e999", "A score is from 0 to 100."),
+        ("1" * 5000, "A score is from 0 to 100."),
     ],
 )
 def test_a_score_outside_0_to_100_is_refused_with_the_reason(teacher, marked, app, value, message):

@@ -20,8 +20,11 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    StopValidation,
     ValidationError,
 )
+
+from ..numbers import whole_number
 
 FEEDBACK_CHOICES = [
     SelectChoice("submit", "Right after the student submits"),
@@ -65,6 +68,16 @@ class AssignForm(AssignmentForm):
     submit = SubmitField("Assign")
 
 
+SCORE_RANGE = "A score is from 0 to 100."
+
+
+def finite(form, field):
+    """Stop at NaN and the infinities, which Decimal reads ("sNaN", "inf"): no score, and
+    a signalling NaN cannot even be compared with the range's ends."""
+    if field.data is not None and not field.data.is_finite():
+        raise StopValidation(SCORE_RANGE)
+
+
 class ScoreForm(FlaskForm):
     """The score that counts for an attempt, set by the teacher as a percentage."""
 
@@ -74,7 +87,8 @@ class ScoreForm(FlaskForm):
         places=1,
         validators=[
             InputRequired("Enter a score from 0 to 100."),
-            NumberRange(0, 100, "A score is from 0 to 100."),
+            finite,
+            NumberRange(0, 100, SCORE_RANGE),
         ],
     )
     submit = SubmitField("Set the score")
@@ -95,10 +109,10 @@ class CreditAllForm(FlaskForm):
     submit = SubmitField("Credit for all")
 
     def validate_highlights(self, field):
-        """Ids are whole numbers separated by commas."""
-        if not all(part.isascii() and part.isdigit() for part in field.data.split(",")):
+        """Ids are whole numbers separated by commas, none past the largest a row can have."""
+        if None in self.highlight_ids():
             raise ValidationError("Highlight ids are whole numbers separated by commas.")
 
-    def highlight_ids(self) -> list[int]:
-        """The highlight ids sent."""
-        return [int(part) for part in self.highlights.data.split(",")]
+    def highlight_ids(self) -> list[int | None]:
+        """The highlight ids sent (None for each that is not an id, once validated none)."""
+        return [whole_number(part) for part in self.highlights.data.split(",")]

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ...grading import choice_score
+from ...numbers import whole_number
 from ..fields import Fields
 from ..model import quoted
 from .base import COMMON, Context, Field, InvalidAnswer, Task, task_type
@@ -188,11 +189,10 @@ class ChoiceTask(Task):
 
     def answer_from_form(self, form: Any) -> list[int]:
         """The ticked options of the choice-TASK fields."""
-        picked = form.getlist(f"choice-{self.id}")
-        # isdigit() alone is true of "²", which int() refuses
-        if not all(p.isascii() and p.isdigit() for p in picked):
+        picked = [whole_number(p) for p in form.getlist(f"choice-{self.id}")]
+        if None in picked:
             raise InvalidAnswer(f"answer to '{self.id}': options are numbered")
-        return [int(p) for p in picked]
+        return picked
 
     def grade(self, highlights: list[dict], answer: Any) -> dict[str, Any]:
         """Full credit for exactly the correct options; partial credit when several are right."""
