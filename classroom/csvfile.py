@@ -18,9 +18,31 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(cell: Any) -> str:
-    """The cell as text, behind an apostrophe if a spreadsheet would read it as a formula."""
+    """The cell as text, behind an apostrophe if a spreadsheet could read it as a formula."""
     text = "" if cell is None else str(cell)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if is_formula(text) else text
+
+
+def is_formula(text: str) -> bool:
+    """Whether text starts as a formula, or does once folded as a spreadsheet may fold it.
+
+    Spreadsheets skip leading spaces and may fold a fullwidth ＝ into =: so text is folded by
+    NFKC (which turns ＝＋－＠ into = + - @ and a no-break space into a space), then read from
+    its first visible character, past whitespace and the characters that take no room.
+    """
+    if text.startswith(FORMULA_STARTS):
+        return True
+    return _visible(unicodedata.normalize("NFKC", text)).startswith(FORMULA_STARTS)
+
+
+def _visible(text: str) -> str:
+    """text from its first character that shows: past whitespace (newlines, no-break and
+    ideographic spaces) and format characters (Unicode's Cf: zero-width spaces and joiners,
+    direction marks, the byte-order mark)."""
+    for start, char in enumerate(text):
+        if not (char.isspace() or unicodedata.category(char) == "Cf"):
+            return text[start:]
+    return ""
 
 
 def csv_lines(rows: Iterable[Sequence[Any]]) -> Iterator[str]:

@@ -20,6 +20,21 @@ from classroom.store import accounts, attempts, classes, gradebook, roster
 REPORT_1 = "la-detainers-report-1"
 REPORT_2 = "la-detainers-report-2"
 PAYLOADS = ["=1+1", "+SUM(A1)", "-2", "@cmd", "\t=x", "\r=x"]
+# Formulas behind what a spreadsheet may skip or fold: a space, a newline, a no-break space, a
+# zero-width space, a byte-order mark, an ideographic space, or a fullwidth sign.
+HIDDEN_PAYLOADS = [
+    " =1+1",
+    "\n=1+1",
+    "\u00a0=1+1",
+    "\u200b=1+1",
+    "\ufeff=1+1",
+    "\u3000@cmd",
+    "\uff1d1+1",  # ＝
+    "\uff0bSUM(A1)",  # ＋
+    "\uff0d2",  # －
+    "\uff20cmd",  # ＠
+    " \u200b\u00a0\t\uff1dx",
+]
 
 
 @pytest.fixture
@@ -85,9 +100,26 @@ def test_formula_starts_get_an_apostrophe(payload):
     assert csvfile.neutralise(payload) == "'" + payload
 
 
+@pytest.mark.parametrize("payload", HIDDEN_PAYLOADS, ids=ascii)
+def test_formulas_behind_spaces_invisible_marks_or_fullwidth_signs_get_an_apostrophe(payload):
+    assert csvfile.neutralise(payload) == "'" + payload
+
+
 @pytest.mark.parametrize(
     "cell, shown",
-    [("Ada", "Ada"), ("a=b", "a=b"), ("", ""), (None, ""), (12, "12"), ("'quoted", "'quoted")],
+    [
+        ("Ada", "Ada"),
+        ("a=b", "a=b"),
+        ("", ""),
+        (None, ""),
+        (12, "12"),
+        ("'quoted", "'quoted"),
+        (" Ada", " Ada"),
+        ("\u00a0\u200bAda", "\u00a0\u200bAda"),
+        ("\uff21da", "\uff21da"),  # a fullwidth letter is no formula
+        (" \u200b", " \u200b"),
+    ],
+    ids=ascii,
 )
 def test_harmless_cells_are_kept_as_they_are(cell, shown):
     assert csvfile.neutralise(cell) == shown
@@ -372,7 +404,7 @@ def test_an_attempt_with_no_highlight_or_answer_still_gets_a_row(teacher, app, s
 # --- spreadsheet safety -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("payload", PAYLOADS)
+@pytest.mark.parametrize("payload", [*PAYLOADS, *HIDDEN_PAYLOADS], ids=ascii)
 def test_formulas_in_names_and_notes_are_neutralised(
     teacher, client, auth, app, school, payload, highlight
 ):
