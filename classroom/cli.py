@@ -14,6 +14,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
+from . import usernames
 from .auth.forms import MIN_PASSWORD
 from .content import export as export_format
 from .content.loader import check_paths
@@ -37,6 +38,8 @@ DEMO_STUDENTS = (("ada", "Ada Lovelace"), ("ben", "Ben Okafor"))
 @with_appcontext
 def create_teacher_command(username: str, display_name: str | None, password: str) -> None:
     """Create a teacher account."""
+    if problem := usernames.problem(username):
+        raise click.ClickException(f"the username '{username}' cannot be used: {problem}")
     db = get_db()
     init_db()
     if accounts.username_taken(db, username):

@@ -56,7 +56,7 @@ def test_create_teacher_then_log_in(runner, app, client, auth):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["create-teacher", "x", "--password", "short"], "at least 12 characters"),
+        (["create-teacher", "xavier", "--password", "short"], "at least 12 characters"),
     ],
 )
 def test_create_teacher_refuses_bad_input(runner, args, message):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length, Regexp
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+
+from .. import usernames
 
 MIN_PASSWORD = 12  # OWASP ASVS 2.1.1; a passphrase of a few words is easy to remember
-USERNAME = Regexp(r"^[A-Za-z0-9._-]+$", message="Use letters, digits, dots, dashes or underscores.")
 
 
 class LoginForm(FlaskForm):
@@ -41,7 +42,7 @@ class JoinForm(FlaskForm):
     )
     username = StringField(
         "Choose a username",
-        validators=[DataRequired(), Length(3, 32), USERNAME],
+        validators=[DataRequired()],
         render_kw={"autocomplete": "username", "autocapitalize": "none"},
     )
     password = PasswordField(
@@ -55,6 +56,11 @@ class JoinForm(FlaskForm):
         render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField("Join the class")
+
+    def validate_username(self, field):
+        """The username rule of every new account (usernames.py), as create-teacher's."""
+        if problem := usernames.problem(field.data):
+            raise ValidationError(problem)
 
 
 class NewPasswordForm(FlaskForm):
