@@ -23,7 +23,7 @@ $(VENV)/.installed-test: $(VENV)/.installed
 ## run: install, create or update the database, load the demo class, serve on http://127.0.0.1:5000
 run: $(VENV)/.installed
 	$(FLASK) init-db
-	$(FLASK) demo
+	$(FLASK) --debug demo
 	@echo "Serving on http://$(HOST):$(PORT) (Ctrl+C to stop)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 

@@ -51,9 +51,21 @@ def create_teacher_command(username: str, display_name: str | None, password: st
 
 
 @click.command("demo")
+@click.option("--force", is_flag=True, help="Load the demo outside debug mode too.")
 @with_appcontext
-def demo_command() -> None:
-    """Load a demo teacher, class and two students, assign every exercise, print the logins."""
+def demo_command(force: bool) -> None:
+    """Load a demo teacher, class and two students, assign every exercise, print the logins.
+
+    Its accounts have a public password, so it runs only in debug mode (flask --debug), or
+    with --force: a school's database never gets them by mistake.
+    """
+    if not (current_app.debug or force):
+        raise click.ClickException(
+            "the demo makes the accounts teacher, ada and ben with the public password "
+            f"'{DEMO_PASSWORD}', so it runs only in debug mode: "
+            "'flask --app classroom --debug demo' (as make run does). "
+            "To load it into this database anyway, add --force."
+        )
     db = get_db()
     init_db()
     with db.atomic():

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import re
+import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,7 +14,12 @@ import pytest
 from classroom.db import get_db
 from classroom.store import classes
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+# The demo runs in debug mode, as `flask --debug demo` sets it (the test runner reads the
+# environment variable the option sets); FLASK_DEBUG None takes it away.
+DEBUG = {"FLASK_DEBUG": "1"}
+NOT_DEBUG = {"FLASK_DEBUG": None}
 OUR_COMMANDS = (
     "init-db",
     "create-teacher",
@@ -73,12 +83,12 @@ def test_create_teacher_refuses_a_taken_username(runner):
 
 
 def test_demo_loads_class_assigns_every_exercise_and_prints_logins(runner, app, client, auth):
-    result = runner.invoke(args=["demo"])
+    result = runner.invoke(args=["demo"], env=DEBUG)
     assert result.exit_code == 0, result.output
     assert "join code DEMO42" in result.output
     for login in ("teacher / classroom-demo", "ada / classroom-demo", "ben / classroom-demo"):
         assert login in result.output
-    again = runner.invoke(args=["demo"])  # running it twice changes nothing
+    again = runner.invoke(args=["demo"], env=DEBUG)  # running it twice changes nothing
     assert again.exit_code == 0
     with app.app_context():
         db = get_db()
@@ -92,6 +102,38 @@ def test_demo_loads_class_assigns_every_exercise_and_prints_logins(runner, app, 
         assert classes.class_by_join_code(get_db(), "demo42")["name"] == "Demo class"
 
 
+def test_demo_refuses_outside_debug_mode_and_changes_nothing(runner, app):
+    result = runner.invoke(args=["demo"], env=NOT_DEBUG)
+    assert result.exit_code == 1
+    assert "only in debug mode" in result.output
+    assert "flask --app classroom --debug demo" in result.output and "--force" in result.output
+    with app.app_context():
+        assert get_db()["users"].count == 0 and get_db()["classes"].count == 0
+
+
+def test_demo_with_force_loads_outside_debug_mode(runner, app):
+    result = runner.invoke(args=["demo", "--force"], env=NOT_DEBUG)
+    assert result.exit_code == 0, result.output
+    assert "teacher / classroom-demo" in result.output
+    with app.app_context():
+        assert get_db()["users"].count == 3
+
+
+def test_make_run_loads_the_demo_as_the_makefile_calls_it(tmp_path):
+    """The run target's demo line, run as written (no FLASK_DEBUG set): the demo loads."""
+    makefile = (ROOT / "Makefile").read_text()
+    flask = re.search(r"^FLASK := \$\(BIN\)/flask (.*)$", makefile, re.M).group(1)
+    recipe = re.search(r"^run:.*\n((?:\t.*\n)+)", makefile, re.M).group(1)
+    [line] = [step for step in recipe.splitlines() if re.search(r"\bdemo\b", step)]
+    options = line.strip().removeprefix("$(FLASK) ")
+    command = [sys.executable, "-m", "flask", *shlex.split(flask), *shlex.split(options)]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CLASSROOM_", "FLASK_"))}
+    env["CLASSROOM_INSTANCE_PATH"] = str(tmp_path)
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "teacher / classroom-demo" in done.stdout
+
+
 @pytest.mark.parametrize("name", OUR_COMMANDS)
 def test_every_command_has_help_and_is_documented(app, runner, name):
     *group, leaf = name.split()
@@ -102,7 +144,9 @@ def test_every_command_has_help_and_is_documented(app, runner, name):
     result = runner.invoke(args=[*name.split(), "--help"])
     assert result.exit_code == 0 and command.help.split(".")[0][:40] in result.output
     documented = "\n".join(p.read_text() for p in DOCS.glob("*.md"))
-    assert f"flask --app classroom {name}" in documented, f"{name} is missing from docs/"
+    # Flask's own options may stand before the command: flask --app classroom --debug demo
+    shown = re.compile(rf"flask --app classroom (--[a-z-]+ )*{re.escape(name)}\b")
+    assert shown.search(documented), f"{name} is missing from docs/"
 
 
 def test_no_undocumented_command_of_ours(app):
