@@ -1,0 +1,590 @@
+"""The writer the authoring studio publishes with: files saved unchanged stay byte for byte the
+same, an edit touches only its own lines and keeps every comment, new files are in the
+documented format and pass the check, and nothing is written outside the exercises folder,
+half-written, too large or over someone else's change."""
+
+from __future__ import annotations
+
+import difflib
+import io
+import os
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+from classroom.content import writer
+from classroom.content.loader import check_paths
+from classroom.content.scaffold import EXERCISE_TEMPLATE
+from classroom.content.writer import (
+    BadName,
+    Conflict,
+    NotWritable,
+    TooLarge,
+    article_paths,
+    as_zip,
+    check_writable,
+    exercise_path,
+    new_article,
+    new_exercise,
+    open_exercise,
+    publish,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = sorted((ROOT / "exercises").glob("*.yaml")) + sorted(
+    (ROOT / "exercises" / "articles").glob("*.yaml")
+)
+GUIDE = (ROOT / "docs" / "authoring.md").read_text(encoding="utf-8")
+REPORT_1 = "la-detainers-report-1"
+
+
+def guide_file(name: str) -> str:
+    """A file of the authoring guide's complete example, as the guide prints it."""
+    match = re.search(rf"`exercises/{re.escape(name)}`:\n\n```\w+\n(.*?)```", GUIDE, re.S)
+    assert match, f"the guide has no file {name}"
+    return match.group(1)
+
+
+def hunks(before: str, after: str) -> list[tuple[int, list[str], list[str]]]:
+    """What changed from before to after: (line in before, lines removed, lines added)."""
+    old, new = before.splitlines(), after.splitlines()
+    return [
+        (i1 + 1, old[i1:i2], new[j1:j2])
+        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, False).get_opcodes()
+        if tag != "equal"
+    ]
+
+
+def line_of(text: str, fragment: str, after: int = 0) -> int:
+    """The number of the first line from line `after` on that contains fragment."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if number > after and fragment in line:
+            return number
+    raise AssertionError(f"{fragment!r} is not in the text")
+
+
+def comments(text: str) -> list[str]:
+    """Every comment of a YAML text, in order (none of our texts has ' #' inside quotes)."""
+    return [m.group(0) for m in re.finditer(r"(?:^|\s)#.*$", text, re.M)]
+
+
+def problems_of(path: Path) -> list[str]:
+    """The check command's problems for one file, as it prints them."""
+    checked, problems = check_paths([path])
+    assert checked == 1
+    return [str(p) for p in problems]
+
+
+# --- saving unchanged --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_shipped_file_saved_unchanged_is_byte_identical(path):
+    document = open_exercise(path)
+    assert document.dump().encode("utf-8") == path.read_bytes()
+    assert document.tidied() == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        guide_file("riverton-library.yaml"),
+        guide_file("articles/riverton-library.yaml"),
+        EXERCISE_TEMPLATE.format(id="council-budget"),
+    ],
+    ids=["guide-exercise", "guide-article", "scaffold"],
+)
+def test_the_guides_example_and_the_scaffold_saved_unchanged_are_byte_identical(tmp_path, text):
+    path = tmp_path / "example.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert open_exercise(path).dump() == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'title: "x"\ntasks:\n- id: a\n  type: highlight\n- id: b\n',  # dashes at the key's column
+        'title: "x"\ntasks:\n    - id: a\n      categories:\n          - one\n',  # four spaces
+        'title: "x"\r\ntasks:\r\n  - id: a\r\n',  # Windows line ends
+        '\ufefftitle: "x"\n',  # a byte order mark
+        'title: "x"\ntasks:\n  - id: a',  # no newline at the end
+    ],
+    ids=["offset-0", "indent-4", "crlf", "bom", "no-final-newline"],
+)
+def test_hand_written_layouts_saved_unchanged_are_byte_identical(tmp_path, text):
+    path = tmp_path / "hand.yaml"
+    path.write_bytes(text.encode("utf-8"))
+    document = open_exercise(path)
+    assert document.dump_bytes() == path.read_bytes()
+    assert document.tidied() == []
+
+
+def test_what_cannot_round_trip_is_named_by_line_before_saving(tmp_path):
+    path = tmp_path / "odd.yaml"
+    path.write_text('title:   "x"\nsummary: ~\narticles: [ a ]\ntasks: []\n', encoding="utf-8")
+    assert open_exercise(path).tidied() == [1, 2, 3]
+
+
+# --- edits touch only their lines ---------------------------------------------------------------
+
+
+@pytest.fixture
+def report_1(folder):
+    """The path of a copy of report 1's exercise file, its text and its document."""
+    path = folder / f"{REPORT_1}.yaml"
+    return path, path.read_text(encoding="utf-8"), open_exercise(path)
+
+
+def test_setting_the_title_changes_only_its_line(report_1):
+    path, before, document = report_1
+    document.set_field("title", "LA jails and ICE: report 1")
+    after = document.dump()
+    assert hunks(before, after) == [
+        (2, [before.splitlines()[1]], ['title: "LA jails and ICE: report 1"'])
+    ]
+    path.write_text(after, encoding="utf-8")
+    assert problems_of(path) == []
+
+
+def test_a_new_value_keeps_the_comment_on_its_line():
+    before = guide_file("riverton-library.yaml")
+    document = writer.Document(before)
+    document.set_field("title", "A library closes")
+    [(line, [old], [new])] = hunks(before, document.dump())
+    assert new.startswith('title: "A library closes" ')
+    assert new.endswith("# students see this in their list")
+    assert new.index("#") == old.index("#")  # the comment stays in its column
+
+
+def test_a_folded_instruction_stays_folded_and_wrapped():
+    before = EXERCISE_TEMPLATE.format(id="council-budget")
+    document = writer.Document(before)
+    instruction = "Highlight every number you cannot check. " * 5
+    document.set_task_field("statistics", "instruction", instruction.strip())
+    after = document.dump()
+    start = line_of(before, "Highlight every number")
+    [(line, removed, added)] = hunks(before, after)
+    assert (line, len(removed)) == (start, 1)
+    assert all(a.startswith("      ") and len(a) <= 100 for a in added) and len(added) > 1
+    statistics = yaml.safe_load(after)["tasks"][1]
+    assert statistics["instruction"] == instruction.strip()
+
+
+def test_a_text_that_yaml_would_misread_is_quoted():
+    document = writer.Document("title: Plain\n")
+    document.set_field("title", "no")
+    document.set_field("summary", "Numbers: 25,000 # not a comment")
+    assert yaml.safe_load(document.dump()) == {
+        "title": "no",
+        "summary": "Numbers: 25,000 # not a comment",
+    }
+
+
+def test_adding_a_key_item_at_the_end_of_a_step_inserts_its_lines_before_the_blank_line(
+    report_1,
+):
+    path, before, document = report_1
+    document.add_key_item(
+        "loaded-language",
+        {"why": "The sheriff’s words: “afraid” pictures fear.", "quote": "afraid"},
+    )
+    after = document.dump()
+    blank = line_of(before, "- id: statistics") - 1
+    assert hunks(before, after) == [
+        (
+            blank,
+            [],
+            [
+                '      - quote: "afraid"',
+                '        why: "The sheriff’s words: “afraid” pictures fear."',
+            ],
+        )
+    ]
+    path.write_text(after, encoding="utf-8")
+    assert problems_of(path) == []
+
+
+def test_adding_a_key_item_before_a_comment_keeps_the_comment_heading_the_next_group(folder):
+    path = folder / "la-detainers-compare.yaml"
+    before = path.read_text(encoding="utf-8")
+    document = open_exercise(path)
+    document.add_key_item(
+        "compare-reports",
+        {
+            "article": "la-detainers-report-2",
+            "quote": "Fox News",
+            "category": "disagreement",
+            "why": "Report 2 credits Fox News with the data.",
+        },
+        index=10,  # after the last 'disagreement' item, before '# --- only_here'
+    )
+    after = document.dump()
+    header = line_of(before, "# --- only_here")
+    assert hunks(before, after)[0][:2] == (header, [])
+    assert comments(after) == comments(before)
+    assert after.splitlines()[header + 3] == before.splitlines()[header - 1]
+
+
+def test_updating_a_key_item_changes_adds_and_removes_only_those_lines(report_1):
+    path, before, document = report_1
+    quote = line_of(before, 'quote: "criminal illegal aliens"')  # with a prefix on the next line
+    document.update_key_item(
+        "loaded-language",
+        1,
+        {"why": "The writer’s label again.", "prefix": None, "check": "Count the labels."},
+    )
+    after = document.dump()
+    lines = before.splitlines()  # the prefix and the why follow the quote
+    assert hunks(before, after) == [
+        (
+            quote + 1,
+            [lines[quote], lines[quote + 1]],
+            ['        why: "The writer’s label again."', '        check: "Count the labels."'],
+        )
+    ]
+
+
+def test_adding_a_suffix_puts_it_after_the_quote(report_1):
+    _, before, document = report_1
+    document.update_key_item("statistics", 2, {"suffix": " sanctuary city"})
+    quote = line_of(before, 'quote: "than any other"')
+    assert hunks(before, document.dump()) == [
+        (quote + 1, [], ['        suffix: " sanctuary city"'])
+    ]
+
+
+def test_removing_a_key_item_before_a_comment_keeps_the_comment(folder):
+    path = folder / "la-detainers-compare.yaml"
+    before = path.read_text(encoding="utf-8")
+    document = open_exercise(path)
+    document.remove_key_item("compare-reports", 9)  # the last item before '# --- only_here'
+    after = document.dump()
+    header = line_of(before, "# --- only_here")
+    start = header - 5
+    assert hunks(before, after) == [(start, before.splitlines()[start - 1 : header - 1], [])]
+    path.write_text(after, encoding="utf-8")
+    assert problems_of(path) == []
+
+
+def test_removing_the_last_key_item_of_a_step_keeps_the_blank_line_after_it(report_1):
+    path, before, document = report_1
+    document.remove_key_item("loaded-language", -1)
+    after = document.dump()
+    start = line_of(before, 'quote: "willing subversion"')
+    assert hunks(before, after) == [(start, before.splitlines()[start - 1 : start + 1], [])]
+
+
+def test_removing_the_first_item_moves_the_comment_below_it_up():
+    text = "tasks:\n  # heading\n  - id: a\n\n  # about b\n  - id: b\n"
+    document = writer.Document(text)
+    document.remove_task("a")
+    assert document.dump() == "tasks:\n  # heading\n\n  # about b\n  - id: b\n"
+
+
+def test_an_answer_key_keeps_at_least_one_item(report_1):
+    _, _, document = report_1
+    document.set_task_field("loaded-language", "key", [{"quote": "slammed", "why": "A verb."}])
+    with pytest.raises(ValueError, match="at least one"):
+        document.remove_key_item("loaded-language", 0)
+
+
+CHOICE = {
+    "id": "where-from",
+    "type": "choice",
+    "prompt": "Who obtained the data?",
+    "options": [
+        {"text": "The Washington Examiner", "correct": True, "feedback": "Right."},
+        {"text": "The sheriff", "feedback": "No: he refused the requests."},
+    ],
+}
+
+
+def test_adding_a_choice_step_at_the_end_adds_its_lines_after_a_blank_line(report_1):
+    path, before, document = report_1
+    document.add_task(CHOICE)
+    after = document.dump()
+    end = len(before.splitlines())
+    assert hunks(before, after) == [
+        (
+            end + 1,
+            [],
+            [
+                "",
+                "  - id: where-from",
+                "    type: choice",
+                '    prompt: "Who obtained the data?"',
+                "    options:",
+                '      - text: "The Washington Examiner"',
+                "        correct: true",
+                '        feedback: "Right."',
+                '      - text: "The sheriff"',
+                '        feedback: "No: he refused the requests."',
+            ],
+        )
+    ]
+    path.write_text(after, encoding="utf-8")
+    assert problems_of(path) == []
+
+
+def test_adding_a_step_between_two_keeps_a_blank_line_on_each_side(report_1):
+    _, before, document = report_1
+    document.add_task(CHOICE, index=1)
+    after = document.dump()
+    lines = before.splitlines(keepends=True)
+    statistics = line_of(before, "- id: statistics")
+    new = after.splitlines(keepends=True)[statistics - 1 : statistics + 9]
+    assert new[0] == "  - id: where-from\n" and new[-1] == "\n"
+    assert after == "".join(lines[: statistics - 1] + new + lines[statistics - 1 :])
+
+
+def test_removing_a_step_removes_its_lines_and_one_blank_line(report_1):
+    path, before, document = report_1
+    document.remove_task("quiz")
+    after = document.dump()
+    lines = before.splitlines(keepends=True)
+    start, end = line_of(before, "- id: quiz"), line_of(before, "- id: reflect")
+    assert after == "".join(lines[: start - 1] + lines[end - 1 :])  # its lines and a blank one
+    path.write_text(after, encoding="utf-8")
+    assert problems_of(path) == []
+
+
+def test_an_edit_names_a_step_that_is_not_there(report_1):
+    _, _, document = report_1
+    with pytest.raises(KeyError, match="no step 'nope'"):
+        document.set_task_field("nope", "hint", "x")
+
+
+# --- new files in the documented format ---------------------------------------------------------
+
+
+def test_a_new_exercise_is_the_guides_complete_example_line_for_line(tmp_path):
+    guide = guide_file("riverton-library.yaml")
+    data = yaml.safe_load(guide)
+    document = new_exercise(tmp_path, "riverton-library", **data)
+    written = document.dump()
+
+    def content(text):
+        lines = (re.sub(r"\s{2,}# .*$", "", line) for line in text.splitlines())
+        return [line for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+    assert content(written) == content(guide)
+    assert written.startswith(
+        "# yaml-language-server: $schema=../classroom/content/exercise.schema.json\n"
+    )
+    assert written.count("\n\n  - id: ") == len(data["tasks"]) - 1 and not written.endswith("\n\n")
+    assert open_exercise_text(tmp_path, written) == written
+
+
+def open_exercise_text(folder: Path, text: str) -> str:
+    """The text as a document opened from a file holding it dumps it."""
+    path = folder / "again.yaml"
+    path.write_text(text, encoding="utf-8")
+    return open_exercise(path).dump()
+
+
+def test_a_new_article_is_the_guides_example_byte_for_byte(tmp_path):
+    meta = yaml.safe_load(guide_file("articles/riverton-library.yaml"))
+    text = guide_file("articles/riverton-library.txt")
+    text_change, meta_change = new_article(tmp_path, "riverton-library", text, **meta)
+    assert text_change.data == text.encode("utf-8")
+    assert meta_change.data.decode("utf-8") == guide_file("articles/riverton-library.yaml")
+    assert (text_change.path, meta_change.path) == article_paths(tmp_path, "riverton-library")
+
+
+def test_a_long_note_is_folded_as_in_the_shipped_articles(tmp_path):
+    shipped = ROOT / "exercises" / "articles" / f"{REPORT_1}.yaml"
+    meta = yaml.safe_load(shipped.read_text(encoding="utf-8"))
+    _, meta_change = new_article(tmp_path, REPORT_1, "Text.\n", **meta)
+    written = meta_change.data.decode("utf-8")
+    assert yaml.safe_load(written) == meta
+    assert "note: >-\n" in written
+    assert max(len(line) for line in written.splitlines()) <= 100
+
+
+def test_a_published_new_exercise_passes_the_check_command(tmp_path, make_app):
+    folder = tmp_path / "exercises"
+    folder.mkdir()
+    data = yaml.safe_load(guide_file("riverton-library.yaml"))
+    article = guide_file("articles/riverton-library.txt")
+    changes = [
+        *new_article(folder, "riverton-library", article, title="Council Axes Beloved Library"),
+        new_exercise(folder, "riverton-library", **data).change(),
+    ]
+    written = publish(folder, changes)
+    assert written == [c.path for c in changes]
+    app = make_app(tmp_path, EXERCISES_DIR=str(folder))
+    result = app.test_cli_runner().invoke(args=["exercises", "check"])
+    assert result.exit_code == 0, result.output
+    assert "1 file(s) checked: 0 error(s), 0 warning(s); all good" in result.output
+
+
+def test_publishing_a_new_exercise_over_an_existing_one_is_refused(folder):
+    document = new_exercise(folder, REPORT_1, title="Another", articles=[REPORT_1], tasks=[CHOICE])
+    before = (folder / f"{REPORT_1}.yaml").read_bytes()
+    with pytest.raises(Conflict, match="exists already"):
+        publish(folder, [document.change()])
+    assert (folder / f"{REPORT_1}.yaml").read_bytes() == before
+
+
+def test_saving_over_a_file_changed_since_it_was_opened_is_refused(report_1):
+    path, before, document = report_1
+    document.set_field("title", "Mine")
+    path.write_text(before.replace("report 1", "theirs"), encoding="utf-8")
+    with pytest.raises(Conflict, match="changed since"):
+        publish(path.parent, [document.change()])
+    assert "theirs" in path.read_text(encoding="utf-8")
+
+
+# --- names, paths and sizes ---------------------------------------------------------------------
+
+BAD_IDS = [
+    "../x",
+    "x/y",
+    "x\\y",
+    "CON",
+    "con",
+    "lpt1",
+    "",
+    "a" * 65,
+    "\u0435xercise",  # a Cyrillic е
+    "ｘ",  # a fullwidth x
+    "exercise\n",
+    "x.yaml",
+    ".hidden",
+    "-x",
+    "x y",
+    "a:b",
+]
+
+
+@pytest.mark.parametrize("bad", BAD_IDS, ids=repr)
+def test_ids_that_are_not_plain_names_are_refused_with_the_rule(tmp_path, bad):
+    with pytest.raises(BadName, match="lowercase letters"):
+        exercise_path(tmp_path, bad)
+    with pytest.raises(BadName, match="lowercase letters"):
+        article_paths(tmp_path, bad)
+
+
+@pytest.mark.parametrize("good", ["riverton-library", "a", "report_2", "9-lives", "a" * 64])
+def test_plain_ids_name_files_inside_the_folder(tmp_path, good):
+    assert exercise_path(tmp_path, good) == tmp_path.resolve() / f"{good}.yaml"
+    assert article_paths(tmp_path, good) == (
+        tmp_path.resolve() / "articles" / f"{good}.txt",
+        tmp_path.resolve() / "articles" / f"{good}.yaml",
+    )
+
+
+def test_a_link_that_leads_out_of_the_folder_is_refused(tmp_path):
+    folder, outside = tmp_path / "exercises", tmp_path / "elsewhere"
+    folder.mkdir()
+    outside.mkdir()
+    (folder / "linked.yaml").symlink_to(outside / "linked.yaml")
+    (folder / "articles").symlink_to(outside)
+    with pytest.raises(BadName, match="outside the exercises folder"):
+        exercise_path(folder, "linked")
+    with pytest.raises(BadName, match="outside the exercises folder"):
+        article_paths(folder, "anything")
+
+
+def test_an_article_past_the_size_limit_is_refused_with_the_sizes(tmp_path):
+    at_limit = "x" * writer.MAX_ARTICLE_BYTES
+    new_article(tmp_path, "long", at_limit)
+    with pytest.raises(TooLarge, match="the article is 201 KB; the limit is 200 KB"):
+        new_article(tmp_path, "long", at_limit + "x")
+
+
+def test_an_exercise_file_past_the_size_limit_is_refused_on_opening_and_on_saving(tmp_path):
+    big = tmp_path / "big.yaml"
+    big.write_text("title: " + "x" * writer.MAX_YAML_BYTES + "\n", encoding="utf-8")
+    with pytest.raises(TooLarge, match="big.yaml is 251 KB; the limit is 250 KB"):
+        open_exercise(big)
+    document = writer.Document('title: "x"\n', path=tmp_path / "grown.yaml")
+    document.set_field("summary", "y" * writer.MAX_YAML_BYTES)
+    with pytest.raises(TooLarge, match="grown.yaml"):
+        publish(tmp_path, [document.change()])
+    assert not (tmp_path / "grown.yaml").exists()
+
+
+# --- writing: atomic, or a clear reason and a download ------------------------------------------
+
+
+def test_a_write_replaces_the_file_in_one_step_and_leaves_no_temporary_file(report_1, monkeypatch):
+    path, before, document = report_1
+    document.set_field("title", "Replaced whole")
+    expected = document.dump_bytes()
+    seen = []
+    real_replace = os.replace
+
+    def replace(source, target):
+        # what a reader opening the file just before the swap would see, and what is swapped in
+        seen.append((Path(target).read_bytes(), Path(source).read_bytes()))
+        real_replace(source, target)
+
+    monkeypatch.setattr(writer.os, "replace", replace)
+    listing = sorted(p.name for p in path.parent.iterdir())
+    publish(path.parent, [document.change()])
+    assert seen == [(before.encode("utf-8"), expected)]
+    assert path.read_bytes() == expected
+    assert sorted(p.name for p in path.parent.iterdir()) == listing
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(report_1, monkeypatch):
+    path, before, document = report_1
+    document.set_field("title", "Never written")
+
+    def no_space(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(writer.os, "fsync", no_space)
+    listing = sorted(p.name for p in path.parent.iterdir())
+    with pytest.raises(NotWritable, match="No space left on device"):
+        publish(path.parent, [document.change()])
+    assert path.read_text(encoding="utf-8") == before
+    assert sorted(p.name for p in path.parent.iterdir()) == listing
+
+
+def test_a_replaced_file_keeps_its_permissions_and_a_new_one_is_readable_by_all(report_1):
+    path, _, document = report_1
+    path.chmod(0o640)
+    document.set_field("title", "Same mode")
+    [text_change, meta_change] = new_article(path.parent, "fresh", "Fresh text.\n")
+    publish(path.parent, [document.change(), text_change, meta_change])
+    assert path.stat().st_mode & 0o777 == 0o640
+    assert text_change.path.stat().st_mode & 0o777 == 0o644
+
+
+def test_a_folder_under_a_file_is_not_writable_and_says_why(tmp_path):
+    # Tests run as root, for whom chmod does not stop a write: a folder whose parent is a file
+    # cannot exist, so creating anything in it fails for root too.
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file\n")
+    folder = blocker / "exercises"
+    document = new_exercise(folder, "one", title="One", articles=["one"], tasks=[CHOICE])
+    with pytest.raises(NotWritable) as caught:
+        check_writable(folder)
+    assert "not-a-folder" in str(caught.value) and caught.value.reason
+    with pytest.raises(NotWritable):
+        publish(folder, [document.change()])
+
+
+def test_a_folder_the_app_may_not_write_to_is_not_writable_and_says_why(tmp_path, monkeypatch):
+    # os.access is what answers for another account; as root the tests mock its answer.
+    monkeypatch.setattr(writer.os, "access", lambda path, mode: False)
+    with pytest.raises(NotWritable, match="the app may not write to"):
+        check_writable(tmp_path)
+
+
+def test_the_files_not_written_come_as_a_zip_to_unpack_beside_the_exercises_folder(tmp_path):
+    folder = tmp_path / "exercises"
+    document = new_exercise(folder, "one", title="One", articles=["one"], tasks=[CHOICE])
+    changes = [*new_article(folder, "one", "The text.\n"), document.change()]
+    archive = zipfile.ZipFile(io.BytesIO(as_zip(folder, changes)))
+    assert archive.namelist() == [
+        "exercises/articles/one.txt",
+        "exercises/articles/one.yaml",
+        "exercises/one.yaml",
+    ]
+    assert [archive.read(name) for name in archive.namelist()] == [c.data for c in changes]
