@@ -276,10 +276,14 @@ def _styled(value: Any, field: str = "", old: Any = None) -> Any:
         return seq
     if not isinstance(value, str):
         return value
-    if isinstance(old, FoldedScalarString) and "\n" not in value:
+    if isinstance(old, FoldedScalarString) and _block_safe(value) and "\n" not in value:
         return _folded(value)
-    if isinstance(old, ScalarString):
-        return type(old)(value)
+    if isinstance(old, LiteralScalarString) and _block_safe(value):
+        return LiteralScalarString(value)
+    if isinstance(old, ScalarString) and not isinstance(
+        old, FoldedScalarString | LiteralScalarString
+    ):
+        return type(old)(value)  # quoted as before
     if (isinstance(old, str) or field in PLAIN_FIELDS) and _plain_safe(value):
         return value
     return DoubleQuotedScalarString(value)
@@ -287,13 +291,13 @@ def _styled(value: Any, field: str = "", old: Any = None) -> Any:
 
 def _meta_value(value: Any) -> Any:
     """An article's metadata as the shipped files have it: plain, or folded when long."""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or _plain_safe(value) and len(value) <= LINE:
         return value
-    if "\n" in value:
+    if "\n" in value and _block_safe(value):
         return LiteralScalarString(value)
-    if len(value) > LINE:
+    if len(value) > LINE and _block_safe(value):
         return _folded(value)
-    return value if _plain_safe(value) else DoubleQuotedScalarString(value)
+    return DoubleQuotedScalarString(value)
 
 
 def _plain_safe(value: str) -> bool:
@@ -304,6 +308,15 @@ def _plain_safe(value: str) -> bool:
         return yaml.safe_load(f"k: {value}\n") == {"k": value}
     except yaml.YAMLError:
         return False
+
+
+def _block_safe(value: str) -> bool:
+    """Whether a `>-` or `|-` block holds value exactly: printable lines, no space at either end
+    of one, no blank line at either end."""
+    lines = value.split("\n")
+    return all(line.isprintable() and line == line.strip() for line in lines) and all(
+        (lines[0], lines[-1])
+    )
 
 
 def _folded(value: str) -> FoldedScalarString:
