@@ -17,6 +17,7 @@ OUR_COMMANDS = (
     "exercises check",
     "exercises new",
     "exercises export",
+    "exercises suggest",
     "backup",
 )
 
