@@ -10,7 +10,8 @@ import yaml
 EXERCISE_TEMPLATE = """\
 # yaml-language-server: $schema=../classroom/content/exercise.schema.json
 # An exercise on articles/{id}.txt. Replace every TODO with your own text, add key items
-# (copy the exact words from the article), then check the file:
+# (copy the words from the article file, articles/{id}.txt), then check the file, which lists
+# every TODO left:
 #   flask --app classroom exercises check exercises/{id}.yaml
 title: "TODO: a short title students see"
 summary: "TODO: one sentence on what students practise"
@@ -52,6 +53,17 @@ tasks:
       - quote: "TODO: the exact words from the article"
         why: "TODO: what is missing and why it matters"
         check: "TODO: what a reader could look up"
+
+  - id: question
+    type: choice
+    prompt: "TODO: a question with one right answer, e.g. which claim has no named source"
+    options:
+      - text: "TODO: the right answer"
+        correct: true
+        feedback: "TODO: why it is right, in words a student who picked it learns from"
+      - text: "TODO: a wrong answer a careless reader might pick"
+        correct: false
+        feedback: "TODO: why it is wrong, and where in the article to look instead"
 
   - id: reflect
     type: short_answer

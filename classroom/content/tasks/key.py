@@ -180,6 +180,9 @@ def read_key(
         )
         if not k.ok:
             continue
+        # every text first, so that each TODO is reported even when the item has other errors
+        quote, why = k.text("quote", nonempty=True), k.text("why", nonempty=True)
+        check, prefix, suffix = k.text("check"), k.text("prefix"), k.text("suffix")
         article_id = k.text("article", article_ids[0] if len(article_ids) == 1 else "")
         if article_id not in article_ids:
             ctx.report.error(
@@ -208,16 +211,14 @@ def read_key(
         ):
             ctx.report.error(k.pos("occurrence"), "'occurrence' should be a whole number from 1")
             continue
-        quote = k.text("quote", nonempty=True)
-        k.text("why", nonempty=True)
         if article_id not in ctx.articles or not quote.strip() or "TODO" in quote:
             continue
         try:
             spot = anchor(
                 ctx.articles[article_id].text,
                 quote,
-                prefix=k.text("prefix"),
-                suffix=k.text("suffix"),
+                prefix=prefix,
+                suffix=suffix,
                 occurrence=occurrence,
             )
         except AnchorError as err:
@@ -236,8 +237,8 @@ def read_key(
             spot.end,
             quote,
             category,
-            k.text("why"),
-            k.text("check"),
+            why,
+            check,
             spot.prefix,
             spot.suffix,
         )
