@@ -122,3 +122,110 @@ def test_a_key_item_with_another_error_still_reports_its_todos(folder):
     )
     problems = check(folder, source)
     assert {p.line for p in problems if "TODO" in p.message} == {12, 13}
+
+
+# --- a stray straight quote ----------------------------------------------------------------------
+
+STRAY_QUOTES = {
+    "a quote inside a double-quoted value": (
+        HEAD
+        + HIGHLIGHT
+        + """\
+      - quote: slammed
+        why: "The word "slammed" judges the speaker."  # <-
+""",
+        """the value of 'why' starts with a " so YAML ends it at the next \"""",
+        "single quotes",
+    ),
+    "a value that starts with a quoted word": (
+        HEAD
+        + HIGHLIGHT
+        + """\
+      - quote: slammed
+        why: "Slammed" is an emotive verb for 'said'.  # <-
+""",
+        """the value of 'why' starts with a " so YAML ends it at the next \"""",
+        "single quotes",
+    ),
+    "an apostrophe inside a single-quoted value": (
+        HEAD
+        + HIGHLIGHT
+        + """\
+      - quote: slammed
+        why: 'It's an emotive verb for "said".'  # <-
+""",
+        "the value of 'why' starts with a ' so YAML ends it at the next '",
+        "double quotes",
+    ),
+    "a quote never closed on its line, ended by one further down": (
+        HEAD
+        + """\
+  - id: quiz
+    type: choice
+    prompt: "Which verb judges?  # <-
+    options: [{text: "slammed", correct: true}, {text: said}]
+""",
+        """the value of 'prompt' starts with a " so YAML ends it at the next " (line 7)""",
+        "single quotes",
+    ),
+    "a quote never closed at all": (
+        HEAD
+        + """\
+  - id: quiz
+    type: choice
+    options: [{text: slammed, correct: true}, {text: said}]
+    prompt: "Which verb judges?  # <-
+""",
+        """the value of 'prompt' starts with a " that is never closed""",
+        'end the value with a "',
+    ),
+    "a list item": (
+        HEAD
+        + """\
+  - id: reflect
+    type: short_answer
+    prompt: Who says so?
+    model_answer: The council.
+    key_points:
+      - "Slammed" judges.  # <-
+""",
+        """this value starts with a " so YAML ends it at the next \"""",
+        "single quotes",
+    ),
+}
+
+
+@pytest.mark.parametrize("source, message, hint", STRAY_QUOTES.values(), ids=STRAY_QUOTES)
+def test_a_stray_straight_quote_is_explained_in_plain_words(folder, source, message, hint):
+    problem = the_problem(check(folder, source), marked_line(source))
+    assert message in problem.message
+    assert hint in problem.hint and "block" in problem.hint
+    assert "parsing" not in problem.message and "expected" not in problem.message
+    assert str(problem).startswith(f"exercises/mine.yaml:{problem.line}:")
+
+
+def test_the_stray_quote_message_shows_what_yaml_could_not_read(folder):
+    source = (
+        HEAD + HIGHLIGHT + '      - quote: slammed\n        why: "The word "slammed" judges."\n'
+    )
+    problem = the_problem(check(folder, source), 11)
+    assert problem.column == 14  # where the value starts: the quote to change
+    assert problem.message.endswith("""cannot read the rest: slammed" judges.\"""")
+
+
+# --- a tab ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "source, line",
+    [
+        (HEAD + HIGHLIGHT + "      - quote: slammed\n\t  why: A verb that judges.\n", 11),
+        (HEAD + HIGHLIGHT.replace("    instruction", "  \tinstruction"), 8),
+    ],
+    ids=["a tab at the start of a line", "a tab after spaces"],
+)
+def test_a_tab_gets_a_plain_message(folder, source, line):
+    problem = the_problem(check(folder, source), line)
+    assert problem.message == (
+        f"a tab at line {line}: YAML indents with spaces only; replace the tab with spaces"
+    )

@@ -109,8 +109,8 @@ BROKEN_FILES = {
         prompt: "Pick one  # <-
         options: [{text: a, correct: true}, {text: b}]
 """,
-        "YAML syntax:",
-        "quoting",
+        "the value of 'prompt' starts with a \" that is never closed",
+        'end the value with a "',
     ),
     "unknown field": (
         HEAD

@@ -22,6 +22,7 @@ from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
 from .model import Problem, quoted
+from .syntax import explain
 
 try:
     from yaml.cyaml import CParser
@@ -232,12 +233,15 @@ def read_quickly(text: str) -> tuple[Any, bool]:
 
 def parse_yaml(text: str, path: str) -> tuple[Any, Problem | None]:
     """The document in text with positions, or the problem that stops it loading: a syntax
-    error, an anchor or alias, a field given twice."""
+    error (in plain words where syntax.py knows its shape), an anchor or alias, a field given
+    twice."""
     try:
         return _read_with_positions(text), None
     except _Refused as refused:
         return None, Problem(path, refused.line, refused.column, refused.message, refused.hint)
     except yaml.MarkedYAMLError as err:
+        if plain := explain(text, err):
+            return None, Problem(path, *plain)
         # At the end of the file the useful place is where the unfinished thing began.
         at_end = err.problem and ("end of stream" in err.problem or "<stream end>" in err.problem)
         mark = (err.context_mark if at_end else None) or err.problem_mark or err.context_mark
