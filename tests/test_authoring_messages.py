@@ -229,3 +229,82 @@ def test_a_tab_gets_a_plain_message(folder, source, line):
     assert problem.message == (
         f"a tab at line {line}: YAML indents with spaces only; replace the tab with spaces"
     )
+
+
+# --- did you mean --------------------------------------------------------------------------------
+
+MISSPELT = {
+    "a category of a task": (
+        HEAD
+        + """\
+  - id: words
+    type: highlight
+    article: la-detainers-report-1
+    categories: [loaded_langauge]  # <-
+    instruction: Highlight loaded words.
+    key:
+      - quote: slammed
+        why: A verb that judges.
+""",
+        "unknown category 'loaded_langauge'",
+        "did you mean 'loaded_language'?",
+    ),
+    "the category of a key item": (
+        HEAD
+        + """\
+  - id: words
+    type: highlight
+    article: la-detainers-report-1
+    categories: [loaded_language, unverified_statistic]
+    instruction: Highlight loaded words and numbers.
+    key:
+      - quote: slammed
+        category: loaded-language  # <-
+        why: A verb that judges.
+""",
+        "has category 'loaded-language', which task 'words' does not ask for",
+        "did you mean 'loaded_language'?",
+    ),
+    "a task type": (
+        HEAD
+        + """\
+  - id: quiz
+    type: choise  # <-
+    prompt: Which verb judges?
+    options: [{text: slammed, correct: true}, {text: said}]
+""",
+        "task 1 has unknown type 'choise'",
+        "did you mean 'choice'?",
+    ),
+    "an article": (
+        HEAD
+        + """\
+  - id: words
+    type: highlight
+    article: la-detainers-report1  # <-
+    categories: [loaded_language]
+    instruction: Highlight loaded words.
+    key:
+      - quote: slammed
+        why: A verb that judges.
+""",
+        "unknown article 'la-detainers-report1'",
+        "did you mean 'la-detainers-report-1'?",
+    ),
+}
+
+
+@pytest.mark.parametrize("source, message, hint", MISSPELT.values(), ids=MISSPELT)
+def test_a_misspelt_name_gets_did_you_mean(folder, source, message, hint):
+    problems = [p for p in check(folder, source) if message in p.message]
+    assert len(problems) == 1, [str(p) for p in check(folder, source)]
+    assert problems[0].line == marked_line(source)
+    assert problems[0].hint.startswith(hint)
+
+
+def test_a_name_like_none_lists_the_known_ones(folder):
+    source = HEAD + HIGHLIGHT.replace("[loaded_language]", "[propaganda]")
+    source += "      - quote: slammed\n        why: A verb that judges.\n"
+    problem = next(p for p in check(folder, source) if "unknown category" in p.message)
+    assert "did you mean" not in problem.hint
+    assert "loaded_language, unverified_statistic, missing_context" in problem.hint

@@ -211,7 +211,7 @@ BROKEN_FILES = {
         article: la-detainers-report-1
 """,
         "task 1 has unknown type 'highlite'",
-        "types: highlight, compare, choice, short_answer",
+        "did you mean 'highlight'?",
     ),
     "duplicate task ids": (
         HEAD

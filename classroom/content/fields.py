@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from typing import Any
 
 import yaml
@@ -293,6 +294,13 @@ class Report:
         return any(p.severity == "error" for p in self.problems)
 
 
+def did_you_mean(name: Any, known: Iterable[str]) -> str:
+    """The hint for a misspelt name, the known name closest to it: "did you mean 'x'?", or ""
+    when none is close."""
+    close = difflib.get_close_matches(str(name), list(known), n=1)
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
 def position(node: Any) -> tuple[int, int]:
     """The (line, column) where a node read by parse_yaml starts."""
     return (getattr(node, "line", 1), getattr(node, "column", 1))
@@ -318,8 +326,7 @@ class Fields:
         allowed = (*required, *optional)
         for key in self.node:
             if key not in allowed:
-                close = difflib.get_close_matches(str(key), allowed, n=1)
-                hint = f"did you mean '{close[0]}'?" if close else "allowed: " + ", ".join(allowed)
+                hint = did_you_mean(key, allowed) or "allowed: " + ", ".join(allowed)
                 report.error(self.pos(key), f"unknown field {quoted(key)} in {what}", hint)
         for key in required:
             if key not in self.node:

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from .fields import Fields, Report, parse_yaml, position, read_quickly
 from .model import BUILTIN_CATEGORIES, Article, Category, Exercise, Library, Problem, quoted
-from .tasks import ID_PATTERN, Context, read_task
+from .tasks import ID_PATTERN, Context, read_task, unknown_article
 
 EXERCISE_FIELDS = ("title", "summary", "articles", "categories", "tasks")
 ARTICLE_FIELDS = ("title", "title_added_by_editor", "outlet", "date", "note")
@@ -270,11 +270,7 @@ def read_exercise(
         if article_ids.index(article_id) < i:
             report.error(f.item_pos("articles", i), f"article {quoted(article_id)} is listed twice")
         elif article_id not in articles:
-            report.error(
-                f.item_pos("articles", i),
-                f"unknown article {quoted(article_id)}",
-                "articles are the .txt files in exercises/articles/, named without .txt",
-            )
+            unknown_article(report, f.item_pos("articles", i), article_id, articles)
     categories = read_categories(f, report)
     ctx = Context(report, articles, article_ids, categories)
     tasks = []

@@ -7,7 +7,15 @@ templates/tasks/TYPE.html, with the macros intro, work, feedback and answer_key.
 import importlib
 import pkgutil
 
-from .base import ID_PATTERN, TASK_TYPES, Context, InvalidAnswer, Task, read_task
+from .base import (
+    ID_PATTERN,
+    TASK_TYPES,
+    Context,
+    InvalidAnswer,
+    Task,
+    read_task,
+    unknown_article,
+)
 
 for _module in pkgutil.iter_modules(__path__):
     importlib.import_module(f"{__name__}.{_module.name}")
@@ -15,4 +23,12 @@ for _module in pkgutil.iter_modules(__path__):
 for _name, _cls in sorted(TASK_TYPES.items(), key=lambda item: item[1].position):
     TASK_TYPES[_name] = TASK_TYPES.pop(_name)
 
-__all__ = ["ID_PATTERN", "TASK_TYPES", "Context", "InvalidAnswer", "Task", "read_task"]
+__all__ = [
+    "ID_PATTERN",
+    "TASK_TYPES",
+    "Context",
+    "InvalidAnswer",
+    "Task",
+    "read_task",
+    "unknown_article",
+]

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ..fields import Fields, Report, position
+from ..fields import Fields, Report, did_you_mean, position
 from ..model import Article, Category, KeyItem, quoted
 
 TASK_TYPES: dict[str, type[Task]] = {}
@@ -188,6 +189,18 @@ def storable_text(value: Any, limit: int) -> bool:
     return True
 
 
+ARTICLES_ARE = "articles are the .txt files in exercises/articles/, named without .txt"
+
+
+def unknown_article(
+    report: Report, where: tuple[int, int], article_id: str, known: Iterable[str]
+) -> None:
+    """Report an article id that has no .txt file, naming the closest one that has."""
+    close = did_you_mean(article_id, known)
+    hint = f"{close} ({ARTICLES_ARE})" if close else ARTICLES_ARE
+    report.error(where, f"unknown article {quoted(article_id)}", hint)
+
+
 def read_task(node: Any, ctx: Context, index: int) -> Task | None:
     """Read one entry of `tasks`, dispatching on its type."""
     if not isinstance(node, dict):
@@ -200,7 +213,7 @@ def read_task(node: Any, ctx: Context, index: int) -> Task | None:
         ctx.report.error(
             where,
             f"task {index + 1} has unknown type {quoted(kind)}",
-            "types: " + ", ".join(TASK_TYPES),
+            did_you_mean(kind, TASK_TYPES) or "types: " + ", ".join(TASK_TYPES),
         )
         return None
     task_id = node.get("id")

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..anchoring import AnchorError, anchor
-from ..fields import Fields
+from ..fields import Fields, did_you_mean
 from ..model import KeyItem, quoted
-from .base import Context
+from .base import Context, unknown_article
 
 LONG_SPAN = 200  # characters; a key item longer than this is probably a whole sentence
 DEFAULT_CATEGORIES = ("loaded_language", "unverified_statistic", "missing_context")
@@ -137,11 +137,7 @@ KEY_SCHEMA: dict[str, Any] = {
 def check_article(f: Fields, ctx: Context, key: str, article_id: str) -> None:
     """Report an article id that is unknown or not listed in the exercise's `articles`."""
     if article_id not in ctx.articles:
-        f.report.error(
-            f.pos(key),
-            f"unknown article {quoted(article_id)}",
-            "articles are the .txt files in exercises/articles/, named without .txt",
-        )
+        unknown_article(f.report, f.pos(key), article_id, ctx.articles)
     elif article_id not in ctx.exercise_articles:
         f.report.error(
             f.pos(key), f"article {quoted(article_id)} is not in the exercise's 'articles' list"
@@ -156,7 +152,7 @@ def read_categories(f: Fields, ctx: Context) -> tuple[str, ...]:
             f.report.error(
                 f.item_pos("categories", i),
                 f"unknown category {quoted(cid)}",
-                "known: " + ", ".join(ctx.categories),
+                did_you_mean(cid, ctx.categories) or "known: " + ", ".join(ctx.categories),
             )
     return ids
 
@@ -202,7 +198,8 @@ def read_key(
                 k.pos("category"),
                 f"{where} has category {quoted(category)}, which task {quoted(task_id)} does not "
                 "ask for",
-                "use one of: " + ", ".join(categories) + "; or add it to the task's 'categories'",
+                did_you_mean(category, categories)
+                or f"use one of: {', '.join(categories)}; or add it to the task's 'categories'",
             )
             continue
         occurrence = k.node.get("occurrence")
