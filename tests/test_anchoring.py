@@ -68,7 +68,7 @@ def test_quotes_keep_curly_punctuation_exactly():
 def test_an_empty_quote_is_refused(quote):
     with pytest.raises(AnchorError, match="the quote is empty") as err:
         anchor(REPORT_1, quote)
-    assert "copy the exact words" in err.value.hint
+    assert "copy the words from the article file" in err.value.hint
 
 
 @pytest.mark.parametrize(
@@ -136,7 +136,7 @@ def test_an_occurrence_out_of_range_says_how_many_there_are(occurrence):
     assert "counts from 1" in err.value.hint
 
 
-CURLY = "where the article has '’': curly and straight quotes"
+CURLY = "where the article has '’' (right single quotation mark): they look alike"
 NOT_FOUND = {
     # typed on a keyboard, where the article has a curly apostrophe
     "curly-apostrophe": (
@@ -182,7 +182,7 @@ def test_a_curly_dash_in_the_quote_is_not_blamed_on_the_article():
     with pytest.raises(AnchorError) as err:
         anchor(REPORT_1, "then–Attorney General")
     assert "then-Attorney General" in str(err.value)
-    assert "the quote has '–' where the article has '-'" in err.value.hint
+    assert "the quote has '–' (en dash) where the article has '-' (hyphen-minus)" in err.value.hint
 
 
 def test_a_misspelt_quote_shows_the_words_that_differ():
@@ -197,7 +197,7 @@ def test_a_quote_like_nothing_in_the_article_gets_a_plain_message():
     with pytest.raises(AnchorError) as err:
         anchor(REPORT_1, "zebras quietly juggling marmalade")
     assert str(err.value) == ("the quote 'zebras quietly juggling marmalade' is not in the article")
-    assert err.value.hint == "copy the words from the article"
+    assert err.value.hint == "copy the words from the article file"
 
 
 def test_closest_passage_of_a_quote_longer_than_the_article():
@@ -207,9 +207,9 @@ def test_closest_passage_of_a_quote_longer_than_the_article():
 @pytest.mark.parametrize(
     "quote, passage, expected",
     [
-        ("it's", "it’s", "straight quotes"),
-        ('"yes"', "“yes”", "straight quotes"),
-        ("a - b", "a – b", "dashes"),
+        ("it's", "it’s", "(apostrophe) where the article has '’' (right single quotation mark)"),
+        ('"yes"', "“yes”", "(quotation mark) where the article has '“' (left double quotation"),
+        ("a - b", "a – b", "(hyphen-minus) where the article has '–' (en dash)"),
         ("a  b", "a b ", "spacing"),
         ("a\nb", "a b", "spacing"),
         ("ABC", "abc", "upper and lower case"),

@@ -4,6 +4,7 @@ tab, a misspelt name, a quote typed rather than copied)."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -308,3 +309,65 @@ def test_a_name_like_none_lists_the_known_ones(folder):
     problem = next(p for p in check(folder, source) if "unknown category" in p.message)
     assert "did you mean" not in problem.hint
     assert "loaded_language, unverified_statistic, missing_context" in problem.hint
+
+
+# --- a quote typed, not copied -------------------------------------------------------------------
+
+TYPED = {
+    "a straight apostrophe for a curly one": (
+        "Sheriff’s commitment to public safety.\n",
+        "Sheriff's commitment",
+        """the quote has "'" (apostrophe) where the article has '’' (right single quotation """
+        "mark)",
+    ),
+    "a curly apostrophe for a straight one": (
+        "Sheriff's commitment to public safety.\n",
+        "Sheriff’s commitment",
+        """the quote has '’' (right single quotation mark) where the article has "'" """
+        "(apostrophe)",
+    ),
+    "curly double quotes for straight ones": (
+        'Critics called it "a betrayal" on Monday.\n',
+        "called it “a betrayal”",
+        """the quote has '“' (left double quotation mark) where the article has '"'""",
+    ),
+    "a hyphen for an en dash": (
+        "Prices rose 10–15 per cent last year.\n",
+        "rose 10-15 per cent",
+        "the quote has '-' (hyphen-minus) where the article has '–' (en dash)",
+    ),
+    "a space for a no-break space": (
+        "The fine was 500\u00a0dollars last year.\n",
+        "was 500 dollars",
+        "the quote has ' ' (space) where the article has '\\xa0' (no-break space)",
+    ),
+}
+
+
+@pytest.mark.parametrize("article, quote, difference", TYPED.values(), ids=TYPED)
+def test_a_quote_not_in_the_article_says_copy_the_words_from_the_article_file(
+    folder, article, quote, difference
+):
+    (folder / "articles" / "typed.txt").write_text(article, encoding="utf-8")
+    source = (
+        HEAD.replace("la-detainers-report-1", "typed")
+        + HIGHLIGHT.replace("la-detainers-report-1", "typed")
+        + f"      - quote: {json.dumps(quote, ensure_ascii=False)}\n        why: A label.\n"
+    )
+    problem = the_problem(check(folder, source), 10)
+    assert "is not in the article" in problem.message
+    assert problem.hint.startswith(difference)
+    assert problem.hint.endswith(
+        "copy the words from the article file, exercises/articles/typed.txt"
+    )
+
+
+def test_a_misspelt_quote_is_told_to_copy_the_words_too(folder):
+    source = (
+        HEAD + HIGHLIGHT + "      - quote: Democrat Sherrif’s commitment\n        why: A label.\n"
+    )
+    problem = the_problem(check(folder, source), 10)
+    assert problem.hint.startswith("differs from the article at:")
+    assert problem.hint.endswith(
+        "copy the words from the article file, exercises/articles/la-detainers-report-1.txt"
+    )

@@ -57,7 +57,7 @@ def test_check_reports_file_line_column_and_exits_1(author, folder):
         )
         for line in lines
     ), result.output
-    assert "    hint: the quote has \"'\" where the article has '’'" in result.output
+    assert "    hint: the quote has \"'\" (apostrophe) where the article has '’'" in result.output
     assert lines[-1] == "1 file(s) checked: 3 error(s), 0 warning(s) in 1 file(s)"
 
 

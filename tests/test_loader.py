@@ -160,7 +160,9 @@ BROKEN_FILES = {
 """,
         "key item 1 of task 'words': the quote \"Democrat Sheriff's commitment\" is not in the "
         "article; closest passage (line 9): 'Democrat Sheriff’s commitment'",
-        "the quote has \"'\" where the article has '’'",
+        "the quote has \"'\" (apostrophe) where the article has '’' (right single quotation "
+        "mark): they look alike but are different characters; copy the words from the article "
+        "file, exercises/articles/la-detainers-report-1.txt",
     ),
     "quote found more than once": (
         HEAD

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from dataclasses import dataclass
 
 from .model import quoted
@@ -58,13 +59,18 @@ def anchor(
     suffix: str = "",
     occurrence: int | None = None,
     context: int = 32,
+    article_file: str = "",
 ) -> Anchor:
-    """Place quote in text, using prefix, suffix or an occurrence number when it repeats."""
+    """Place quote in text, using prefix, suffix or an occurrence number when it repeats.
+
+    article_file names the article's file in the advice for a quote not found, since copying
+    from that file is the one fix that holds for every difference: quotes, dashes, spaces.
+    """
     if not quote.strip():
-        raise AnchorError("the quote is empty", "copy the exact words from the article")
+        raise AnchorError("the quote is empty", copy_advice(article_file))
     starts = occurrences(text, quote)
     if not starts:
-        raise AnchorError(*_not_found(text, quote))
+        raise AnchorError(*_not_found(text, quote, article_file))
     if prefix or suffix:
         starts = [
             s
@@ -95,15 +101,21 @@ def anchor(
     return Anchor(start, end, text[max(0, start - context) : start], text[end : end + context])
 
 
-def _not_found(text: str, quote: str) -> tuple[str, str]:
-    """Message and hint for a quote not in the text: the nearest passage, and how it differs."""
+def copy_advice(article_file: str = "") -> str:
+    """What to do about a quote that is not in its article, whatever the difference."""
+    return "copy the words from the article file" + (f", {article_file}" if article_file else "")
+
+
+def _not_found(text: str, quote: str, article_file: str) -> tuple[str, str]:
+    """Message and hint for a quote not in the text: the nearest passage, how it differs, and
+    the advice to copy from the article file."""
     closest = closest_passage(text, quote)
     if closest is None:
-        return f"the quote {quoted(quote)} is not in the article", "copy the words from the article"
+        return f"the quote {quoted(quote)} is not in the article", copy_advice(article_file)
     return (
         f"the quote {quoted(quote)} is not in the article; closest passage (line "
         f"{line_of(text, closest[0])}): {quoted(closest[1])}",
-        describe_difference(quote, closest[1]),
+        f"{describe_difference(quote, closest[1])}; {copy_advice(article_file)}",
     )
 
 
@@ -136,8 +148,8 @@ def describe_difference(quote: str, passage: str) -> str:
     if _fold(quote) == _fold(passage):
         q, p = next((q, p) for q, p in zip(quote, passage, strict=True) if q != p)
         return (
-            f"the quote has {quoted(q)} where the article has {quoted(p)}: curly and straight "
-            "quotes, or dashes and hyphens, look alike but differ; copy them from the article"
+            f"the quote has {quoted(q)} ({_name(q)}) where the article has {quoted(p)} "
+            f"({_name(p)}): they look alike but are different characters"
         )
     if " ".join(quote.split()) == " ".join(passage.split()):
         return "the spacing or line breaks differ from the article"
@@ -150,6 +162,12 @@ def describe_difference(quote: str, passage: str) -> str:
         if tag != "equal"
     ]
     return "differs from the article at: " + "; ".join(diffs[:3])
+
+
+def _name(character: str) -> str:
+    """A character's Unicode name in lower case (right single quotation mark), which tells
+    apart characters that look alike."""
+    return unicodedata.name(character, "unnamed character").lower()
 
 
 def _fold(s: str) -> str:

@@ -3,6 +3,7 @@ article with the spans checked."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from ..anchoring import AnchorError, anchor
@@ -36,8 +37,9 @@ KEY_SCHEMA: dict[str, Any] = {
         "properties": {
             "quote": {
                 "description": (
-                    "The exact words of the article, copied character for character: same capitals,"
-                    " same curly quotes and apostrophes (’ “ ”), same dashes, same spaces. As short"
+                    "The exact words of the article: copy them from the article file, so that they "
+                    "match character for character (the same capitals, the same straight or curly "
+                    "quotes and apostrophes, dashes and spaces as the article has). As short"
                     " as carries the point: the loaded word, not the whole sentence (over 200 "
                     "characters gives a warning). If the words occur more than once in the article,"
                     " add prefix, suffix or occurrence."
@@ -157,6 +159,11 @@ def read_categories(f: Fields, ctx: Context) -> tuple[str, ...]:
     return ids
 
 
+def article_file(ctx: Context, article_id: str) -> str:
+    """The article's .txt file as the author sees it: in articles/ beside the exercise file."""
+    return str(Path(ctx.report.path).parent / "articles" / f"{article_id}.txt")
+
+
 def read_key(
     f: Fields, ctx: Context, task_id: str, article_ids: tuple[str, ...], categories: tuple[str, ...]
 ) -> tuple[KeyItem, ...]:
@@ -217,6 +224,7 @@ def read_key(
                 prefix=prefix,
                 suffix=suffix,
                 occurrence=occurrence,
+                article_file=article_file(ctx, article_id),
             )
         except AnchorError as err:
             ctx.report.error(k.pos("quote"), f"{where}: {err}", err.hint)
