@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable
 from typing import Any
 
 import yaml
@@ -22,7 +20,7 @@ from yaml.events import (
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
-from .model import Problem, quoted
+from .model import Problem, did_you_mean, quoted
 from .syntax import explain
 
 try:
@@ -292,13 +290,6 @@ class Report:
     def has_errors(self) -> bool:
         """Whether any problem recorded is an error."""
         return any(p.severity == "error" for p in self.problems)
-
-
-def did_you_mean(name: Any, known: Iterable[str]) -> str:
-    """The hint for a misspelt name, the known name closest to it: "did you mean 'x'?", or ""
-    when none is close."""
-    close = difflib.get_close_matches(str(name), list(known), n=1)
-    return f"did you mean '{close[0]}'?" if close else ""
 
 
 def position(node: Any) -> tuple[int, int]:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import functools
 import reprlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -135,6 +137,13 @@ def quoted(value: Any) -> str:
     """A value from a file as a message quotes it: its repr, at most about 80 characters, so
     that no message is huge whatever the file holds."""
     return _SHORT.repr(value)
+
+
+def did_you_mean(name: Any, known: Iterable[str]) -> str:
+    """The hint for a misspelt name, the known name closest to it: "did you mean 'x'?", or ""
+    when none is close."""
+    close = difflib.get_close_matches(str(name), list(known), n=1)
+    return f"did you mean '{close[0]}'?" if close else ""
 
 
 @dataclass(frozen=True)

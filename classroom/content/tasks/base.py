@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ..fields import Fields, Report, did_you_mean, position
-from ..model import Article, Category, KeyItem, quoted
+from ..fields import Fields, Report, position
+from ..model import Article, Category, KeyItem, did_you_mean, quoted
 
 TASK_TYPES: dict[str, type[Task]] = {}
 ID_PATTERN = re.compile(r"\A[a-z0-9][a-z0-9_-]*\Z")  # \Z: no line break may end an id

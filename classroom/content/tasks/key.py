@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from ..anchoring import AnchorError, anchor
-from ..fields import Fields, did_you_mean
-from ..model import KeyItem, quoted
+from ..fields import Fields
+from ..model import KeyItem, did_you_mean, quoted
 from .base import Context, unknown_article
 
 LONG_SPAN = 200  # characters; a key item longer than this is probably a whole sentence
