@@ -71,6 +71,12 @@ bench: $(VENV)/.installed-bench
 	@command -v wrk >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) apt-get install -y wrk; }
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
+## bench-suggest: recall and precision of the suggested key items against the seed reports' keys,
+## and their time for a 1,000-word article (bench/suggest.py; BENCH_ARGS=--details for each miss)
+.PHONY: bench-suggest
+bench-suggest: $(VENV)/.installed
+	$(BIN)/python bench/suggest.py $(BENCH_ARGS)
+
 ## screenshots: the exercise page at phone, tablet and laptop sizes, into docs/screenshots/
 .PHONY: screenshots
 screenshots: $(VENV)/.installed-test

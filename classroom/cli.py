@@ -1,12 +1,14 @@
-"""Command-line tasks: create-teacher, demo, backup, and exercises check/new/export.
+"""Command-line tasks: create-teacher, demo, backup, and exercises check/new/export/suggest.
 
 (init-db lives with the database, in db.py.)
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -17,8 +19,10 @@ from flask.cli import AppGroup, with_appcontext
 from . import usernames
 from .auth.forms import MIN_PASSWORD
 from .content import export as export_format
+from .content.anchoring import line_of
 from .content.loader import check_paths
 from .content.scaffold import scaffold
+from .content.suggest import suggest
 from .db import get_db, init_db
 from .exercises import library
 from .store import accounts, classes
@@ -163,6 +167,33 @@ def export_command() -> None:
     for problem in library.problems:
         click.echo(f"skipped: {problem}", err=True)
     click.echo(json.dumps(export_format.export(library), ensure_ascii=False, indent=2))
+
+
+@exercises_cli.command("suggest")
+@click.argument("article", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="A JSON list with offsets into the text.")
+def suggest_command(article: Path, as_json: bool) -> None:
+    """Suggest key items for a plain-text article: loaded words, figures, missing context."""
+    try:
+        text = article.read_text("utf-8")
+    except UnicodeDecodeError as err:
+        raise click.ClickException(f"cannot read {article}: it is not UTF-8 text") from err
+    except OSError as err:
+        raise click.ClickException(f"cannot read {article}: {err.strerror or err}") from err
+    found = suggest(text)
+    if as_json:
+        rows = [dataclasses.asdict(s) for s in found]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for s in found:
+        column = s.start - text.rfind("\n", 0, s.start)
+        words = " ".join(s.quote.split())
+        click.echo(f"{line_of(text, s.start)}:{column} {s.category} “{words}”: {s.reason}")
+    counts = Counter(s.category for s in found)
+    click.echo(
+        f"{len(found)} suggestion(s)"
+        + "".join(f", {n} {category}" for category, n in sorted(counts.items()))
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -27,6 +27,7 @@ OUR_COMMANDS = (
     "exercises check",
     "exercises new",
     "exercises export",
+    "exercises suggest",
     "backup",
 )
 

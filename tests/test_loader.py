@@ -228,6 +228,17 @@ BROKEN_FILES = {
         "duplicate task id 'quiz'",
         "its own id",
     ),
+    "task id ending in a line break": (
+        HEAD
+        + """\
+      - id: "quiz\\n"  # <-
+        type: short_answer
+        prompt: Why?
+        model_answer: Because.
+""",
+        "task id 'quiz\\n' should be lowercase letters",
+        "",
+    ),
     "choice task with no correct option": (
         HEAD
         + """\

@@ -18,7 +18,7 @@ from ..fields import Fields, Report, position
 from ..model import Article, Category, KeyItem, quoted
 
 TASK_TYPES: dict[str, type[Task]] = {}
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+ID_PATTERN = re.compile(r"\A[a-z0-9][a-z0-9_-]*\Z")  # \Z: no line break may end an id
 
 
 class InvalidAnswer(ValueError):
