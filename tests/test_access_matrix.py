@@ -94,6 +94,8 @@ MATRIX = {
     ("GET", "studio.edit"):                   (LOGIN, 403, 403, 403, 200, 404),
     ("GET", "studio.preview"):                (LOGIN, 403, 403, 403, 200, 404),
     ("POST", "studio.delete"):                (LOGIN, 403, 403, 403, MOVED, 404),
+    ("POST", "studio.publish_draft"):         (LOGIN, 403, 403, 403, MOVED, 404),  # not ready
+    ("GET", "studio.download"):               (LOGIN, 403, 403, 403, 200, 404),
     ("PUT", "studio_api.save"):               (401, 403, 403, 403, 200, 404),
 }
 # fmt: on

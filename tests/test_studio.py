@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import io
 import json
+import re
+import zipfile
 from pathlib import Path
 
 import pytest
 
+from classroom.content import publish as publish_module
 from classroom.content import studio
 from classroom.content.html_text import paragraphs
 from classroom.db import get_db
 from classroom.store import studio as store
 
+EXERCISES = Path(__file__).resolve().parent.parent / "exercises"
 ARTICLE = (Path(__file__).parent / "fixtures" / "millbrook-library.txt").read_text()
 NEW = {
     "title": "Millbrook library hours",
@@ -239,3 +243,119 @@ def test_another_teachers_draft_does_not_exist_for_you(app, school, teacher, cli
     assert student.get("/author/studio/").status_code == 403
     assert student.put(f"/api/studio/drafts/{draft_id}", json={}).status_code == 403
     assert "Millbrook library hours" in teacher.get(f"/author/studio/{draft_id}").text
+
+
+# --- publishing ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def publishing(make_app, tmp_path, folder, school_template, copy_database, client_of):
+    """An app on a copy of the exercises folder, and its teacher's client."""
+    (tmp_path / "app").mkdir()
+    app = make_app(tmp_path / "app", WTF_CSRF_ENABLED=False, EXERCISES_DIR=str(folder))
+    path, ids = school_template
+    copy_database(path, app)
+    return app, client_of(app, ids["teacher"])
+
+
+def marked(client) -> int:
+    """A draft of the fixture article with a key item in every step."""
+    draft_id = start(client)
+    key = [
+        key_item("blasted", "loaded_language", why="An emotive verb for 'criticised'."),
+        key_item("countless families", "unverified_statistic", why="How many? Nobody counted."),
+        key_item("Officials said", "missing_context", why="Which officials?"),
+    ]
+    assert (
+        client.put(f"/api/studio/drafts/{draft_id}", json={"revision": 1, "key": key}).json[
+            "problems"
+        ]
+        == []
+    )
+    return draft_id
+
+
+def test_a_published_draft_is_an_exercise_file_that_passes_the_check(publishing, folder):
+    app, teacher = publishing
+    draft_id = marked(teacher)
+    response = teacher.post(f"/author/studio/{draft_id}/publish", follow_redirects=True)
+    assert (
+        "articles/millbrook-library-hours.txt, articles/millbrook-library-hours.yaml, "
+        in response.text
+    )
+    written = folder / "millbrook-library-hours.yaml"
+    assert (folder / "articles" / "millbrook-library-hours.txt").read_text() == ARTICLE
+    result = app.test_cli_runner().invoke(args=["exercises", "check", str(written)])
+    assert result.exit_code == 0, result.output
+    text = written.read_text()
+    assert 'quote: "blasted"' in text and 'why: "Which officials?"' in text
+    # published again after a change: only the changed line differs
+    teacher.put(f"/api/studio/drafts/{draft_id}", json={"revision": 3, "title": "Library hours"})
+    teacher.post(f"/author/studio/{draft_id}/publish")
+    changed = [a for a in written.read_text().splitlines() if a not in text.splitlines()]
+    assert changed == ['title: "Library hours"']
+
+
+@pytest.mark.parametrize("exercise_id", sorted(p.stem for p in EXERCISES.glob("*.yaml")))
+def test_a_hand_written_exercise_published_unchanged_stays_byte_for_byte(
+    publishing, folder, exercise_id
+):
+    _, teacher = publishing
+    before = (folder / f"{exercise_id}.yaml").read_bytes()
+    opened = teacher.post("/author/studio/from-exercise", data={"exercise_id": exercise_id})
+    draft_id = int(opened.location.rsplit("/", 1)[1])
+    page = teacher.get(opened.location)
+    revision = int(re.search(r'"revision": (\d+)', page.text).group(1))
+    key = json.loads(re.search(r'"key": (\[.*?\]), "problems"', page.text).group(1))
+    teacher.put(f"/api/studio/drafts/{draft_id}", json={"revision": revision, "key": key})
+    response = teacher.post(f"/author/studio/{draft_id}/publish", follow_redirects=True)
+    assert "Published" in response.text
+    assert (folder / f"{exercise_id}.yaml").read_bytes() == before
+
+
+def test_changing_one_explanation_changes_only_its_line(publishing, folder):
+    _, teacher = publishing
+    path = folder / "la-detainers-report-1.yaml"
+    before = path.read_text().splitlines()
+    opened = teacher.post("/author/studio/from-exercise", data={"exercise_id": path.stem})
+    draft_id = int(opened.location.rsplit("/", 1)[1])
+    page = teacher.get(opened.location).text
+    key = json.loads(re.search(r'"key": (\[.*?\]), "problems"', page).group(1))
+    slammed = next(k for k in key if k["why"].startswith("The writer’s verb"))
+    slammed["why"] = "A verb that makes a statement sound like a blow."
+    saved = teacher.put(f"/api/studio/drafts/{draft_id}", json={"revision": 1, "key": key})
+    assert saved.json["problems"] == []
+    teacher.post(f"/author/studio/{draft_id}/publish")
+    after = path.read_text().splitlines()
+    assert len(after) == len(before)
+    assert [b for a, b in zip(before, after, strict=True) if a != b] == [
+        '        why: "A verb that makes a statement sound like a blow."'
+    ]
+
+
+def test_a_draft_with_problems_is_not_published(publishing, folder):
+    _, teacher = publishing
+    draft_id = start(teacher)
+    response = teacher.post(f"/author/studio/{draft_id}/publish", follow_redirects=True)
+    assert "Not published: fix the 3 problem(s)" in response.text
+    assert not (folder / "millbrook-library-hours.yaml").exists()
+
+
+def test_where_the_folder_cannot_be_written_the_files_are_offered_as_a_download(
+    publishing, folder, monkeypatch
+):
+    _, teacher = publishing
+    draft_id = marked(teacher)
+    refuse = publish_module.NotWritable(folder, "the disk is read-only")
+    monkeypatch.setattr(publish_module, "check_writable", lambda f: (_ for _ in ()).throw(refuse))
+    response = teacher.post(f"/author/studio/{draft_id}/publish")
+    assert "the disk is read-only" in response.text and "Download" in response.text
+    assert not (folder / "millbrook-library-hours.yaml").exists()
+    download = teacher.get(f"/author/studio/{draft_id}/download")
+    assert download.headers["Content-Type"] == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(download.data)).namelist()
+    assert names == [
+        "exercises/articles/millbrook-library-hours.txt",
+        "exercises/articles/millbrook-library-hours.yaml",
+        "exercises/millbrook-library-hours.yaml",
+    ]

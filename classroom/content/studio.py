@@ -108,6 +108,7 @@ def new_draft(
         "outlet": outlet or "as provided",
         "date": date or "unknown",
         "note": note,
+        "new": True,  # its files are written when the draft is first published
     }
     return {
         "title": title,
@@ -282,7 +283,6 @@ def document(draft: Mapping[str, Any]) -> tuple[dict[str, Any], list[tuple[int, 
         task = dict(task)
         if task.get("type") in KEYED_TYPES:
             mine = [(i, k) for i, k in enumerate(draft["key"]) if k.get("task") == task.get("id")]
-            mine.sort(key=lambda pair: (pair[1]["article"], pair[1]["start"], pair[1]["end"]))
             task["key"] = [key_entry(task, k, texts[k["article"]]) for _, k in mine]
             origin.extend((t, i) for i, _ in mine)
         tasks.append(task)

@@ -5,11 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from wtforms.fields.choices import SelectChoice
 
 from ..auth import login_required
-from ..content import studio
+from ..content import publish, studio, studio_files
 from ..content.layout import paragraph_ranges
 from ..content.model import Article
 from ..content.snapshot import snapshot
@@ -202,3 +212,57 @@ def preview(draft_id: int):
         back=url_for("studio.edit", draft_id=draft_id),
         toggle=url_for("studio.preview", draft_id=draft_id),
     )
+
+
+def draft_changes(row: dict) -> list[publish.Change]:
+    """The writes that publish the draft into the exercises folder."""
+    folder = Path(current_app.config["EXERCISES_DIR"])
+    return studio_files.changes(folder, row["exercise_id"], row["draft"])
+
+
+@bp.post("/<int:draft_id>/publish")
+@login_required("teacher")
+def publish_draft(draft_id: int):
+    """Write the exercise file and its articles; where the folder cannot be written, offer
+    them as a download and say why."""
+    row = my_draft(draft_id)
+    back = redirect(url_for("studio.edit", draft_id=draft_id))
+    if not ActionForm().validate_on_submit():
+        return back
+    exercise, problems = studio.loaded(row["exercise_id"], row["draft"])
+    if exercise is None:
+        errors = sum(p.severity == "error" for p in problems)
+        flash(f"Not published: fix the {errors} problem(s) shown beside the draft first.", "error")
+        return back
+    folder = Path(current_app.config["EXERCISES_DIR"])
+    try:
+        written = publish.publish(folder, draft_changes(row))
+    except publish.NotWritable as err:
+        return render_template("studio/download.html", row=row, reason=err.reason)
+    except (publish.Conflict, publish.BadName, publish.TooLarge) as err:
+        flash(f"Not published: {err}", "error")
+        return back
+    draft = dict(row["draft"])
+    draft["articles"] = [{**a, "new": False} for a in draft["articles"]]
+    db = get_db()
+    store.save_draft(db, draft_id, g.user["id"], row["exercise_id"], draft)
+    store.mark_published(db, draft_id, g.user["id"])
+    names = ", ".join(str(p.relative_to(folder.resolve())) for p in written)
+    flash(f"Published: {names}. Students see it within a second.", "success")
+    return back
+
+
+@bp.get("/<int:draft_id>/download")
+@login_required("teacher")
+def download(draft_id: int):
+    """The files the draft publishes as, in a zip to unpack beside the exercises folder."""
+    row = my_draft(draft_id)
+    try:
+        data = publish.as_zip(Path(current_app.config["EXERCISES_DIR"]), draft_changes(row))
+    except (publish.BadName, publish.TooLarge) as err:
+        abort(400, str(err))
+    name = f"{row['exercise_id']}.zip"
+    return data, {
+        "Content-Type": "application/zip",
+        "Content-Disposition": f'attachment; filename="{name}"',
+    }

@@ -225,7 +225,9 @@ function saveTag() {
     announce(`Key item “${quoteOf(pending.item)}” changed.`);
   } else {
     const item = { ...pending.span, ...values, task: null };
-    key.push(item);
+    // in reading order: the file lists a step's key as the article reads
+    const after = key.findIndex((k) => k.article === item.article && k.start > item.start);
+    key.splice(after === -1 ? key.length : after, 0, item);
     announce(`Marked “${quoteOf(item)}” as ${categories.get(values.category).label}.`);
     window.getSelection()?.removeAllRanges();
     if (keyboard) keyboard.anchor = keyboard.at;
