@@ -62,6 +62,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         exercises,
         security,
         student,
+        studio,
         teacher,
     )
 
@@ -76,6 +77,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(teacher.bp)
     app.register_blueprint(author.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(studio.bp)
+    app.register_blueprint(studio.api_bp)
     app.add_template_filter(
         lambda stored: clock.readable(stored, clock.zone(app.config["TIMEZONE"])), "when"
     )

@@ -23,9 +23,11 @@ from flask import url_for
 from werkzeug.routing import AnyConverter
 
 from classroom import create_app
+from classroom.content import studio
 from classroom.db import get_db
 from classroom.exercises import library
 from classroom.store import accounts, classes
+from classroom.store import studio as studio_drafts
 
 REPORT_1 = "la-detainers-report-1"
 REPORT_2 = "la-detainers-report-2"
@@ -86,6 +88,15 @@ MATRIX = {
     ("POST", "teacher.set_comment"):          (LOGIN, 403, 403, 403, MOVED, 404),
     ("GET", "author.files"):                  (LOGIN, 403, 403, 403, 200, 200),
     ("GET", "author.preview"):                (LOGIN, 403, 403, 403, 200, 200),
+    ("GET", "studio.drafts"):                 (LOGIN, 403, 403, 403, 200, 200),
+    ("POST", "studio.new"):                   (LOGIN, 403, 403, 403, MOVED, MOVED),
+    ("POST", "studio.from_exercise"):         (LOGIN, 403, 403, 403, MOVED, MOVED),
+    ("GET", "studio.edit"):                   (LOGIN, 403, 403, 403, 200, 404),
+    ("GET", "studio.preview"):                (LOGIN, 403, 403, 403, 200, 404),
+    ("POST", "studio.delete"):                (LOGIN, 403, 403, 403, MOVED, 404),
+    ("POST", "studio.publish_draft"):         (LOGIN, 403, 403, 403, MOVED, 404),  # not ready
+    ("GET", "studio.download"):               (LOGIN, 403, 403, 403, 200, 404),
+    ("PUT", "studio_api.save"):               (401, 403, 403, 403, 200, 404),
 }
 # fmt: on
 
@@ -112,8 +123,13 @@ BODIES = {
     "teacher.credit_for_all": {"highlights": "{highlight_id}"},
     "teacher.set_score": {"score-percent": "80"},
     "teacher.set_comment": {"comment-comment": "Well read."},
+    "studio.new": {"title": "A new story", "source": "text", "text": "Some words of a story."},
+    "studio.from_exercise": {"exercise_id": REPORT_2},
 }
-JSON_BODIES = {"api.save_draft": {"highlights": [], "answers": {}}}
+JSON_BODIES = {
+    "api.save_draft": {"highlights": [], "answers": {}},
+    "studio_api.save": {"title": "Renamed"},
+}
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 
@@ -202,6 +218,9 @@ def build_world(school_template, make_app, copy_database, log_in, csrf_token, pa
                     [attempt, FLAG],
                 )
             )["id"]
+            # the teacher's draft in the studio, which only they may open
+            draft = studio.new_draft("A draft", article.text, "a-draft")
+            draft_id = studio_drafts.create_draft(db, school["teacher"], "a-draft", draft)
         template = folder / "template.sqlite"
         app.extensions["classroom.db"].close()
         shutil.copyfile(app.config["DATABASE"], template)
@@ -221,6 +240,7 @@ def build_world(school_template, make_app, copy_database, log_in, csrf_token, pa
             "student_id": school["students"][0],
             "exercise_id": REPORT_1,
             "filename": "app.css",
+            "draft_id": draft_id,
             "password": password,  # for the bodies only: no URL has a part of that name
         }
         return SimpleNamespace(app=app, template=template, users=users, values=values)
@@ -359,7 +379,14 @@ def test_a_crash_page_carries_the_headers_too(tmp_path, make_app, monkeypatch):
 
 
 # Who is allowed to send each state-changing request, so that a refusal can only be the token's.
-ALLOWED = {"auth": "anonymous", "student": "student", "api": "student", "teacher": "teacher"}
+ALLOWED = {
+    "auth": "anonymous",
+    "student": "student",
+    "api": "student",
+    "teacher": "teacher",
+    "studio": "teacher",
+    "studio_api": "teacher",
+}
 ALLOWED_HERE = {
     "auth.logout": "student",
     "auth.logout_everywhere": "student",

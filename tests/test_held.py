@@ -153,6 +153,7 @@ def student_gets(app, held, school) -> list[tuple[str, int, str]]:
         "class_id": school["class"]["id"],
         "student_id": school["students"][0],
         "exercise_id": REPORT_1,
+        "draft_id": 1,  # a studio draft: teachers only
     }
     with app.test_request_context():
         urls = [

@@ -247,3 +247,28 @@ def m008_devices_and_join_failures(db: Database) -> None:
     )
     db["join_failures"].create_index(["address", "at"])
     db["join_failures"].create_index(["at"])
+
+
+@migrations()
+def m009_studio_drafts(db: Database) -> None:
+    """Exercises a teacher is writing in the authoring studio: the exercise id each publishes
+    as, the draft as JSON, and a revision moved on by every save (a save from an older one, in
+    another tab, is refused); published is when it was last published."""
+    db["studio_drafts"].create(
+        {
+            "id": int,
+            "author_id": int,
+            "exercise_id": str,
+            "draft": str,
+            "revision": int,
+            "created": str,
+            "updated": str,
+            "published": str,
+        },
+        pk="id",
+        foreign_keys=[("author_id", "users", "id")],
+        not_null=["author_id", "exercise_id", "draft", "revision", "created", "updated"],
+        defaults={"revision": 1},
+        strict=True,
+    )
+    db["studio_drafts"].create_index(["author_id", "updated"])

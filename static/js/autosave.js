@@ -15,7 +15,8 @@ export class Autosave {
   // options: url, sessionUrl, csrfToken, collect() -> work, report(message, kind), keptKey,
   // version, revision, base (the work at that revision), userId, and the page's part:
   // changedElsewhere(draft) when the draft moved on elsewhere, placedAnew(answer) when the
-  // server placed the work on a newer version of the exercise, newToken(token) after a login.
+  // server placed the work on a newer version of the exercise, newToken(token) after a login;
+  // optionally saved(answer), with the server's answer to each save that is taken.
   constructor(options) {
     Object.assign(this, options);
     this.timer = null;
@@ -91,6 +92,7 @@ export class Autosave {
         this.base = sent;
         this.forget(work ? null : body); // work restored from this browser is the server's now
         if (answer.work) this.placedAnew(answer);
+        this.saved?.(answer);
         if (!this.unsaved) this.report(`All changes saved (${answer.saved_at.slice(11, 19)} UTC).`, "saved");
       } else if (response.status === 409 && answer.draft) {
         this.unsaved = true;

@@ -1,0 +1,364 @@
+// The studio's edit page: mark answer-key items on the article with the students' highlighter
+// (mouse, touch or keyboard), write why and how to check, and keep the draft saved; the problems
+// of each save are shown beside the item or step they concern.
+
+import { ArticleText, drawArticle, selectedSpan } from "./article.js";
+import { Autosave } from "./autosave.js";
+import { move, words } from "./keyboard.js";
+
+const data = JSON.parse(document.getElementById("studio-data").textContent);
+const csrfToken = document.querySelector('meta[name="csrf-token"]').content;
+const categories = new Map(data.categories.map((c) => [c.id, c]));
+const articles = new Map(
+  Object.entries(data.articles).map(([id, text]) => [id, new ArticleText(id, text)]),
+);
+
+const fields = document.getElementById("exercise-fields");
+const titleField = document.getElementById("draft-title");
+const summaryField = document.getElementById("draft-summary");
+const saveStatus = document.getElementById("save-status");
+const announcer = document.getElementById("announcer");
+const tagger = document.getElementById("tagger");
+const taggerQuote = document.getElementById("tagger-quote");
+const taggerWhy = document.getElementById("tagger-why");
+const taggerCheck = document.getElementById("tagger-check");
+const taggerError = document.getElementById("tagger-error");
+const taggerSave = document.getElementById("tagger-save");
+const radios = () => [...tagger.querySelectorAll('input[name="tag-category"]')];
+
+// Each key item: {article, start, end, category, why, check, task}; task is the server's choice.
+let key = data.key.map((k) => ({ ...k }));
+let problems = data.problems;
+let pending = null; // {span} for a new item, {item} when editing one
+let moving = null; // the item whose words the next selection replaces
+let keyboard = null;
+let returnFocus = null;
+
+const announce = (message) => {
+  announcer.textContent = message;
+};
+const quoteOf = (k) => articles.get(k.article).quote(k.start, k.end);
+
+const autosave = new Autosave({
+  url: data.draftUrl,
+  sessionUrl: data.sessionUrl,
+  csrfToken,
+  collect: () => ({
+    title: titleField.value,
+    summary: summaryField.value,
+    key: key.map(({ article, start, end, category, why, check }) => ({
+      article,
+      start,
+      end,
+      category,
+      why,
+      check,
+    })),
+  }),
+  report: (message, kind) => {
+    saveStatus.textContent = message;
+    saveStatus.dataset.kind = kind;
+  },
+  keptKey: data.keptKey,
+  version: data.version,
+  revision: data.revision,
+  base: null,
+  userId: data.userId,
+  changedElsewhere: () => {
+    autosave.halt();
+    const notice = document.getElementById("changed-elsewhere");
+    notice.textContent =
+      "This draft was saved from another tab or device since this page opened, so nothing more is " +
+      "saved from here. Reload the page to see the draft as it is now.";
+    notice.hidden = false;
+  },
+  placedAnew: () => {},
+  newToken: (token) => {
+    document.querySelector('meta[name="csrf-token"]').content = token;
+  },
+  saved: (answer) => {
+    problems = answer.problems;
+    // the server decides which step each item belongs to, by its category
+    if (answer.tasks.length === key.length) key.forEach((k, i) => Object.assign(k, { task: answer.tasks[i] }));
+    drawLists();
+  },
+});
+
+// --- drawing ------------------------------------------------------------------------------
+
+function keyboardSpan() {
+  if (!keyboard) return null;
+  const [a, b] = [keyboard.anchor, keyboard.at].sort((x, y) => x - y);
+  return { article: keyboard.article.id, start: keyboard.words[a].start, end: keyboard.words[b].end };
+}
+
+function drawArticles() {
+  const cursor = keyboardSpan();
+  for (const container of document.querySelectorAll(".article-text[data-article]")) {
+    const article = articles.get(container.dataset.article);
+    const own = cursor && cursor.article === article.id ? cursor : null;
+    drawArticle(container, article, key, categories, own);
+  }
+}
+
+function button(text, label, onClick) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.className = "link-button";
+  b.textContent = text;
+  b.setAttribute("aria-label", label);
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+function problemList(field) {
+  const ul = document.createElement("ul");
+  ul.className = "problems";
+  for (const p of problems.filter((q) => q.field === field)) {
+    const li = document.createElement("li");
+    li.className = `problem problem-${p.severity}`;
+    li.textContent = `${p.severity === "error" ? "Error" : "Warning"}: ${p.message}`;
+    if (p.hint) {
+      const hint = document.createElement("span");
+      hint.className = "small";
+      hint.textContent = ` (${p.hint})`;
+      li.append(hint);
+    }
+    ul.append(li);
+  }
+  return ul;
+}
+
+function keyItem(k, index) {
+  const category = categories.get(k.category);
+  const li = document.createElement("li");
+  li.className = "key-item";
+  li.dataset.index = index;
+  const badge = document.createElement("span");
+  badge.className = `badge cat-${category.style}`;
+  badge.textContent = category.label;
+  const quote = document.createElement("q");
+  quote.textContent = quoteOf(k);
+  const why = document.createElement("p");
+  why.textContent = k.why ? k.why : "No explanation yet.";
+  if (!k.why) why.className = "small";
+  li.append(badge, " ", quote, why);
+  if (k.check) {
+    const check = document.createElement("p");
+    check.className = "check";
+    check.textContent = `How to check: ${k.check}`;
+    li.append(check);
+  }
+  const actions = document.createElement("span");
+  actions.className = "actions";
+  const label = `key item “${quoteOf(k)}”`;
+  const edit = button("Edit", `Edit ${label}`, () => openTagger({ item: k }, edit));
+  const resize = button(moving === k ? "Cancel moving" : "Move or resize", `Move or resize ${label}`, () =>
+    startMoving(k),
+  );
+  actions.append(edit, " ", resize, " ", button("Remove", `Remove ${label}`, () => remove(k)));
+  li.append(actions, problemList(`key:${index}`));
+  return li;
+}
+
+function drawLists() {
+  const lists = [...document.querySelectorAll(".key-list")];
+  const steps = new Set(lists.map((l) => l.dataset.task).filter(Boolean));
+  for (const list of lists) {
+    const mine = key
+      .map((k, i) => [k, i])
+      .filter(([k]) => (list.dataset.task ? k.task === list.dataset.task : !steps.has(k.task)))
+      .sort(([a], [b]) => a.article.localeCompare(b.article) || a.start - b.start);
+    const items = mine.map(([k, i]) => keyItem(k, i));
+    if (!items.length) {
+      const empty = document.createElement("li");
+      empty.className = "empty";
+      empty.textContent = "None yet.";
+      items.push(empty);
+    }
+    list.replaceChildren(...items);
+  }
+  for (const ul of document.querySelectorAll("ul.problems[data-field]")) {
+    ul.replaceChildren(...problemList(ul.dataset.field).children);
+  }
+}
+
+function redraw() {
+  drawArticles();
+  drawLists();
+}
+
+// --- marking --------------------------------------------------------------------------------
+
+function openTagger(target, from = null) {
+  pending = target;
+  returnFocus = from;
+  const k = target.item || target.span;
+  taggerQuote.textContent = quoteOf(k);
+  for (const radio of radios()) radio.checked = radio.value === target.item?.category;
+  taggerWhy.value = target.item?.why || "";
+  taggerCheck.value = target.item?.check || "";
+  taggerSave.textContent = target.item ? "Save changes" : "Add key item";
+  taggerError.hidden = true;
+  tagger.hidden = false;
+  if (from) (radios().find((r) => r.checked) || radios()[0]).focus();
+}
+
+function closeTagger() {
+  pending = null;
+  tagger.hidden = true;
+  returnFocus?.focus();
+  returnFocus = null;
+}
+
+function saveTag() {
+  const chosen = radios().find((r) => r.checked);
+  if (!chosen) {
+    taggerError.textContent = "Choose the category of these words.";
+    taggerError.hidden = false;
+    radios()[0].focus();
+    return;
+  }
+  const values = { category: chosen.value, why: taggerWhy.value.trim(), check: taggerCheck.value.trim() };
+  if (pending.item) {
+    Object.assign(pending.item, values);
+    announce(`Key item “${quoteOf(pending.item)}” changed.`);
+  } else {
+    const item = { ...pending.span, ...values, task: null };
+    // in reading order: the file lists a step's key as the article reads
+    const after = key.findIndex((k) => k.article === item.article && k.start > item.start);
+    key.splice(after === -1 ? key.length : after, 0, item);
+    announce(`Marked “${quoteOf(item)}” as ${categories.get(values.category).label}.`);
+    window.getSelection()?.removeAllRanges();
+    if (keyboard) keyboard.anchor = keyboard.at;
+  }
+  closeTagger();
+  redraw();
+  autosave.schedule(0);
+}
+
+function remove(k) {
+  key = key.filter((other) => other !== k);
+  if (pending?.item === k) closeTagger();
+  redraw();
+  announce(`Removed the key item “${quoteOf(k)}”.`);
+  autosave.schedule(0);
+}
+
+function startMoving(k) {
+  moving = moving === k ? null : k;
+  drawLists();
+  announce(moving ? `Select the words “${quoteOf(k)}” should cover now.` : "Moving cancelled.");
+}
+
+function placeSpan(span, from = null) {
+  if (moving) {
+    const k = moving;
+    moving = null;
+    Object.assign(k, { article: span.article, start: span.start, end: span.end });
+    window.getSelection()?.removeAllRanges();
+    redraw();
+    announce(`The key item now covers “${quoteOf(k)}”.`);
+    autosave.schedule(0);
+    return;
+  }
+  openTagger({ span }, from);
+}
+
+function onSelectionChange() {
+  if (pending?.item || keyboard) return;
+  const span = selectedSpan(articles);
+  if (!span) return;
+  if (span.error) {
+    announce(span.error);
+    return;
+  }
+  placeSpan(span);
+}
+
+// --- the keyboard -----------------------------------------------------------------------------
+
+function describeKeyboard() {
+  const span = keyboardSpan();
+  const quote = articles.get(span.article).quote(span.start, span.end);
+  return keyboard.anchor === keyboard.at ? quote : `Selected: ${quote}`;
+}
+
+function startKeyboard(container) {
+  const article = articles.get(container.dataset.article);
+  const paragraphs = [...container.querySelectorAll("p[data-start]")].map((p) => [
+    Number(p.dataset.start),
+    Number(p.dataset.end),
+  ]);
+  keyboard = { container, article, words: words(article, paragraphs), at: 0, anchor: 0 };
+  drawArticles();
+  announce(
+    `Word by word selection. ${describeKeyboard()}. Arrow keys move, Shift with an arrow ` +
+      "selects more words, Enter marks the selection, Escape stops.",
+  );
+}
+
+function stopKeyboard() {
+  if (!keyboard) return;
+  keyboard = null;
+  drawArticles();
+}
+
+function onArticleKey(event) {
+  const container = event.currentTarget;
+  if (!keyboard || keyboard.container !== container) {
+    if (event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      startKeyboard(container);
+    }
+    return;
+  }
+  if (event.key === "Escape") {
+    stopKeyboard();
+    announce("Word by word selection stopped.");
+    return;
+  }
+  if (event.key === "Enter") {
+    event.preventDefault();
+    placeSpan(keyboardSpan(), container);
+    return;
+  }
+  const to = move(keyboard.words, keyboard.at, event.key);
+  if (to === null) return;
+  event.preventDefault();
+  keyboard.at = to;
+  if (!event.shiftKey) keyboard.anchor = to;
+  drawArticles();
+  announce(describeKeyboard());
+}
+
+for (const container of document.querySelectorAll(".article-text[data-article]")) {
+  container.tabIndex = 0;
+  container.setAttribute("aria-describedby", "keyboard-help");
+  container.addEventListener("keydown", onArticleKey);
+  container.addEventListener("blur", (event) => {
+    if (!tagger.contains(event.relatedTarget)) stopKeyboard();
+  });
+}
+
+document.addEventListener("selectionchange", () => {
+  clearTimeout(onSelectionChange.timer);
+  onSelectionChange.timer = setTimeout(onSelectionChange, 200);
+});
+taggerSave.addEventListener("click", saveTag);
+document.getElementById("tagger-cancel").addEventListener("click", () => {
+  closeTagger();
+  window.getSelection()?.removeAllRanges();
+});
+tagger.addEventListener("keydown", (event) => {
+  if (event.key === "Escape") closeTagger();
+});
+fields.addEventListener("input", () => autosave.schedule());
+fields.addEventListener("submit", (event) => event.preventDefault());
+window.addEventListener("beforeunload", (event) => {
+  if (autosave.unsaved) event.preventDefault();
+});
+
+document.body.classList.add("js");
+autosave.forget();
+redraw();
