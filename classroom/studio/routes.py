@@ -19,7 +19,7 @@ from flask import (
 from wtforms.fields.choices import SelectChoice
 
 from ..auth import login_required
-from ..content import publish, studio, studio_files
+from ..content import publish, studio, studio_files, studio_suggestions
 from ..content.layout import paragraph_ranges
 from ..content.model import Article
 from ..content.snapshot import snapshot
@@ -123,6 +123,8 @@ def page_data(row: dict) -> dict:
         "categories": list(studio.categories_of(draft).values()),
         "key": draft["key"],
         "problems": studio.problems(row["exercise_id"], draft),
+        "suggestions": studio_suggestions.for_draft(draft),
+        "dismissed": draft.get("dismissed", []),
         "revision": row["revision"],
         "draftUrl": url_for("studio_api.save", draft_id=row["id"]),
         "sessionUrl": url_for("api.session"),
@@ -178,7 +180,7 @@ def save(draft_id: int):
     if data is None or (base is not None and (type(base) is not int or base < 0)):
         abort(400, "Send the draft as a JSON object with its 'revision'.")
     try:
-        draft = studio.edited(row["draft"], data)
+        draft = studio_suggestions.with_dismissed(studio.edited(row["draft"], data), data)
     except studio.InvalidEdit as err:
         abort(400, str(err))
     saved = store.save_draft(get_db(), draft_id, g.user["id"], row["exercise_id"], draft, base)

@@ -24,11 +24,17 @@ const taggerWhy = document.getElementById("tagger-why");
 const taggerCheck = document.getElementById("tagger-check");
 const taggerError = document.getElementById("tagger-error");
 const taggerSave = document.getElementById("tagger-save");
+const taggerReason = document.getElementById("tagger-reason");
+const suggestionList = document.getElementById("suggestion-list");
+const suggestionCount = document.getElementById("suggestion-count");
 const radios = () => [...tagger.querySelectorAll('input[name="tag-category"]')];
 
 // Each key item: {article, start, end, category, why, check, task}; task is the server's choice.
 let key = data.key.map((k) => ({ ...k }));
 let problems = data.problems;
+// Suggestions: {id, article, start, end, category, quote, reason}; dismissed ones by their id.
+const suggestions = data.suggestions;
+let dismissed = [...data.dismissed];
 let pending = null; // {span} for a new item, {item} when editing one
 let moving = null; // the item whose words the next selection replaces
 let keyboard = null;
@@ -54,6 +60,7 @@ const autosave = new Autosave({
       why,
       check,
     })),
+    dismissed,
   }),
   report: (message, kind) => {
     saveStatus.textContent = message;
@@ -183,9 +190,64 @@ function drawLists() {
   }
 }
 
+// A suggestion is offered until it is dismissed or a key item of its category covers it.
+const inKey = (s) =>
+  key.some((k) => k.article === s.article && k.category === s.category && k.start < s.end && s.start < k.end);
+const offered = () => suggestions.filter((s) => !dismissed.includes(s.id) && !inKey(s));
+
+function suggestionItem(s) {
+  const category = categories.get(s.category);
+  const li = document.createElement("li");
+  li.className = "suggestion";
+  li.dataset.id = s.id;
+  const badge = document.createElement("span");
+  badge.className = `badge cat-${category.style}`;
+  badge.textContent = category.label;
+  const quote = document.createElement("q");
+  quote.textContent = s.quote;
+  const reason = document.createElement("p");
+  reason.className = "small";
+  reason.textContent = s.reason;
+  const actions = document.createElement("span");
+  actions.className = "actions";
+  const label = `suggestion “${s.quote}”`;
+  const span = { article: s.article, start: s.start, end: s.end };
+  const accept = button("Accept", `Accept ${label}`, () => openTagger({ span, suggestion: s }, accept));
+  actions.append(accept, " ", button("Dismiss", `Dismiss ${label}`, () => dismiss(s)));
+  li.append(badge, " ", quote, reason, actions);
+  return li;
+}
+
+function drawSuggestions() {
+  const shown = offered();
+  suggestionCount.textContent = shown.length
+    ? `${shown.length} suggestion${shown.length === 1 ? "" : "s"} left.`
+    : "No suggestions left: the rest of the key is yours to find.";
+  suggestionList.replaceChildren(...shown.map(suggestionItem));
+}
+
+// After a suggestion is accepted or dismissed the focus goes to the next one, so that a
+// keyboard user can go down the list.
+const after = (s) => offered()[offered().indexOf(s) + 1] || null;
+
+function focusSuggestion(s) {
+  const target = s && suggestionList.querySelector(`[data-id="${CSS.escape(s.id)}"] button`);
+  (target || document.getElementById("suggestions-title")).focus();
+}
+
+function dismiss(s) {
+  const next = after(s);
+  dismissed.push(s.id);
+  drawSuggestions();
+  announce(`Dismissed the suggestion “${s.quote}”.`);
+  focusSuggestion(next);
+  autosave.schedule(0);
+}
+
 function redraw() {
   drawArticles();
   drawLists();
+  drawSuggestions();
 }
 
 // --- marking --------------------------------------------------------------------------------
@@ -195,13 +257,17 @@ function openTagger(target, from = null) {
   returnFocus = from;
   const k = target.item || target.span;
   taggerQuote.textContent = quoteOf(k);
-  for (const radio of radios()) radio.checked = radio.value === target.item?.category;
+  const chosen = target.item?.category || target.suggestion?.category;
+  for (const radio of radios()) radio.checked = radio.value === chosen;
+  taggerReason.textContent = target.suggestion ? `Suggested because: ${target.suggestion.reason}` : "";
+  taggerReason.hidden = !target.suggestion;
   taggerWhy.value = target.item?.why || "";
   taggerCheck.value = target.item?.check || "";
   taggerSave.textContent = target.item ? "Save changes" : "Add key item";
   taggerError.hidden = true;
   tagger.hidden = false;
-  if (from) (radios().find((r) => r.checked) || radios()[0]).focus();
+  if (target.suggestion) taggerWhy.focus();
+  else if (from) (radios().find((r) => r.checked) || radios()[0]).focus();
 }
 
 function closeTagger() {
@@ -220,6 +286,8 @@ function saveTag() {
     return;
   }
   const values = { category: chosen.value, why: taggerWhy.value.trim(), check: taggerCheck.value.trim() };
+  const accepted = pending.suggestion;
+  const next = accepted ? after(accepted) : null;
   if (pending.item) {
     Object.assign(pending.item, values);
     announce(`Key item “${quoteOf(pending.item)}” changed.`);
@@ -234,6 +302,7 @@ function saveTag() {
   }
   closeTagger();
   redraw();
+  if (accepted) focusSuggestion(next);
   autosave.schedule(0);
 }
 

@@ -1,0 +1,187 @@
+"""The authoring studio in a real browser: a teacher turns an article the project has never seen
+into a published exercise (suggestions accepted and dismissed, an item marked by hand, whys
+written, previewed, published), a student completes it; axe on every studio page; the keyboard
+alone does all of it."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from classroom.db import get_db
+
+pytestmark = pytest.mark.browser
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "harbour-ferry.txt"
+ARTICLE = FIXTURE.read_text(encoding="utf-8")
+TITLE = "Ferry fares on the island"
+EXERCISE = "ferry-fares-on-the-island"
+
+
+@pytest.fixture(scope="module")
+def studio_site(tmp_path_factory, make_app, make_class, exercises_dir, serve) -> Iterator[dict]:
+    """An app on a copy of the exercises folder (the studio publishes into it), a teacher and a
+    class of one student with nothing assigned, served on a free port."""
+    root = tmp_path_factory.mktemp("studio")
+    folder = root / "exercises"
+    shutil.copytree(exercises_dir, folder)
+    app = make_app(root, EXERCISES_DIR=str(folder))
+    klass = make_class(app, ["ada"], teacher=("teacher", "Ms Teacher"))
+    with serve(app) as url:
+        yield {"url": url, "app": app, "folder": folder, "class": klass["class"]["id"]}
+
+
+@pytest.fixture
+def studio_page(make_page, studio_site) -> Iterator:
+    """studio_page(**make_page options): a page whose addresses are the studio site's."""
+
+    def open_page(**options) -> Page:
+        page = make_page(**options)
+        page.context.set_default_navigation_timeout(15_000)
+        page.base = studio_site["url"]
+        return page
+
+    return open_page
+
+
+def go(page: Page, path: str) -> None:
+    page.goto(page.base + path)
+
+
+def log_in(page: Page, username: str, password: str) -> None:
+    go(page, "/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+def expect_saved(page: Page) -> None:
+    status = page.locator("#save-status")
+    expect(status).to_have_attribute("data-kind", "saved")
+    expect(status).to_contain_text("All changes saved")
+
+
+def start_draft(page: Page, title: str = TITLE) -> None:
+    """Paste the fixture article into the studio's first form and start the draft."""
+    go(page, "/author/studio/")
+    page.get_by_label("Title of the article").fill(title)
+    page.get_by_label("Source or outlet").fill("Island Courier")
+    page.get_by_label("Date published").fill("2026-11-30")
+    page.get_by_label("Link").fill("https://courier.example/ferry-fares")
+    page.get_by_label("Paste the text").check()
+    page.get_by_label("Text or HTML of the article").fill(ARTICLE)
+    page.get_by_role("button", name="Start the exercise").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    expect(page.locator(".article-text span[data-o]").first).to_be_attached()
+
+
+def suggestion(page: Page, quote: str):
+    return page.locator("#suggestion-list > li").filter(has=page.locator("q", has_text=quote))
+
+
+def accept(page: Page, quote: str, why: str) -> None:
+    """Accept the suggestion, check its category is chosen, write why and add it."""
+    page.get_by_role("button", name=f"Accept suggestion “{quote}”").click()
+    tagger = page.locator("#tagger")
+    expect(tagger).to_be_visible()
+    expect(tagger.locator("#tagger-quote")).to_have_text(quote)
+    expect(tagger.locator("#tagger-reason")).to_contain_text("Suggested because:")
+    expect(page.locator("#tagger-why")).to_be_focused()
+    page.locator("#tagger-why").fill(why)
+    tagger.get_by_role("button", name="Add key item").click()
+    expect(tagger).to_be_hidden()
+
+
+def key_quotes(page: Page, step: int) -> list[str]:
+    return page.locator(f"#step-{step} .key-list > li.key-item q").all_inner_texts()
+
+
+def test_a_teacher_turns_a_new_article_into_an_exercise_a_student_then_completes(
+    studio_page, studio_site, password, word_rect, drag, select_word
+):
+    page = studio_page()
+    log_in(page, "teacher", password)
+    start_draft(page)
+    count = page.locator("#suggestion-count")
+    expect(count).to_have_text("12 suggestions left.")
+
+    accept(page, "slammed", "A loaded verb: 'criticised' would report the same fact.")
+    accept(page, "designed to", "It claims to know the motive; the chair denied it.")
+    accept(page, "18 percent", "From what to what, and how does it compare with costs?")
+    expect(count).to_have_text("9 suggestions left.")
+    suggestion(page, "Fuel").get_by_role("button", name="Dismiss").click()
+    expect(suggestion(page, "Fuel")).to_have_count(0)
+    expect(count).to_have_text("8 suggestions left.")
+
+    # One the studio did not suggest, marked by hand: "cash grab" in the reporter's voice.
+    cash = word_rect(page, EXERCISE, "cash")
+    drag(page, cash, word_rect(page, EXERCISE, "grab", scroll=False))
+    tagger = page.locator("#tagger")
+    expect(tagger.locator("#tagger-quote")).to_have_text("cash grab")
+    tagger.get_by_role("radio", name="Loaded language").check()
+    page.locator("#tagger-why").fill("A label that judges the motive instead of describing it.")
+    tagger.get_by_role("button", name="Add key item").click()
+    expect(tagger).to_be_hidden()
+    # and an unnamed source, for the missing-context step
+    sources = word_rect(page, EXERCISE, "Sources")
+    drag(page, sources, word_rect(page, EXERCISE, "said", scroll=False))
+    expect(tagger.locator("#tagger-quote")).to_have_text("Sources close to the authority said")
+    tagger.get_by_role("radio", name="Missing context").check()
+    page.locator("#tagger-why").fill("Who are they? Unnamed sources cannot be checked.")
+    page.locator("#tagger-check").fill("Look for the same claim with a name attached.")
+    tagger.get_by_role("button", name="Add key item").click()
+    expect_saved(page)
+    assert key_quotes(page, 0) == ["slammed", "cash grab", "designed to"]  # reading order
+    assert key_quotes(page, 1) == ["18 percent"]
+    assert key_quotes(page, 2) == ["Sources close to the authority said"]
+
+    # Everything survives a reload, the dismissal too.
+    page.reload()
+    expect(page.locator("#step-0 .key-list > li.key-item")).to_have_count(3)
+    expect(count).to_have_text("8 suggestions left.")
+    expect(suggestion(page, "Fuel")).to_have_count(0)
+    expect(page.locator(".problem-error")).to_have_count(0)
+
+    page.get_by_label("Summary (what students will do)").fill(
+        "Read a report of a fare rise and find how its words lean."
+    )
+    expect_saved(page)
+
+    # Preview as a student, then with the key.
+    page.get_by_role("link", name="Preview as a student").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
+    expect(page.locator("mark")).to_have_count(0)
+    page.get_by_role("link", name="Show the answer key").click()
+    expect(page.locator("mark", has_text="cash grab")).to_be_visible()
+    page.get_by_role("link", name="Back to the studio").click()
+
+    page.get_by_role("button", name="Publish").click()
+    published = page.get_by_role("status").filter(has_text="Published:")
+    expect(published).to_contain_text(f"articles/{EXERCISE}.txt, articles/{EXERCISE}.yaml, {EXERCISE}.yaml")
+    written = studio_site["folder"] / f"{EXERCISE}.yaml"
+    checked = studio_site["app"].test_cli_runner().invoke(args=["exercises", "check", str(written)])
+    assert checked.exit_code == 0, checked.output
+    assert (studio_site["folder"] / "articles" / f"{EXERCISE}.txt").read_text() == ARTICLE
+
+    # The teacher assigns it; a student finds "slammed", misses the rest and reads why.
+    go(page, f"/teacher/classes/{studio_site['class']}")
+    page.get_by_label("Exercise").select_option(label=TITLE)
+    page.get_by_role("button", name="Assign").click()
+    student = studio_page()
+    log_in(student, "ada", password)
+    student.get_by_role("link", name=TITLE).click()
+    expect(student.locator(".article-text span[data-o]").first).to_be_attached()
+    select_word(student, EXERCISE, "slammed")
+    student.locator("#tagger").get_by_role("radio", name="Loaded language").check()
+    student.locator("#tagger-save").click()
+    student.get_by_role("button", name="Submit my answers").click()
+    expect(student.get_by_text("A loaded verb: 'criticised' would report the same fact.")).to_be_visible()
+    expect(student.get_by_text("Who are they? Unnamed sources cannot be checked.")).to_be_visible()
+    with studio_site["app"].app_context():
+        attempts = get_db().execute("select count(*) from attempts").fetchone()[0]
+    assert attempts == 1
