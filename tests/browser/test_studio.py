@@ -162,7 +162,8 @@ def test_a_teacher_turns_a_new_article_into_an_exercise_a_student_then_completes
 
     page.get_by_role("button", name="Publish").click()
     published = page.get_by_role("status").filter(has_text="Published:")
-    expect(published).to_contain_text(f"articles/{EXERCISE}.txt, articles/{EXERCISE}.yaml, {EXERCISE}.yaml")
+    files = f"articles/{EXERCISE}.txt, articles/{EXERCISE}.yaml, {EXERCISE}.yaml"
+    expect(published).to_contain_text(files)
     written = studio_site["folder"] / f"{EXERCISE}.yaml"
     checked = studio_site["app"].test_cli_runner().invoke(args=["exercises", "check", str(written)])
     assert checked.exit_code == 0, checked.output
@@ -180,7 +181,8 @@ def test_a_teacher_turns_a_new_article_into_an_exercise_a_student_then_completes
     student.locator("#tagger").get_by_role("radio", name="Loaded language").check()
     student.locator("#tagger-save").click()
     student.get_by_role("button", name="Submit my answers").click()
-    expect(student.get_by_text("A loaded verb: 'criticised' would report the same fact.")).to_be_visible()
+    why = "A loaded verb: 'criticised' would report the same fact."
+    expect(student.get_by_text(why)).to_be_visible()
     expect(student.get_by_text("Who are they? Unnamed sources cannot be checked.")).to_be_visible()
     with studio_site["app"].app_context():
         attempts = get_db().execute("select count(*) from attempts").fetchone()[0]
