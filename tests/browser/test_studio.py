@@ -187,3 +187,107 @@ def test_a_teacher_turns_a_new_article_into_an_exercise_a_student_then_completes
     with studio_site["app"].app_context():
         attempts = get_db().execute("select count(*) from attempts").fetchone()[0]
     assert attempts == 1
+
+
+def tab_to(page: Page, selector: str, limit: int = 80) -> None:
+    """Press Tab until the element matching selector has focus, as a keyboard user would."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_the_keyboard_alone_accepts_dismisses_and_marks(studio_page, password):
+    page = studio_page()
+    log_in(page, "teacher", password)
+    start_draft(page, "Ferry fares by keyboard")
+    article_id = "ferry-fares-by-keyboard"
+    announcer = page.locator("#announcer")
+    count = page.locator("#suggestion-count")
+
+    tab_to(page, 'button[aria-label="Accept suggestion “Fury”"]')
+    page.keyboard.press("Enter")
+    expect(page.locator("#tagger-why")).to_be_focused()
+    page.keyboard.type("Fury is a feeling the reporter names for a whole island.")
+    tab_to(page, "#tagger-save", limit=5)
+    page.keyboard.press("Enter")
+    expect(page.locator("#tagger")).to_be_hidden()
+    expect(count).to_have_text("11 suggestions left.")
+    # the focus went on to the next suggestion, "anger": dismiss it with the keyboard
+    expect(page.locator(":focus")).to_have_attribute("aria-label", "Accept suggestion “anger”")
+    page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_attribute("aria-label", "Dismiss suggestion “anger”")
+    page.keyboard.press("Enter")
+    expect(announcer).to_have_text("Dismissed the suggestion “anger”.")
+    expect(count).to_have_text("10 suggestions left.")
+    expect(page.locator(":focus")).to_have_attribute("aria-label", "Accept suggestion “on Monday”")
+
+    # Word by word in the article: the headline's "Ferry Fare Hike", from the title field on
+    page.locator("#draft-title").focus()
+    tab_to(page, f'.article-text[data-article="{article_id}"]')
+    page.keyboard.press("Enter")
+    expect(announcer).to_contain_text("Word by word selection. Ferry.")
+    page.keyboard.press("Shift+ArrowRight")
+    page.keyboard.press("Shift+ArrowRight")
+    expect(announcer).to_have_text("Selected: Ferry Fare Hike")
+    page.keyboard.press("Enter")
+    tagger = page.locator("#tagger")
+    expect(tagger.locator("#tagger-quote")).to_have_text("Ferry Fare Hike")
+    expect(tagger.get_by_role("radio", name="Loaded language")).to_be_focused()
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    page.keyboard.type("'Hike' makes a rise sound sudden and steep.")
+    tab_to(page, "#tagger-save", limit=5)
+    page.keyboard.press("Enter")
+    expect(tagger).to_be_hidden()
+    expect(announcer).to_have_text("Marked “Ferry Fare Hike” as Loaded language.")
+    expect(page.locator(f'.article-text[data-article="{article_id}"]')).to_be_focused()
+    page.keyboard.press("Escape")
+
+    # Edit, then remove, with the keyboard
+    tab_to(page, 'button[aria-label="Edit key item “Ferry Fare Hike”"]')
+    page.keyboard.press("Enter")
+    expect(tagger.get_by_role("radio", name="Loaded language")).to_be_focused()
+    tab_to(page, "#tagger-check", limit=5)
+    page.keyboard.type("Compare with the fare table: 18 percent.")
+    tab_to(page, "#tagger-save", limit=5)
+    page.keyboard.press("Enter")
+    expect(page.locator("#step-0 .key-list .check").first).to_have_text(
+        "How to check: Compare with the fare table: 18 percent."
+    )
+    tab_to(page, 'button[aria-label="Remove key item “Fury”"]')
+    page.keyboard.press("Enter")
+    expect(announcer).to_have_text("Removed the key item “Fury”.")
+    expect_saved(page)
+    page.reload()
+    assert key_quotes(page, 0) == ["Ferry Fare Hike"]
+    expect(count).to_have_text("11 suggestions left.")  # "Fury" is offered again, "anger" not
+
+
+def test_every_studio_page_is_accessible(studio_page, password, assert_accessible):
+    page = studio_page(expected_error="status of 400")  # the form sent empty, on purpose
+    log_in(page, "teacher", password)
+    go(page, "/author/studio/")
+    assert_accessible(page, "the studio's start page")
+    page.get_by_role("button", name="Start the exercise").click()
+    expect(page.locator("ul.errors").first).to_be_visible()
+    assert_accessible(page, "the studio's start page with errors")
+
+    start_draft(page, "Ferry fares, checked by axe")
+    assert_accessible(page, "a new draft with its suggestions")
+    page.get_by_role("button", name="Accept suggestion “slammed”").click()
+    expect(page.locator("#tagger")).to_be_visible()
+    assert_accessible(page, "a draft with the tagger open")
+    page.locator("#tagger-why").fill("A loaded verb.")
+    page.get_by_role("button", name="Add key item").click()
+    expect_saved(page)
+    page.reload()
+    assert_accessible(page, "a draft with a key item and problems")
+
+    page.get_by_role("link", name="Preview as a student").click()
+    expect(page.get_by_role("heading", name="Not ready to preview")).to_be_visible()
+    assert_accessible(page, "a draft not ready to preview")
+    go(page, "/author/studio/")
+    expect(page.get_by_role("link", name="Ferry fares, checked by axe")).to_be_visible()
+    assert_accessible(page, "the studio's start page with drafts")
