@@ -117,11 +117,13 @@ def make_page(browser: Browser, live_server: str) -> Iterator:
         viewport: dict = VIEWPORT,
         javascript: bool = True,
         expected_error: str | tuple[str, ...] = (),
+        base_url: str = live_server,
     ) -> Page:
-        """A new page; a console error containing expected_error, or one of them (a page
-        opened on purpose to see its error status, say), is not counted."""
+        """A new page (on another server than the seeded one with base_url); a console error
+        containing expected_error, or one of them (a page opened on purpose to see its error
+        status, say), is not counted."""
         context = browser.new_context(
-            base_url=live_server, viewport=viewport, java_script_enabled=javascript
+            base_url=base_url, viewport=viewport, java_script_enabled=javascript
         )
         context.set_default_timeout(WAIT_MS)
 
@@ -185,6 +187,21 @@ def join():
         expect(page.get_by_text("Welcome to Period 1!")).to_be_visible()
 
     return join
+
+
+@pytest.fixture(scope="session")
+def tab_to():
+    """tab_to(page, selector, limit=80): press Tab until the element matching selector has
+    focus, as a keyboard user would; fails if it never does."""
+
+    def tab_to(page: Page, selector: str, limit: int = 80) -> None:
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+                return
+        raise AssertionError(f"Tab never reached {selector}")
+
+    return tab_to
 
 
 @pytest.fixture(scope="session")

@@ -11,22 +11,13 @@ REPORT_1 = "la-detainers-report-1"
 REPORT_1_TITLE = "Los Angeles jails and ICE requests: report 1"
 
 
-def tab_to(page: Page, selector: str, limit: int = 60) -> None:
-    """Press Tab until the element matching selector has focus, as a keyboard user would."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
-            return
-    raise AssertionError(f"Tab never reached {selector}")
-
-
-def test_a_student_highlights_and_tags_without_a_mouse(page: Page, log_in, open_exercise):
+def test_a_student_highlights_and_tags_without_a_mouse(page: Page, log_in, open_exercise, tab_to):
     log_in(page, "ada")
     open_exercise(page, REPORT_1_TITLE)
     article = page.locator(f'.article-text[data-article="{REPORT_1}"]')
     announcer = page.locator("#announcer")
 
-    tab_to(page, f'.article-text[data-article="{REPORT_1}"]')
+    tab_to(page, f'.article-text[data-article="{REPORT_1}"]', limit=60)
     page.keyboard.press("Enter")
     expect(announcer).to_contain_text("Word by word selection. Los.")
     for _ in range(4):  # Los Angeles Jails Have Refused

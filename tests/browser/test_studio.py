@@ -36,28 +36,9 @@ def studio_site(tmp_path_factory, make_app, make_class, exercises_dir, serve) ->
 
 
 @pytest.fixture
-def studio_page(make_page, studio_site) -> Iterator:
-    """studio_page(**make_page options): a page whose addresses are the studio site's."""
-
-    def open_page(**options) -> Page:
-        page = make_page(**options)
-        page.context.set_default_navigation_timeout(15_000)
-        page.base = studio_site["url"]
-        return page
-
-    return open_page
-
-
-def go(page: Page, path: str) -> None:
-    page.goto(page.base + path)
-
-
-def log_in(page: Page, username: str, password: str) -> None:
-    go(page, "/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+def studio_page(make_page, studio_site):
+    """studio_page(**make_page options): a page on the studio site."""
+    return lambda **options: make_page(base_url=studio_site["url"], **options)
 
 
 def expect_saved(page: Page) -> None:
@@ -68,7 +49,7 @@ def expect_saved(page: Page) -> None:
 
 def start_draft(page: Page, title: str = TITLE) -> None:
     """Paste the fixture article into the studio's first form and start the draft."""
-    go(page, "/author/studio/")
+    page.goto("/author/studio/")
     page.get_by_label("Title of the article").fill(title)
     page.get_by_label("Source or outlet").fill("Island Courier")
     page.get_by_label("Date published").fill("2026-11-30")
@@ -102,10 +83,10 @@ def key_quotes(page: Page, step: int) -> list[str]:
 
 
 def test_a_teacher_turns_a_new_article_into_an_exercise_a_student_then_completes(
-    studio_page, studio_site, password, word_rect, drag, select_word
+    studio_page, studio_site, log_in, word_rect, drag, select_word
 ):
     page = studio_page()
-    log_in(page, "teacher", password)
+    log_in(page, "teacher")
     start_draft(page)
     count = page.locator("#suggestion-count")
     expect(count).to_have_text("12 suggestions left.")
@@ -170,11 +151,11 @@ def test_a_teacher_turns_a_new_article_into_an_exercise_a_student_then_completes
     assert (studio_site["folder"] / "articles" / f"{EXERCISE}.txt").read_text() == ARTICLE
 
     # The teacher assigns it; a student finds "slammed", misses the rest and reads why.
-    go(page, f"/teacher/classes/{studio_site['class']}")
+    page.goto(f"/teacher/classes/{studio_site['class']}")
     page.get_by_label("Exercise").select_option(label=TITLE)
     page.get_by_role("button", name="Assign").click()
     student = studio_page()
-    log_in(student, "ada", password)
+    log_in(student, "ada")
     student.get_by_role("link", name=TITLE).click()
     expect(student.locator(".article-text span[data-o]").first).to_be_attached()
     select_word(student, EXERCISE, "slammed")
@@ -189,18 +170,9 @@ def test_a_teacher_turns_a_new_article_into_an_exercise_a_student_then_completes
     assert attempts == 1
 
 
-def tab_to(page: Page, selector: str, limit: int = 80) -> None:
-    """Press Tab until the element matching selector has focus, as a keyboard user would."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
-            return
-    raise AssertionError(f"Tab never reached {selector}")
-
-
-def test_the_keyboard_alone_accepts_dismisses_and_marks(studio_page, password):
+def test_the_keyboard_alone_accepts_dismisses_and_marks(studio_page, log_in, tab_to):
     page = studio_page()
-    log_in(page, "teacher", password)
+    log_in(page, "teacher")
     start_draft(page, "Ferry fares by keyboard")
     article_id = "ferry-fares-by-keyboard"
     announcer = page.locator("#announcer")
@@ -265,10 +237,10 @@ def test_the_keyboard_alone_accepts_dismisses_and_marks(studio_page, password):
     expect(count).to_have_text("11 suggestions left.")  # "Fury" is offered again, "anger" not
 
 
-def test_every_studio_page_is_accessible(studio_page, password, assert_accessible):
+def test_every_studio_page_is_accessible(studio_page, log_in, assert_accessible):
     page = studio_page(expected_error="status of 400")  # the form sent empty, on purpose
-    log_in(page, "teacher", password)
-    go(page, "/author/studio/")
+    log_in(page, "teacher")
+    page.goto("/author/studio/")
     assert_accessible(page, "the studio's start page")
     page.get_by_role("button", name="Start the exercise").click()
     expect(page.locator("ul.errors").first).to_be_visible()
@@ -288,6 +260,6 @@ def test_every_studio_page_is_accessible(studio_page, password, assert_accessibl
     page.get_by_role("link", name="Preview as a student").click()
     expect(page.get_by_role("heading", name="Not ready to preview")).to_be_visible()
     assert_accessible(page, "a draft not ready to preview")
-    go(page, "/author/studio/")
+    page.goto("/author/studio/")
     expect(page.get_by_role("link", name="Ferry fares, checked by axe")).to_be_visible()
     assert_accessible(page, "the studio's start page with drafts")
