@@ -31,7 +31,12 @@ def files():
 @login_required("teacher")
 def preview(exercise_id: str):
     """The exercise as a student sees it; with ?key=1, every key item in place, explained."""
-    exercise = snapshot(get_exercise(exercise_id))
+    return render_preview(snapshot(get_exercise(exercise_id)))
+
+
+def render_preview(exercise: dict, back: str | None = None, toggle: str | None = None) -> str:
+    """The preview page of an exercise's snapshot, with its key when the address asks
+    (?key=1); back and toggle are the studio's own links, where it previews a draft."""
     show_key = request.args.get("key") == "1"
     return render_template(
         "author/preview.html",
@@ -39,4 +44,6 @@ def preview(exercise_id: str):
         articles=marked_articles(exercise, key=show_key),
         show_key=show_key,
         work=empty_work(),
+        back=back,
+        toggle=toggle,
     )

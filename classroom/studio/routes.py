@@ -19,15 +19,15 @@ from flask import (
 from wtforms.fields.choices import SelectChoice
 
 from ..auth import login_required
+from ..author import render_preview
 from ..content import publish, studio, studio_files, studio_suggestions
 from ..content.layout import paragraph_ranges
 from ..content.model import Article
 from ..content.snapshot import snapshot
 from ..db import get_db
 from ..exercises import get_exercise, library
-from ..marks import marked_articles
 from ..store import studio as store
-from ..work import empty_work, read_json
+from ..work import read_json
 from . import api_bp, bp
 from .forms import ActionForm, ArticleForm, FromExerciseForm
 
@@ -203,14 +203,8 @@ def preview(draft_id: int):
     loaded, problems = studio.loaded(row["exercise_id"], row["draft"])
     if loaded is None:
         return render_template("studio/not_ready.html", row=row, problems=problems)
-    show_key = request.args.get("key") == "1"
-    exercise = snapshot(loaded)
-    return render_template(
-        "author/preview.html",
-        exercise=exercise,
-        articles=marked_articles(exercise, key=show_key),
-        show_key=show_key,
-        work=empty_work(),
+    return render_preview(
+        snapshot(loaded),
         back=url_for("studio.edit", draft_id=draft_id),
         toggle=url_for("studio.preview", draft_id=draft_id),
     )

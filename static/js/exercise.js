@@ -1,8 +1,8 @@
 // The exercise page: select words (mouse, touch or keyboard), tag them, keep the work saved.
 
-import { ArticleText, drawArticle, selectedSpan } from "./article.js";
+import { ArticleText } from "./article.js";
 import { Autosave } from "./autosave.js";
-import { move, words } from "./keyboard.js";
+import { Highlighter, button } from "./highlighter.js";
 import { merge } from "./merge.js";
 
 // The exercise, the same for every student, and this student's work with where to save it.
@@ -31,7 +31,6 @@ let highlights = data.work.highlights.map((h) => ({ ...h }));
 // What the tagger is tagging: {span} for a new highlight, {highlight} when editing one.
 // Edits hold the highlight object itself, so removing another one cannot redirect them.
 let pending = null;
-let keyboard = null; // the keyboard selection: {container, article, words, at, anchor}
 
 const announce = (message) => {
   announcer.textContent = message;
@@ -59,32 +58,18 @@ const autosave = new Autosave({
   },
 });
 
+const highlighter = new Highlighter({
+  articles,
+  categories,
+  marks: () => highlights,
+  tagger,
+  announce,
+  busy: () => Boolean(pending?.highlight),
+  onSpan: (span, from) => openTagger({ span }, from),
+  enterDoes: "tags",
+});
+
 // --- drawing ----------------------------------------------------------------------------
-
-function keyboardSpan() {
-  if (!keyboard) return null;
-  const [a, b] = [keyboard.anchor, keyboard.at].sort((x, y) => x - y);
-  return { article: keyboard.article.id, start: keyboard.words[a].start, end: keyboard.words[b].end };
-}
-
-function drawArticles() {
-  const cursor = keyboardSpan();
-  for (const container of document.querySelectorAll(".article-text[data-article]")) {
-    const article = articles.get(container.dataset.article);
-    const own = cursor && cursor.article === article.id ? cursor : null;
-    drawArticle(container, article, highlights, categories, own);
-  }
-}
-
-function button(text, label, onClick) {
-  const b = document.createElement("button");
-  b.type = "button";
-  b.className = "link-button";
-  b.textContent = text;
-  b.setAttribute("aria-label", label);
-  b.addEventListener("click", onClick);
-  return b;
-}
 
 function listItem(h) {
   const category = categories.get(h.category);
@@ -130,7 +115,7 @@ function drawLists() {
 
 function redraw() {
   highlightsField.value = JSON.stringify(highlights);
-  drawArticles();
+  highlighter.draw();
   drawLists();
 }
 
@@ -183,8 +168,7 @@ function saveTag() {
       (a, b) => a.article.localeCompare(b.article) || a.start - b.start || a.end - b.end,
     );
     announce(`Highlighted “${quote}” as ${label}.`);
-    window.getSelection()?.removeAllRanges();
-    if (keyboard) keyboard.anchor = keyboard.at;
+    highlighter.done();
   }
   const edited = pending.highlight;
   closeTagger();
@@ -206,84 +190,6 @@ function remove(h) {
   redraw();
   announce(`Removed the highlight “${h.quote}”.`);
   autosave.schedule(0);
-}
-
-function onSelectionChange() {
-  if (pending?.highlight || keyboard) return; // editing, or selecting with the keys
-  const span = selectedSpan(articles);
-  if (!span) return;
-  if (span.error) {
-    announce(span.error);
-    return;
-  }
-  openTagger({ span });
-}
-
-// --- selecting with the keyboard ------------------------------------------------------------
-
-function describeKeyboard() {
-  const span = keyboardSpan();
-  const quote = articles.get(span.article).quote(span.start, span.end);
-  return keyboard.anchor === keyboard.at ? quote : `Selected: ${quote}`;
-}
-
-function startKeyboard(container) {
-  const article = articles.get(container.dataset.article);
-  const paragraphs = [...container.querySelectorAll("p[data-start]")].map((p) => [
-    Number(p.dataset.start),
-    Number(p.dataset.end),
-  ]);
-  keyboard = { container, article, words: words(article, paragraphs), at: 0, anchor: 0 };
-  container.classList.add("selecting");
-  drawArticles();
-  announce(
-    `Word by word selection. ${describeKeyboard()}. Arrow keys move, Shift with an arrow ` +
-      "selects more words, Enter tags the selection, Escape stops.",
-  );
-}
-
-function stopKeyboard() {
-  if (!keyboard) return;
-  keyboard.container.classList.remove("selecting");
-  keyboard = null;
-  drawArticles();
-}
-
-function onArticleKey(event) {
-  const container = event.currentTarget;
-  if (!keyboard || keyboard.container !== container) {
-    if (event.key === "Enter" || event.key === " ") {
-      event.preventDefault();
-      startKeyboard(container);
-    }
-    return;
-  }
-  if (event.key === "Escape") {
-    stopKeyboard();
-    announce("Word by word selection stopped.");
-    return;
-  }
-  if (event.key === "Enter") {
-    event.preventDefault();
-    openTagger({ span: keyboardSpan() }, container);
-    return;
-  }
-  const to = move(keyboard.words, keyboard.at, event.key);
-  if (to === null) return;
-  event.preventDefault();
-  keyboard.at = to;
-  if (!event.shiftKey) keyboard.anchor = to;
-  drawArticles();
-  announce(describeKeyboard());
-}
-
-for (const container of document.querySelectorAll(".article-text[data-article]")) {
-  container.tabIndex = 0;
-  container.setAttribute("aria-describedby", "keyboard-help");
-  container.addEventListener("keydown", onArticleKey);
-  container.addEventListener("blur", (event) => {
-    if (!tagger.contains(event.relatedTarget)) stopKeyboard();
-  });
 }
 
 // --- answers and saving ---------------------------------------------------------------------
@@ -312,10 +218,6 @@ function collectAnswers() {
   return answers;
 }
 
-document.addEventListener("selectionchange", () => {
-  clearTimeout(onSelectionChange.timer);
-  onSelectionChange.timer = setTimeout(onSelectionChange, 200);
-});
 taggerSave.addEventListener("click", saveTag);
 document.getElementById("tagger-cancel").addEventListener("click", () => {
   closeTagger();

@@ -2,9 +2,9 @@
 // (mouse, touch or keyboard), write why and how to check, and keep the draft saved; the problems
 // of each save are shown beside the item or step they concern.
 
-import { ArticleText, drawArticle, selectedSpan } from "./article.js";
+import { ArticleText } from "./article.js";
 import { Autosave } from "./autosave.js";
-import { move, words } from "./keyboard.js";
+import { Highlighter, button } from "./highlighter.js";
 
 const data = JSON.parse(document.getElementById("studio-data").textContent);
 const csrfToken = document.querySelector('meta[name="csrf-token"]').content;
@@ -37,7 +37,6 @@ const suggestions = data.suggestions;
 let dismissed = [...data.dismissed];
 let pending = null; // {span} for a new item, {item} when editing one
 let moving = null; // the item whose words the next selection replaces
-let keyboard = null;
 let returnFocus = null;
 
 const announce = (message) => {
@@ -91,32 +90,18 @@ const autosave = new Autosave({
   },
 });
 
+const highlighter = new Highlighter({
+  articles,
+  categories,
+  marks: () => key,
+  tagger,
+  announce,
+  busy: () => Boolean(pending?.item),
+  onSpan: placeSpan,
+  enterDoes: "marks",
+});
+
 // --- drawing ------------------------------------------------------------------------------
-
-function keyboardSpan() {
-  if (!keyboard) return null;
-  const [a, b] = [keyboard.anchor, keyboard.at].sort((x, y) => x - y);
-  return { article: keyboard.article.id, start: keyboard.words[a].start, end: keyboard.words[b].end };
-}
-
-function drawArticles() {
-  const cursor = keyboardSpan();
-  for (const container of document.querySelectorAll(".article-text[data-article]")) {
-    const article = articles.get(container.dataset.article);
-    const own = cursor && cursor.article === article.id ? cursor : null;
-    drawArticle(container, article, key, categories, own);
-  }
-}
-
-function button(text, label, onClick) {
-  const b = document.createElement("button");
-  b.type = "button";
-  b.className = "link-button";
-  b.textContent = text;
-  b.setAttribute("aria-label", label);
-  b.addEventListener("click", onClick);
-  return b;
-}
 
 function problemList(field) {
   const ul = document.createElement("ul");
@@ -245,7 +230,7 @@ function dismiss(s) {
 }
 
 function redraw() {
-  drawArticles();
+  highlighter.draw();
   drawLists();
   drawSuggestions();
 }
@@ -297,8 +282,7 @@ function saveTag() {
     const after = key.findIndex((k) => k.article === item.article && k.start > item.start);
     key.splice(after === -1 ? key.length : after, 0, item);
     announce(`Marked “${quoteOf(item)}” as ${categories.get(values.category).label}.`);
-    window.getSelection()?.removeAllRanges();
-    if (keyboard) keyboard.anchor = keyboard.at;
+    highlighter.done();
   }
   closeTagger();
   redraw();
@@ -325,7 +309,7 @@ function placeSpan(span, from = null) {
     const k = moving;
     moving = null;
     Object.assign(k, { article: span.article, start: span.start, end: span.end });
-    window.getSelection()?.removeAllRanges();
+    highlighter.done();
     redraw();
     announce(`The key item now covers “${quoteOf(k)}”.`);
     autosave.schedule(0);
@@ -334,86 +318,6 @@ function placeSpan(span, from = null) {
   openTagger({ span }, from);
 }
 
-function onSelectionChange() {
-  if (pending?.item || keyboard) return;
-  const span = selectedSpan(articles);
-  if (!span) return;
-  if (span.error) {
-    announce(span.error);
-    return;
-  }
-  placeSpan(span);
-}
-
-// --- the keyboard -----------------------------------------------------------------------------
-
-function describeKeyboard() {
-  const span = keyboardSpan();
-  const quote = articles.get(span.article).quote(span.start, span.end);
-  return keyboard.anchor === keyboard.at ? quote : `Selected: ${quote}`;
-}
-
-function startKeyboard(container) {
-  const article = articles.get(container.dataset.article);
-  const paragraphs = [...container.querySelectorAll("p[data-start]")].map((p) => [
-    Number(p.dataset.start),
-    Number(p.dataset.end),
-  ]);
-  keyboard = { container, article, words: words(article, paragraphs), at: 0, anchor: 0 };
-  drawArticles();
-  announce(
-    `Word by word selection. ${describeKeyboard()}. Arrow keys move, Shift with an arrow ` +
-      "selects more words, Enter marks the selection, Escape stops.",
-  );
-}
-
-function stopKeyboard() {
-  if (!keyboard) return;
-  keyboard = null;
-  drawArticles();
-}
-
-function onArticleKey(event) {
-  const container = event.currentTarget;
-  if (!keyboard || keyboard.container !== container) {
-    if (event.key === "Enter" || event.key === " ") {
-      event.preventDefault();
-      startKeyboard(container);
-    }
-    return;
-  }
-  if (event.key === "Escape") {
-    stopKeyboard();
-    announce("Word by word selection stopped.");
-    return;
-  }
-  if (event.key === "Enter") {
-    event.preventDefault();
-    placeSpan(keyboardSpan(), container);
-    return;
-  }
-  const to = move(keyboard.words, keyboard.at, event.key);
-  if (to === null) return;
-  event.preventDefault();
-  keyboard.at = to;
-  if (!event.shiftKey) keyboard.anchor = to;
-  drawArticles();
-  announce(describeKeyboard());
-}
-
-for (const container of document.querySelectorAll(".article-text[data-article]")) {
-  container.tabIndex = 0;
-  container.setAttribute("aria-describedby", "keyboard-help");
-  container.addEventListener("keydown", onArticleKey);
-  container.addEventListener("blur", (event) => {
-    if (!tagger.contains(event.relatedTarget)) stopKeyboard();
-  });
-}
-
-document.addEventListener("selectionchange", () => {
-  clearTimeout(onSelectionChange.timer);
-  onSelectionChange.timer = setTimeout(onSelectionChange, 200);
-});
 taggerSave.addEventListener("click", saveTag);
 document.getElementById("tagger-cancel").addEventListener("click", () => {
   closeTagger();

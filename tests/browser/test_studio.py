@@ -228,12 +228,25 @@ def test_the_keyboard_alone_accepts_dismisses_and_marks(studio_page, log_in, tab
     expect(page.locator("#step-0 .key-list .check").first).to_have_text(
         "How to check: Compare with the fare table: 18 percent."
     )
+    # Resize it to the whole headline's first four words, with the keyboard
+    tab_to(page, 'button[aria-label="Move or resize key item “Ferry Fare Hike”"]')
+    page.keyboard.press("Enter")
+    expect(announcer).to_have_text("Select the words “Ferry Fare Hike” should cover now.")
+    page.locator("#draft-title").focus()
+    tab_to(page, f'.article-text[data-article="{article_id}"]')
+    page.keyboard.press("Enter")
+    for _ in range(3):
+        page.keyboard.press("Shift+ArrowRight")
+    expect(announcer).to_have_text("Selected: Ferry Fare Hike Sparks")
+    page.keyboard.press("Enter")
+    expect(announcer).to_have_text("The key item now covers “Ferry Fare Hike Sparks”.")
+    page.keyboard.press("Escape")
     tab_to(page, 'button[aria-label="Remove key item “Fury”"]')
     page.keyboard.press("Enter")
     expect(announcer).to_have_text("Removed the key item “Fury”.")
     expect_saved(page)
     page.reload()
-    assert key_quotes(page, 0) == ["Ferry Fare Hike"]
+    assert key_quotes(page, 0) == ["Ferry Fare Hike Sparks"]
     expect(count).to_have_text("11 suggestions left.")  # "Fury" is offered again, "anger" not
 
 
