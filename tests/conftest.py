@@ -356,12 +356,13 @@ def exercise_page_files(client, auth, school) -> list[Path]:
     page = client.get(f"/assignments/{school['assignments']['la-detainers-compare']}")
     urls = re.findall(r'(?:href|src)="(/assets/[^"]+\.(?:css|js))"', page.get_data(as_text=True))
     files = {STATIC / u.split("/", 3)[3] for u in urls}
-    files |= {
-        f.parent / m
-        for f in list(files)
-        if f.suffix == ".js"
-        for m in re.findall(r'from "\./([\w-]+\.js)"', f.read_text())
-    }
+    todo = [f for f in files if f.suffix == ".js"]
+    while todo:  # the modules those import, and the ones they import in turn
+        script = todo.pop()
+        for name in re.findall(r'from "\./([\w-]+\.js)"', script.read_text()):
+            if script.parent / name not in files:
+                files.add(script.parent / name)
+                todo.append(script.parent / name)
     return sorted(files)
 
 
