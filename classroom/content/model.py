@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import functools
+import re
 import reprlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -15,6 +16,10 @@ from .snapshot import snapshot
 
 if TYPE_CHECKING:
     from .tasks import Task
+
+
+# what an id of a task, category or file is; \Z: no line break may end one
+ID_PATTERN = re.compile(r"\A[a-z0-9][a-z0-9_-]*\Z")
 
 
 @dataclass(frozen=True)

@@ -3,23 +3,25 @@
 A task type is one class (a module in this package) and one template (templates/tasks/TYPE.html).
 The class declares its fields and knows its whole life: reading and checking its part of an
 exercise file, cleaning a student's answer (from the page's JSON or a plain form post),
-grading it, re-grading it from the snapshot an attempt keeps, exporting itself, and describing
-itself in the JSON Schema (content/schema.py puts the schema together).
+grading it, re-grading it from the snapshot an attempt keeps, exporting itself, describing
+itself in the JSON Schema (content/schema.py puts the schema together), and its editor in the
+authoring studio (the fields of its form, how a new step starts; editor.py, and the template
+templates/tasks/editor/TYPE.html).
 """
 
 from __future__ import annotations
 
+import copy
 import dataclasses
-import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ..fields import Fields, Report, position
-from ..model import Article, Category, KeyItem, did_you_mean, quoted
+from ..model import ID_PATTERN, Article, Category, KeyItem, did_you_mean, quoted
+from .editor import EditorField, StepContext, field_errors, file_value, form_value, unique_id
 
 TASK_TYPES: dict[str, type[Task]] = {}
-ID_PATTERN = re.compile(r"\A[a-z0-9][a-z0-9_-]*\Z")  # \Z: no line break may end an id
 
 
 class InvalidAnswer(ValueError):
@@ -138,6 +140,59 @@ class Task:
         attempt's highlights, with the highlights the teacher credited counted as key items.
         Credit changes nothing for most types: their stored score stands."""
         return result.get("score")
+
+    # --- the studio's editor ----------------------------------------------------------------
+
+    editor_fields: ClassVar[tuple[EditorField, ...]] = ()  # the form's fields, in order
+    starter: ClassVar[dict[str, Any]] = {}  # what a new step holds besides its id and type
+
+    @classmethod
+    def editor_template(cls) -> str:
+        """The partial with the macro `fields` that lays out this type's form."""
+        return f"tasks/editor/{cls.type}.html"
+
+    @classmethod
+    def editor_starts(cls, ctx: StepContext) -> list[tuple[str, str]]:
+        """The new steps of this type the draft can have: (variant, what it is). None where the
+        draft lacks what the type needs (editor_needs says what)."""
+        return [] if cls.editor_needs(ctx) else [("", cls.summary[:1].upper() + cls.summary[1:])]
+
+    @classmethod
+    def editor_needs(cls, ctx: StepContext) -> str:
+        """What the draft lacks before a step of this type can be added, or ""."""
+        return ""
+
+    @classmethod
+    def new_step(cls, ctx: StepContext, variant: str = "") -> dict[str, Any]:
+        """A new step of this type: an id no other step has, and the type's starting texts."""
+        step_id = unique_id(cls.type.replace("_", "-"), ctx.taken_ids)
+        return {"id": step_id, "type": cls.type, **copy.deepcopy(cls.starter)}
+
+    @classmethod
+    def editor_values(cls, task: Mapping[str, Any]) -> dict[str, Any]:
+        """What the step's form shows for a step as the file has it."""
+        return {f.name: form_value(f, task) for f in cls.editor_fields}
+
+    @classmethod
+    def editor_errors(cls, values: Mapping[str, Any], ctx: StepContext) -> dict[str, list[str]]:
+        """What is wrong with the values the form sent, by field; empty when they can be saved."""
+        return field_errors(cls.editor_fields, values, ctx)
+
+    @classmethod
+    def edited_task(cls, values: Mapping[str, Any], old: Mapping[str, Any]) -> dict[str, Any]:
+        """The step as the file takes it, from the form's values. A field that means what the
+        old step's did keeps the old step's own words, and the fields the form does not show
+        stay, so a step saved unchanged is the same step."""
+        task, before = dict(old), cls.editor_values(old)
+        for f in cls.editor_fields:
+            value = file_value(f, values.get(f.name))
+            if value == file_value(f, before.get(f.name)):
+                continue
+            if value is None:
+                task.pop(f.name, None)
+            else:
+                task[f.name] = value
+        return task
 
     # --- the task as plain data -------------------------------------------------------------
 

@@ -10,6 +10,30 @@ from ...numbers import whole_number
 from ..fields import Fields
 from ..model import quoted
 from .base import COMMON, Context, Field, InvalidAnswer, Task, task_type
+from .editor import (
+    HINT,
+    MAX_OPTIONS,
+    OPTION_ROWS,
+    POINTS,
+    STEP_ID,
+    EditorField,
+    StepContext,
+    blank_option,
+)
+
+MAX_OPTION_TEXT = 500  # characters of an option as students see it
+PROMPT = EditorField("prompt", "Question", "textarea", "What students answer.", True, rows=2)
+OPTIONS = EditorField(
+    "options",
+    "Options",
+    "options",
+    help=(
+        "In the order students see them: at least two, the right one ticked. Say in the feedback "
+        "why an answer is right or wrong. Rows left empty are left out."
+    ),
+    required=True,
+    rows=OPTION_ROWS,
+)
 
 
 @dataclass(frozen=True)
@@ -131,8 +155,60 @@ class ChoiceTask(Task):
             }
         ],
     }
+    editor_fields: ClassVar[tuple[EditorField, ...]] = (
+        STEP_ID,
+        PROMPT,
+        EditorField(
+            "multiple",
+            "Students may choose several answers",
+            "flag",
+            help="Then several options may be correct, and each right choice counts.",
+        ),
+        OPTIONS,
+        HINT,
+        POINTS,
+    )
+    starter: ClassVar[dict[str, Any]] = {
+        "prompt": "Which of these claims in the article has no named source?",
+        "options": [],
+        "hint": "Find each claim in the article, then look for who says it.",
+    }
     multiple: bool = False
     options: tuple[Option, ...] = ()
+
+    @classmethod
+    def editor_errors(cls, values: Any, ctx: StepContext) -> dict[str, list[str]]:
+        """As for any step, and options a student can answer right: two at least, each with
+        its text, one correct (or more, where several may be chosen)."""
+        errors = super().editor_errors(values, ctx)
+        rows = values.get("options") or []
+        found = [
+            f"Option {n} has no text: write it, or clear the row."
+            for n, o in enumerate(rows, 1)
+            if not blank_option(o) and not str(o.get("text") or "").strip()
+        ]
+        found += [
+            f"Option {n} is over {MAX_OPTION_TEXT} characters."
+            for n, o in enumerate(rows, 1)
+            if len(str(o.get("text") or "").strip()) > MAX_OPTION_TEXT
+        ]
+        filled = [o for o in rows if not blank_option(o)]
+        correct = sum(bool(o.get("correct")) for o in filled)
+        several = values.get("multiple", cls.multiple)
+        if len(filled) > MAX_OPTIONS:
+            found.append(f"At most {MAX_OPTIONS} options.")
+        if len(filled) < 2:
+            found.append("Write at least two options.")
+        elif correct == 0:
+            found.append("Tick the right answer: at least one option must be correct.")
+        elif correct > 1 and not several:
+            found.append(
+                f"{correct} options are ticked correct, but students choose one answer: untick "
+                "all but one, or tick 'Students may choose several answers'."
+            )
+        if found:
+            errors.setdefault("options", []).extend(found)
+        return errors
 
     @classmethod
     def read(cls, f: Fields, ctx: Context, task_id: str) -> ChoiceTask | None:

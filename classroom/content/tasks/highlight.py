@@ -9,7 +9,24 @@ from ...grading import span_score
 from ..fields import Fields
 from ..model import KeyItem
 from .base import COMMON, Context, Field, Task, task_type
-from .key import KEY_SCHEMA, check_article, read_categories, read_key
+from .editor import HINT, POINTS, STEP_ID, EditorField, StepContext, unique_id
+from .key import DEFAULT_CATEGORIES, KEY_SCHEMA, check_article, read_categories, read_key
+
+CATEGORIES = EditorField(
+    "categories",
+    "Categories students tag with",
+    "categories",
+    help="With one, students only find; with several, they also say which kind each find is.",
+    required=True,
+    default=DEFAULT_CATEGORIES,
+)
+INSTRUCTION = EditorField(
+    "instruction",
+    "Instruction",
+    "textarea",
+    help="What students look for, in a sentence or two.",
+    required=True,
+)
 
 
 @task_type
@@ -58,9 +75,41 @@ class HighlightTask(Task):
             }
         ],
     }
+    editor_fields: ClassVar[tuple[EditorField, ...]] = (
+        STEP_ID,
+        EditorField("article", "Article", "article", "The article students highlight in.", True),
+        CATEGORIES,
+        INSTRUCTION,
+        HINT,
+        POINTS,
+    )
     article_ids: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     key: tuple[KeyItem, ...] = field(default=())
+
+    @classmethod
+    def editor_starts(cls, ctx: StepContext) -> list[tuple[str, str]]:
+        """One highlight step for each category of the draft."""
+        return [(c, f"Highlight: {label}") for c, label in ctx.categories]
+
+    @classmethod
+    def new_step(cls, ctx: StepContext, variant: str = "") -> dict[str, Any]:
+        """A step asking for one category (variant) in the draft's first article, with the
+        studio's instruction and hint for it."""
+        category = cls.starting_category(ctx, variant)
+        base = ctx.category_step_ids.get(category, category.replace("_", "-"))
+        return {
+            "id": unique_id(base, ctx.taken_ids),
+            "type": cls.type,
+            "article": ctx.articles[0][0],
+            "categories": [category],
+            "instruction": ctx.instructions.get(category, "Highlight the words that fit."),
+        } | ({"hint": ctx.hints[category]} if ctx.hints.get(category) else {})
+
+    @staticmethod
+    def starting_category(ctx: StepContext, variant: str) -> str:
+        """The category a new step asks for: the one chosen, else the draft's first."""
+        return variant if variant in dict(ctx.categories) else ctx.categories[0][0]
 
     @classmethod
     def read(cls, f: Fields, ctx: Context, task_id: str) -> HighlightTask | None:
@@ -185,6 +234,58 @@ class CompareTask(HighlightTask):
             }
         ],
     }
+
+    editor_fields: ClassVar[tuple[EditorField, ...]] = (
+        STEP_ID,
+        EditorField(
+            "articles",
+            "Articles side by side",
+            "articles",
+            "Two (or more) of the draft's articles; students highlight in any of them.",
+            True,
+        ),
+        CATEGORIES,
+        INSTRUCTION,
+        HINT,
+        POINTS,
+    )
+
+    @classmethod
+    def editor_needs(cls, ctx: StepContext) -> str:
+        """Two articles."""
+        if len(ctx.articles) < 2:
+            return "A compare step needs two articles: add a second article to the draft first."
+        return ""
+
+    @classmethod
+    def editor_starts(cls, ctx: StepContext) -> list[tuple[str, str]]:
+        """With two articles or more: one compare step for each category of the draft."""
+        if cls.editor_needs(ctx):
+            return []
+        return [(c, f"Compare two articles: {label}") for c, label in ctx.categories]
+
+    @classmethod
+    def new_step(cls, ctx: StepContext, variant: str = "") -> dict[str, Any]:
+        """A step asking for one category in the draft's first two articles side by side."""
+        category = cls.starting_category(ctx, variant)
+        base = "compare-" + ctx.category_step_ids.get(category, category.replace("_", "-"))
+        instruction = ctx.instructions.get(category, "Highlight the words that fit.")
+        return {
+            "id": unique_id(base, ctx.taken_ids),
+            "type": cls.type,
+            "articles": [a for a, _ in ctx.articles[:2]],
+            "categories": [category],
+            "instruction": f"Read the two articles side by side. {instruction} Look in both.",
+        } | ({"hint": ctx.hints[category]} if ctx.hints.get(category) else {})
+
+    @classmethod
+    def editor_errors(cls, values: Any, ctx: StepContext) -> dict[str, list[str]]:
+        """As for any step, and at least two different articles."""
+        errors = super().editor_errors(values, ctx)
+        chosen = set(values.get("articles") or ())
+        if len(chosen) == 1:
+            errors.setdefault("articles", []).append("Tick at least two articles to compare.")
+        return errors
 
     @classmethod
     def read_articles(cls, f: Fields, ctx: Context) -> tuple[str, ...]:

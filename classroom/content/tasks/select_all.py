@@ -8,7 +8,8 @@ from typing import Any, ClassVar
 from ..fields import Fields
 from ..model import quoted
 from .base import COMMON, Field, task_type
-from .choice import ChoiceTask
+from .choice import OPTIONS, PROMPT, ChoiceTask
+from .editor import HINT, POINTS, STEP_ID, EditorField
 
 
 @task_type
@@ -61,6 +62,13 @@ class SelectAllTask(ChoiceTask):
                 ],
             }
         ],
+    }
+    editor_fields: ClassVar[tuple[EditorField, ...]] = (STEP_ID, PROMPT, OPTIONS, HINT, POINTS)
+    starter: ClassVar[dict[str, Any]] = {
+        "prompt": "Which of these are the writer's opinion rather than fact? Tick every one that "
+        "applies.",
+        "options": [],
+        "hint": "Ask of each one: could it be checked, or does it say what the writer thinks?",
     }
     multiple: bool = True  # always: students tick as many options as apply
 

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from ..fields import Fields
 from .base import Context, Field, InvalidAnswer, Task, storable_text, task_type
+from .editor import HINT, STEP_ID, EditorField
 
 MAX_ANSWER = 5_000  # characters
 
@@ -87,6 +88,40 @@ class ShortAnswerTask(Task):
                 "key_points": [""],
             }
         ],
+    }
+    editor_fields: ClassVar[tuple[EditorField, ...]] = (
+        STEP_ID,
+        EditorField("prompt", "Question", "textarea", "What students write about.", True, rows=2),
+        EditorField(
+            "model_answer",
+            "Model answer",
+            "textarea",
+            help="Students see it after they submit, beside their own answer.",
+            required=True,
+            limit=MAX_ANSWER,
+            placeholder=(
+                "An answer a good student could write in five minutes: the claim they would "
+                "check, what they would need to know, and where they would look (a primary "
+                "source, an exact phrase to search)."
+            ),
+            rows=6,
+        ),
+        EditorField(
+            "key_points",
+            "Key points (optional, one a line)",
+            "lines",
+            help="The points a good answer makes, shown as a list under the model answer.",
+            placeholder="Names one specific claim to check\nNames a primary source to check it in",
+            limit=MAX_ANSWER,
+            rows=4,
+        ),
+        HINT,
+    )
+    starter: ClassVar[dict[str, Any]] = {
+        "prompt": "What would you need to know before you trusted this article? What would you "
+        "search for first?",
+        "hint": "Pick one claim. Who could confirm it, and what words would you search for?",
+        "model_answer": "",
     }
     graded: ClassVar[bool] = False
     model_answer: str = ""
