@@ -377,6 +377,43 @@ def test_removing_a_step_removes_its_lines_and_one_blank_line(report_1):
     assert problems_of(path) == []
 
 
+def test_moving_a_step_moves_its_lines_and_moving_it_back_gives_the_file_back(report_1):
+    path, before, document = report_1
+    document.move_task("quiz", 0)
+    after = document.dump()
+    lines = before.splitlines(keepends=True)
+    first, quiz = line_of(before, "- id: loaded-language"), line_of(before, "- id: quiz")
+    reflect = line_of(before, "- id: reflect")
+    moved = lines[quiz - 1 : reflect - 1]  # its lines and the blank line after them
+    assert after == "".join(
+        lines[: first - 1] + moved + lines[first - 1 : quiz - 1] + lines[reflect - 1 :]
+    )
+    path.write_text(after, encoding="utf-8")
+    assert problems_of(path) == []
+    document.move_task("quiz", 3)
+    assert document.dump() == before
+
+
+def test_moving_a_step_keeps_the_comments_between_steps_where_they_were(report_1):
+    path, before, document = report_1
+    commented = before.replace("  - id: quiz", "  # questions follow\n  - id: quiz")
+    path.write_text(commented, encoding="utf-8")
+    document = open_exercise(path)
+    document.move_task("statistics", 4)
+    after = document.dump()
+    assert comments(after) == comments(commented)
+    assert re.findall(r"^  - id: (\S+)", after, re.M) == [
+        "loaded-language",
+        "missing-context",
+        "quiz",
+        "reflect",
+        "statistics",
+    ]
+    assert "\n\n  # questions follow\n  - id: quiz" in after
+    path.write_text(after, encoding="utf-8")
+    assert problems_of(path) == []
+
+
 def test_an_edit_names_a_step_that_is_not_there(report_1):
     _, _, document = report_1
     with pytest.raises(KeyError, match="no step 'nope'"):

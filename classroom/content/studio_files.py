@@ -64,10 +64,14 @@ def _meta(article: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def edit(doc: Document, draft: Mapping[str, Any], current: Exercise) -> None:
-    """Make the file's document say what the draft says, changing only what differs."""
+    """Make the file's document say what the draft says, changing only what differs: its
+    articles, steps added, removed and moved, their fields and their keys."""
     for name in ("title", "summary"):
         if (draft.get(name) or None) != (doc.data.get(name) or None):
             doc.set_field(name, draft.get(name) or None)
+    articles = [a["id"] for a in draft["articles"]]
+    if articles != [a.id for a in current.articles]:
+        doc.set_field("articles", articles)
     wanted = [t.get("id") for t in draft["tasks"]]
     for task_id in [t.get("id") for t in doc.data.get("tasks") or []]:
         if task_id not in wanted:
@@ -81,6 +85,7 @@ def edit(doc: Document, draft: Mapping[str, Any], current: Exercise) -> None:
                 new_task["key"] = _entries(task, _items_of(draft, task), texts)
             doc.add_task(new_task, index)
             continue
+        doc.move_task(task["id"], index)  # where the draft has it (no change if it is there)
         old = had[task["id"]]
         for name, value in task.items():
             if name != "key" and old.get(name) != value:

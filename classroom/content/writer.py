@@ -156,6 +156,16 @@ class Document:
         """Remove a step, its lines and one blank line beside it; comments around it stay."""
         remove(self.data["tasks"], self._task_index(task_id))
 
+    def move_task(self, task_id: str, index: int) -> None:
+        """Move a step to index, with its own lines; a blank line stays between steps and the
+        comments between the steps where it was stay there."""
+        tasks = self.data["tasks"]
+        position = self._task_index(task_id)
+        if position != index:
+            task = tasks[position]
+            remove(tasks, position)
+            insert(tasks, index, task, blank_line=True)
+
     def add_key_item(self, task_id: str, item: Mapping[str, Any], index: int | None = None) -> None:
         """Add an answer-key item to a step at index (0 is the first; default: the end)."""
         key = self._task(task_id)["key"]
