@@ -96,6 +96,14 @@ MATRIX = {
     ("POST", "studio.delete"):                (LOGIN, 403, 403, 403, MOVED, 404),
     ("POST", "studio.publish_draft"):         (LOGIN, 403, 403, 403, MOVED, 404),  # not ready
     ("GET", "studio.download"):               (LOGIN, 403, 403, 403, 200, 404),
+    ("POST", "studio.add_step"):              (LOGIN, 403, 403, 403, MOVED, 404),
+    ("GET", "studio.edit_step"):              (LOGIN, 403, 403, 403, 200, 404),
+    ("POST", "studio.save_step"):             (LOGIN, 403, 403, 403, MOVED, 404),
+    ("POST", "studio.remove_step"):           (LOGIN, 403, 403, 403, MOVED, 404),
+    ("POST", "studio.move_step"):             (LOGIN, 403, 403, 403, MOVED, 404),
+    ("GET", "studio.new_article"):            (LOGIN, 403, 403, 403, 200, 404),
+    ("POST", "studio.add_article"):           (LOGIN, 403, 403, 403, MOVED, 404),
+    ("POST", "studio.add_library_article"):   (LOGIN, 403, 403, 403, MOVED, 404),
     ("PUT", "studio_api.save"):               (401, 403, 403, 403, 200, 404),
 }
 # fmt: on
@@ -125,6 +133,18 @@ BODIES = {
     "teacher.set_comment": {"comment-comment": "Well read."},
     "studio.new": {"title": "A new story", "source": "text", "text": "Some words of a story."},
     "studio.from_exercise": {"exercise_id": REPORT_2},
+    "studio.add_step": {"step": "choice"},
+    "studio.save_step": {
+        "step-was": "loaded-language",
+        "step-id": "loaded-language",
+        "step-article": "a-draft",
+        "step-categories": "loaded_language",
+        "step-instruction": "Highlight the loaded words.",
+    },
+    "studio.remove_step": {"step": "loaded-language"},
+    "studio.move_step": {"step": "loaded-language"},
+    "studio.add_article": {"title": "Another story", "source": "text", "text": "Other words."},
+    "studio.add_library_article": {"article_id": REPORT_2},
 }
 JSON_BODIES = {
     "api.save_draft": {"highlights": [], "answers": {}},
@@ -241,6 +261,7 @@ def build_world(school_template, make_app, copy_database, log_in, csrf_token, pa
             "exercise_id": REPORT_1,
             "filename": "app.css",
             "draft_id": draft_id,
+            "index": 0,  # the draft's first step
             "password": password,  # for the bodies only: no URL has a part of that name
         }
         return SimpleNamespace(app=app, template=template, users=users, values=values)

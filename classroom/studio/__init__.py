@@ -12,4 +12,4 @@ bp = Blueprint("studio", __name__, url_prefix="/author/studio")
 api_bp = Blueprint("studio_api", __name__, url_prefix="/api/studio")
 
 # The views register themselves on the blueprints when their module is imported.
-from . import routes  # noqa: E402,F401
+from . import routes, steps  # noqa: E402,F401

@@ -20,7 +20,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..auth import login_required
 from ..author import render_preview
-from ..content import publish, studio, studio_files, studio_suggestions
+from ..content import publish, studio, studio_files, studio_steps, studio_suggestions
 from ..content.layout import paragraph_ranges
 from ..content.model import Article
 from ..content.snapshot import snapshot
@@ -153,6 +153,7 @@ def edit(draft_id: int):
         categories=list(studio.categories_of(draft).values()),
         data=page_data(row),
         action=ActionForm(),
+        step_menu=studio_steps.menu(draft),
     )
 
 
