@@ -155,7 +155,8 @@ class Task:
     def editor_starts(cls, ctx: StepContext) -> list[tuple[str, str]]:
         """The new steps of this type the draft can have: (variant, what it is). None where the
         draft lacks what the type needs (editor_needs says what)."""
-        return [] if cls.editor_needs(ctx) else [("", cls.summary[:1].upper() + cls.summary[1:])]
+        kind = cls.type.replace("_", " ").capitalize()
+        return [] if cls.editor_needs(ctx) else [("", f"{kind}: {cls.summary}")]
 
     @classmethod
     def editor_needs(cls, ctx: StepContext) -> str:
