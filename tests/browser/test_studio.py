@@ -19,6 +19,7 @@ pytestmark = pytest.mark.browser
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "harbour-ferry.txt"
 ARTICLE = FIXTURE.read_text(encoding="utf-8")
 TITLE = "Ferry fares on the island"
+CHOICE_WHY = "Right: the words are the reporter's, and who the critics are is not said."
 EXERCISE = "ferry-fares-on-the-island"
 
 
@@ -133,6 +134,25 @@ def test_a_teacher_turns_a_new_article_into_an_exercise_a_student_then_completes
     )
     expect_saved(page)
 
+    # A choice question, in its own form.
+    page.get_by_label("Add a step").select_option("choice")
+    page.get_by_role("button", name="Add the step").click()
+    page.get_by_label("Question").fill("Who calls the rise a cash grab?")
+    options = [
+        ("Critics, in the reporter's words; no critic is named", True, CHOICE_WHY),
+        ("The chair of the harbour authority", False, "She defends the rise."),
+        ("Tom Hale, the baker", False, "He speaks of its cost to him, not of a cash grab."),
+    ]
+    for n, (text, correct, feedback) in enumerate(options, start=1):
+        row = page.get_by_role("group", name=f"Option {n}", exact=True)
+        row.get_by_label("Text").fill(text)
+        if correct:
+            row.get_by_label("Correct answer").check()
+        row.get_by_label("Feedback").fill(feedback)
+    page.get_by_role("button", name="Save the step").click()
+    expect(page.get_by_role("status").filter(has_text="Step 4 saved.")).to_be_visible()
+    expect(page.locator("#step-3 .instruction")).to_have_text("Who calls the rise a cash grab?")
+
     # Preview as a student, then with the key.
     page.get_by_role("link", name="Preview as a student").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
@@ -161,10 +181,13 @@ def test_a_teacher_turns_a_new_article_into_an_exercise_a_student_then_completes
     select_word(student, EXERCISE, "slammed")
     student.locator("#tagger").get_by_role("radio", name="Loaded language").check()
     student.locator("#tagger-save").click()
+    student.get_by_label("The chair of the harbour authority").check()
     student.get_by_role("button", name="Submit my answers").click()
     why = "A loaded verb: 'criticised' would report the same fact."
     expect(student.get_by_text(why)).to_be_visible()
     expect(student.get_by_text("Who are they? Unnamed sources cannot be checked.")).to_be_visible()
+    expect(student.get_by_text("She defends the rise.")).to_be_visible()
+    expect(student.get_by_text(CHOICE_WHY)).to_be_visible()  # the right answer's, shown too
     with studio_site["app"].app_context():
         attempts = get_db().execute("select count(*) from attempts").fetchone()[0]
     assert attempts == 1
