@@ -162,6 +162,12 @@ def test_a_field_left_as_the_file_means_it_keeps_the_file_s_own_words():
             "options",
             "Option 2 has no text",
         ),
+        (
+            "choice",
+            {"options": [{"text": "A", "correct": True, "feedback": "x" * 2001}, {"text": "B"}]},
+            "options",
+            "Option 1's feedback is over 2000 characters",
+        ),
         ("select_all", {"options": [{"text": "A"}, {"text": "B"}]}, "options", "Tick the right"),
         ("short_answer", {"model_answer": ""}, "model_answer", "Fill in 'Model answer'"),
         ("highlight", {"categories": []}, "categories", "Choose categories"),

@@ -69,7 +69,7 @@ def saved(
     draft: Mapping[str, Any], index: int, values: Mapping[str, Any]
 ) -> tuple[dict[str, Any] | None, dict[str, list[str]]]:
     """The draft with the step at index as its form sent it, or None and what is wrong, by
-    field. A step whose id changed keeps its key items."""
+    field. A step whose id changed keeps its key items (they follow its categories)."""
     old = draft["tasks"][index]
     cls = task_class(old)
     if cls is None:
@@ -80,8 +80,7 @@ def saved(
     task = cls.edited_task(values, old)
     tasks = list(draft["tasks"])
     tasks[index] = task
-    renamed = {old.get("id"): task["id"]} if old.get("id") != task["id"] else {}
-    return reassigned(dict(draft) | {"tasks": tasks}, renamed), {}
+    return reassigned(dict(draft) | {"tasks": tasks}), {}
 
 
 def removed(draft: Mapping[str, Any], index: int) -> dict[str, Any]:
@@ -129,23 +128,14 @@ def library_article(article: Article) -> dict[str, Any]:
     return {k: getattr(article, k) for k in ("id", "text", "title", "outlet", "date", "note")}
 
 
-def reassigned(draft: Mapping[str, Any], renamed: Mapping[str, str] | None = None) -> dict:
-    """The draft with each key item in a step that asks for its category in its article: the
-    step it was in if that still does (under its new id, if renamed), else the first that does
-    (studio.step_for), else none ("key items no step asks for")."""
-    renamed = renamed or {}
-    asks = {
-        t.get("id"): (set(t.get("articles") or [t.get("article")]), set(studio.task_categories(t)))
-        for t in draft["tasks"]
-        if t.get("type") in studio.KEYED_TYPES
-    }
-    key = []
-    for item in draft["key"]:
-        task = renamed.get(item.get("task"), item.get("task"))
-        articles, categories = asks.get(task, (set(), set()))
-        if item["article"] not in articles or item["category"] not in categories:
-            task = studio.step_for(draft, item["article"], item["category"])
-        key.append(dict(item) | {"task": task})
+def reassigned(draft: Mapping[str, Any]) -> dict[str, Any]:
+    """The draft with each key item in the first step that asks for its category in its
+    article (studio.step_for, as each autosave places them), or in none: "key items no step
+    asks for"."""
+    key = [
+        dict(k) | {"task": studio.step_for(draft, k["article"], k["category"])}
+        for k in draft["key"]
+    ]
     return dict(draft) | {"key": key}
 
 

@@ -1,7 +1,9 @@
 """The task types: every module of this package defines some and registers them on import.
 
 A new task type is one module here (its class, registered with @task_type) and one template,
-templates/tasks/TYPE.html, with the macros intro, work, feedback and answer_key.
+templates/tasks/TYPE.html, with the macros intro, work, feedback and answer_key; and, for the
+studio, its editor's fields on the class (editor.py) and templates/tasks/editor/TYPE.html with
+the macro fields. editor.py defines no type of its own.
 """
 
 import importlib

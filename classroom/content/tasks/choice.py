@@ -188,9 +188,10 @@ class ChoiceTask(Task):
             if not blank_option(o) and not str(o.get("text") or "").strip()
         ]
         found += [
-            f"Option {n} is over {MAX_OPTION_TEXT} characters."
+            f"Option {n}'s {part} is over {limit} characters."
             for n, o in enumerate(rows, 1)
-            if len(str(o.get("text") or "").strip()) > MAX_OPTION_TEXT
+            for part, limit in (("text", MAX_OPTION_TEXT), ("feedback", OPTIONS.limit))
+            if len(str(o.get(part) or "").strip()) > limit
         ]
         filled = [o for o in rows if not blank_option(o)]
         correct = sum(bool(o.get("correct")) for o in filled)
