@@ -154,6 +154,7 @@ def student_gets(app, held, school) -> list[tuple[str, int, str]]:
         "student_id": school["students"][0],
         "exercise_id": REPORT_1,
         "draft_id": 1,  # a studio draft: teachers only
+        "index": 0,  # a step of it
     }
     with app.test_request_context():
         urls = [
