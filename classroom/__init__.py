@@ -56,7 +56,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         auth,
         author,
         cli,
-        clock,
         db,
         errors,
         exercises,
@@ -64,8 +63,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         student,
         studio,
         teacher,
+        times,
     )
 
+    times.init_app(app)
     db.init_app(app)
     assets.init_app(app)
     exercises.init_app(app)
@@ -79,9 +80,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(studio.bp)
     app.register_blueprint(studio.api_bp)
-    app.add_template_filter(
-        lambda stored: clock.readable(stored, clock.zone(app.config["TIMEZONE"])), "when"
-    )
     app.add_url_rule("/", endpoint="index", view_func=auth.index)
     app.add_url_rule("/healthz", endpoint="health", view_func=health)
     app.add_url_rule("/readyz", endpoint="ready", view_func=ready)

@@ -11,6 +11,7 @@ from .access import my_assignment
 from .auth import login_required
 from .db import get_db
 from .exercises import get_exercise
+from .times import time_of_day
 from .work import InvalidWork, read_json
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -47,7 +48,7 @@ def save_draft(assignment_id: int):
             status=409,
             draft=changed.current,
         ), 409
-    return jsonify(saved)
+    return jsonify(saved | {"saved_time": time_of_day(saved["saved_at"])})
 
 
 @bp.get("/session")

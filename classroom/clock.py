@@ -7,8 +7,16 @@ from zoneinfo import ZoneInfo
 
 
 def zone(name: str) -> tzinfo:
-    """The time zone with this IANA name ('UTC' needs no tz database)."""
-    return UTC if name.upper() == "UTC" else ZoneInfo(name)
+    """The time zone with this IANA name ('UTC' needs no tz database); ValueError (or
+    zoneinfo's ZoneInfoNotFoundError, a KeyError) for a name that is not one."""
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError(f"no time zone is named {name!r}")
+    if name.upper() == "UTC":
+        return UTC
+    try:
+        return ZoneInfo(name)
+    except KeyError as err:
+        raise ValueError(f"no time zone is named {name!r}") from err
 
 
 def to_utc(day: date, at: time, tz: tzinfo) -> str:
@@ -36,3 +44,9 @@ def readable(stored: str | None, tz: tzinfo) -> str:
     """A stored time as people read it, in the school's zone: '23 Nov 2026, 18:50 UTC'."""
     when = local(stored, tz)
     return f"{when:%-d %b %Y, %H:%M} {when.tzname()}" if when else ""
+
+
+def time_of_day(stored: str | None, tz: tzinfo) -> str:
+    """The time of day of a stored time, in the school's zone, to the second: '18:50:12 BST'."""
+    when = local(stored, tz)
+    return f"{when:%H:%M:%S} {when.tzname()}" if when else ""

@@ -27,6 +27,7 @@ from ..content.snapshot import snapshot
 from ..db import get_db
 from ..exercises import get_exercise, library
 from ..store import studio as store
+from ..times import time_of_day
 from ..work import read_json
 from . import api_bp, bp
 from .forms import ActionForm, ArticleForm, FromExerciseForm
@@ -193,7 +194,8 @@ def save(draft_id: int):
             draft={"revision": current["revision"], "work": current["draft"]},
         ), 409
     problems = studio.problems(row["exercise_id"], draft)
-    return jsonify(saved | {"problems": problems, "tasks": [k["task"] for k in draft["key"]]})
+    saved |= {"saved_time": time_of_day(saved["saved_at"]), "problems": problems}
+    return jsonify(saved | {"tasks": [k["task"] for k in draft["key"]]})
 
 
 @bp.get("/<int:draft_id>/preview")

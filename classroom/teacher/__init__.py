@@ -5,17 +5,13 @@ One blueprint; each area is a module that adds its views to it.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app
+from flask import Blueprint
 
-from ..clock import zone
+from ..times import school_zone
 
 bp = Blueprint("teacher", __name__, url_prefix="/teacher")
 
-
-def school_zone():
-    """The time zone due dates are entered and shown in."""
-    return zone(current_app.config["TIMEZONE"])
-
+__all__ = ["bp", "school_zone"]
 
 # The views register themselves on bp when their modules are imported.
 from . import classes, export, insight, review  # noqa: E402,F401

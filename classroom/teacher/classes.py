@@ -61,7 +61,7 @@ def class_page(class_id: int):
     db = get_db()
     exercises = library().exercises
     assignments = [
-        {**a, "exercise": exercises.get(a["exercise_id"]), "due": local(a["due_at"], school_zone())}
+        {**a, "exercise": exercises.get(a["exercise_id"])}
         for a in roster.class_assignments(db, class_id)
     ]
     return render_template(

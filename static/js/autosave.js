@@ -93,7 +93,7 @@ export class Autosave {
         this.forget(work ? null : body); // work restored from this browser is the server's now
         if (answer.work) this.placedAnew(answer);
         this.saved?.(answer);
-        if (!this.unsaved) this.report(`All changes saved (${answer.saved_at.slice(11, 19)} UTC).`, "saved");
+        if (!this.unsaved) this.report(`All changes saved (${answer.saved_time}).`, "saved");
       } else if (response.status === 409 && answer.draft) {
         this.unsaved = true;
         this.revision = answer.draft.revision;
