@@ -73,7 +73,7 @@ def demo_command(force: bool) -> None:
     db = get_db()
     init_db()
     with db.atomic():
-        teacher_id = _demo_user(db, "teacher", "Ms Demo (teacher)", "teacher")
+        teacher_id = _demo_user(db, "teacher", "Ms Demo", "teacher")
         klass = classes.class_named(db, teacher_id, DEMO_CLASS)
         if klass is None:
             klass = classes.create_class(db, teacher_id, DEMO_CLASS)
@@ -95,10 +95,12 @@ def demo_command(force: bool) -> None:
 
 
 def _demo_user(db: Database, username: str, display_name: str, role: str) -> int:
-    """The demo account with this username, created if missing."""
+    """The demo account with this username, created if missing, with the demo's name (an older
+    demo put the role in it, which the header shows after the name already)."""
     user_id = accounts.user_id_by_username(db, username)
     if user_id is None:
-        user_id = accounts.create_user(db, username, display_name, DEMO_PASSWORD, role)
+        return accounts.create_user(db, username, display_name, DEMO_PASSWORD, role)
+    accounts.rename(db, user_id, display_name)
     return user_id
 
 

@@ -152,3 +152,22 @@ def test_every_command_has_help_and_is_documented(app, runner, name):
 
 def test_no_undocumented_command_of_ours(app):
     assert our_commands(app) == set(OUR_COMMANDS)
+
+
+def test_the_header_names_the_demo_teacher_and_their_role_once(runner, app, client, auth):
+    assert runner.invoke(args=["demo"], env=DEBUG).exit_code == 0
+    auth.login("teacher", "classroom-demo")
+    page = client.get("/teacher/").get_data(as_text=True)
+    who = re.search(r'<span class="who">(.*?)</span></span>', page).group(1)
+    assert re.sub(r"<[^>]+>", "", who) == "Ms Demo (teacher)"
+
+
+def test_the_demo_renames_a_teacher_it_made_before_with_the_role_in_the_name(runner, app):
+    """A database from an older demo had 'Ms Demo (teacher)' as the name: running it again
+    puts the name right, as `make run` does each time."""
+    assert runner.invoke(args=["demo"], env=DEBUG).exit_code == 0
+    with app.app_context():
+        get_db()["users"].update(1, {"display_name": "Ms Demo (teacher)"})
+    assert runner.invoke(args=["demo"], env=DEBUG).exit_code == 0
+    with app.app_context():
+        assert get_db()["users"].get(1)["display_name"] == "Ms Demo"

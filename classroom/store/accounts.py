@@ -100,6 +100,11 @@ def user_id_by_username(db: Database, username: str) -> int | None:
     return row["id"] if row else None
 
 
+def rename(db: Database, user_id: int, display_name: str) -> None:
+    """Change the name others see."""
+    db["users"].update(user_id, {"display_name": display_name})
+
+
 def create_user(db: Database, username: str, display_name: str, password: str, role: str) -> int:
     """A new account; usernames are stored in lower case. UsernameTaken if one has it."""
     return _insert_user(db, username, display_name, generate_password_hash(password), role)
