@@ -132,16 +132,42 @@ def test_the_exercise_page_shows_an_articles_edited_source_and_version(live, fol
     student = login(app, "ada")
     with app.app_context():
         version = app.extensions["classroom.shelf"].current().exercises[REPORT_1].version
-    assert "Source: as provided" in student.get(f"/assignments/{assignment}").get_data(as_text=True)
+    before = student.get(f"/assignments/{assignment}").get_data(as_text=True)
+    assert "Publisher and date not given" in before  # the file's "as provided" and "unknown"
     meta = folder / "articles" / f"{REPORT_1}.yaml"
     meta.write_text(
         meta.read_text(encoding="utf-8").replace("outlet: as provided", "outlet: The Daily Test")
     )
     touch_later(meta)
     after = student.get(f"/assignments/{assignment}").get_data(as_text=True)
-    assert "Source: The Daily Test" in after
+    assert "Source: The Daily Test · No date given" in after
     with app.app_context():
         assert app.extensions["classroom.shelf"].current().exercises[REPORT_1].version != version
+
+
+@pytest.mark.parametrize(
+    "outlet, date, shown",
+    [
+        ("as provided", "unknown", "Publisher and date not given"),
+        ("The Daily Test", "unknown", "Source: The Daily Test · No date given"),
+        ("as provided", "2019-01-15", "Publisher not given · Date: 2019-01-15"),
+        ("The Daily Test", "2019-01-15", "Source: The Daily Test · Date: 2019-01-15"),
+    ],
+)
+def test_an_unknown_source_or_date_is_said_in_words_not_as_placeholders(
+    live, folder, login, outlet, date, shown
+):
+    """The file's defaults, "as provided" and "unknown", read as placeholder text on the page."""
+    app, assignment = live
+    meta = folder / "articles" / f"{REPORT_1}.yaml"
+    text = meta.read_text(encoding="utf-8")
+    text = text.replace("outlet: as provided", f"outlet: {outlet}")
+    meta.write_text(text.replace("date: unknown", f"date: '{date}'"))
+    touch_later(meta)
+    page = login(app, "ada").get(f"/assignments/{assignment}").get_data(as_text=True)
+    meta_line = re.search(r'<p class="article-meta">(.*?)</p>', page, re.S).group(1)
+    assert " ".join(meta_line.split()) == shown
+    assert "as provided" not in page and "Date: unknown" not in page
 
 
 def test_editing_an_exercise_keeps_old_attempts_and_replaces_drafts(live, folder, login):

@@ -64,6 +64,11 @@ BUILTIN_CATEGORIES: dict[str, Category] = {
 }
 
 
+# What an article file says when the publisher or the date is not known (article.schema.json).
+UNKNOWN_OUTLET = "as provided"
+UNKNOWN_DATE = "unknown"
+
+
 @dataclass(frozen=True)
 class Article:
     """A news text kept exactly as published, with what is known about it."""
@@ -71,10 +76,20 @@ class Article:
     id: str
     title: str
     text: str
-    outlet: str = "as provided"
-    date: str = "unknown"
+    outlet: str = UNKNOWN_OUTLET
+    date: str = UNKNOWN_DATE
     title_added_by_editor: bool = False
     note: str = ""
+
+    @property
+    def outlet_known(self) -> bool:
+        """Whether the file names who published the article (its default says nobody knows)."""
+        return self.outlet != UNKNOWN_OUTLET
+
+    @property
+    def date_known(self) -> bool:
+        """Whether the file gives the day it was published."""
+        return self.date != UNKNOWN_DATE
 
 
 @dataclass(frozen=True)
