@@ -322,3 +322,21 @@ def test_autosave_keeps_what_could_not_be_placed(ada, app, school, saved_on, hig
     expected = ["removed earlier", "vanished words"] if old else ["removed earlier"]
     assert [h["quote"] for h in draft["unplaced"]] == expected
     assert [h["quote"] for h in draft["highlights"]] == ["slammed"]
+
+
+def test_the_step_score_says_its_precision_counts_characters_not_highlights(
+    ada, app, school, highlight
+):
+    """One highlight, "Lucero slammed the", of which the key item "slammed" is a part: what the
+    page gives is the share of its characters on the key, and it says so."""
+    ex = exercise(app)
+    quote, on_key = "Lucero slammed the", "slammed"
+    assert [k.quote for t in ex.tasks for k in getattr(t, "key", ()) if k.quote in quote] == [
+        on_key
+    ]
+    mark = highlight(ex, quote, "loaded_language")
+    response = submit(ada, school["assignments"][REPORT_1], ex, [mark])
+    page = ada.get(response.location).get_data(as_text=True)
+    share = round(100 * len(on_key) / len(quote))
+    assert f"{share}% of the characters you highlighted in this step were on it" in page
+    assert "of your highlights in this step were on it" not in page
