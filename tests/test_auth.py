@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from classroom.db import get_db
@@ -174,3 +176,35 @@ class TestWithCsrf:
         client.post("/login", data={"username": "ada", "password": password, "csrf_token": token})
         assert client.post("/logout").status_code == 400
         assert client.get("/home").status_code == 200
+
+
+ADVICE = "Three or four words you will remember, with spaces between them, make a good password"
+
+
+@pytest.mark.parametrize("path", ["/join", "/password"])
+def test_the_password_field_says_how_to_make_a_good_password(client, auth, school, path):
+    """A rule alone ("at least 12 characters") leaves a child guessing: the field says what to
+    do, and is described by it for a screen reader."""
+    if path == "/password":
+        auth.login("ada")
+    page = client.get(path).get_data(as_text=True)
+    hint = re.search(r'<p class="field-hint" id="([\w-]+)">([^<]*)</p>', page)
+    assert hint and ADVICE in hint.group(2) and "your name" in hint.group(2)
+    field = re.search(r'<input[^>]*id="password"[^>]*>', page).group(0)
+    assert hint.group(1) in re.search(r'aria-describedby="([^"]*)"', field).group(1)
+
+
+def test_a_password_too_short_says_what_to_do(client, school):
+    form = {
+        "join_code": school["class"]["join_code"],
+        "display_name": "Dee",
+        "username": "dee",
+        "password": "dee2010",
+        "confirm": "dee2010",
+    }
+    page = client.post("/join", data=form).get_data(as_text=True)
+    errors = re.search(r'<ul class="errors" id="password-errors">(.*?)</ul>', page, re.S).group(1)
+    assert "needs at least 12 characters" in errors and "add a word or two" in errors
+    field = re.search(r'<input[^>]*id="password"[^>]*>', page).group(0)
+    described = re.search(r'aria-describedby="([^"]*)"', field).group(1).split()
+    assert described == ["password-hint", "password-errors"]

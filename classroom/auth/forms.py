@@ -9,6 +9,24 @@ from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 from .. import usernames
 
 MIN_PASSWORD = 12  # OWASP ASVS 2.1.1; a passphrase of a few words is easy to remember
+MAX_PASSWORD = 200
+# What a student (a child, often) reads under the field: what to do, not only the rule.
+PASSWORD_ADVICE = (
+    "Three or four words you will remember, with spaces between them, make a good password: "
+    "long, and easy to type. Not your name or your username, and not one you use elsewhere."
+)
+
+
+def password_length(form, field) -> None:
+    """Between MIN_PASSWORD and MAX_PASSWORD characters, saying what to do when it is not."""
+    length = len(field.data or "")
+    if length < MIN_PASSWORD:
+        raise ValidationError(
+            f"Your password needs at least {MIN_PASSWORD} characters (it has {length}): "
+            "add a word or two."
+        )
+    if length > MAX_PASSWORD:
+        raise ValidationError(f"Your password can have at most {MAX_PASSWORD} characters.")
 
 
 class LoginForm(FlaskForm):
@@ -47,7 +65,8 @@ class JoinForm(FlaskForm):
     )
     password = PasswordField(
         "Choose a password (at least 12 characters)",
-        validators=[DataRequired(), Length(MIN_PASSWORD, 200)],
+        validators=[DataRequired(), password_length],
+        description=PASSWORD_ADVICE,
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
@@ -74,7 +93,8 @@ class NewPasswordForm(FlaskForm):
     )
     password = PasswordField(
         "New password (at least 12 characters)",
-        validators=[DataRequired(), Length(MIN_PASSWORD, 200)],
+        validators=[DataRequired(), password_length],
+        description=PASSWORD_ADVICE,
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
