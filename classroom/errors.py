@@ -67,9 +67,9 @@ NOT_STORED_SHOWN = (
 
 
 def handle_http_error(error: HTTPException):
-    """Render an HTTP error as a page, or as JSON for the API."""
+    """Render an HTTP error as a page, or as JSON for the API. The page says what happened once:
+    in the view's own words where it gave some, else in the general words for the status."""
     code = error.code or 500
-    advice = ADVICE.get(code, "")
     if isinstance(error, CSRFError) and request.endpoint in BACK_TO and not logged_in():
         return to_login()  # the exercise page's form, from a session that ended: say so
     if isinstance(error, CSRFError) and request.path.startswith("/api/") and not logged_in():
@@ -82,7 +82,7 @@ def handle_http_error(error: HTTPException):
     elif isinstance(error, CSRFError):
         message = "The form had expired or was sent from elsewhere. Reload the page and try again."
     elif code == 500 and request.method not in READ_ONLY_METHODS:
-        message, advice = FAILED_AFTER_SENDING, ""
+        message = FAILED_AFTER_SENDING
     elif code == 500:
         message = ADVICE[500]
     elif error.description != type(error).description:
@@ -91,9 +91,7 @@ def handle_http_error(error: HTTPException):
         message = ADVICE.get(code, error.description)
     if request.path.startswith("/api/"):
         return jsonify(error=message, status=code), code
-    return render_template(
-        "errors/error.html", code=code, name=error.name, message=message, advice=advice
-    ), code
+    return render_template("errors/error.html", code=code, name=error.name, message=message), code
 
 
 def handle_database_error(error: sqlite3.OperationalError):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 
@@ -11,6 +13,24 @@ def test_404_is_a_page_in_the_site_layout(client):
     assert b"There is no page at this address." in response.data
     assert b'class="site-header"' in response.data
     assert b"Log in" in response.data  # where to go next
+
+
+@pytest.mark.parametrize(
+    "path, said",
+    [
+        ("/no/such/page", "There is no page at this address."),
+        ("/assignments/999", "You have no assignment at this address."),
+        ("/attempts/999", "There is no attempt of yours at this address."),
+    ],
+)
+def test_a_404_page_says_what_happened_once(client, auth, school, path, said):
+    """The view's own words, not followed by the general ones saying the same again."""
+    auth.login("ada")
+    page = client.get(path).get_data(as_text=True)
+    main = page[page.index("<main") : page.index("</main>")]
+    paragraphs = [p for p in re.findall(r"<p[^>]*>(.*?)</p>", main, re.S) if "<a " not in p]
+    assert paragraphs == [said]
+    assert "Back to my start page" in main  # and what to do next
 
 
 def test_api_errors_are_json(client, auth, school):
