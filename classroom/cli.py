@@ -25,7 +25,7 @@ from .content.scaffold import scaffold
 from .content.suggest import suggest
 from .db import get_db, init_db
 from .exercises import library
-from .store import accounts, classes
+from .store import accounts, classes, roster
 from .store.backup import BackupError, backup
 from .store.connection import Database
 
@@ -81,9 +81,10 @@ def demo_command(force: bool) -> None:
                 klass["join_code"] = DEMO_JOIN_CODE
         for username, name in DEMO_STUDENTS:
             accounts.enrol(db, klass["id"], _demo_user(db, username, name, "student"))
-        exercises = sorted(library().exercises)
-        for exercise_id in exercises:
-            classes.assign(db, klass["id"], exercise_id)
+        # one report at a time first, then what compares them: the order students meet them
+        exercises = sorted(library().exercises.values(), key=lambda e: (len(e.articles), e.id))
+        assigned = [classes.assign(db, klass["id"], exercise.id) for exercise in exercises]
+        roster.set_order(db, klass["id"], assigned)
     click.echo(
         f"Demo class ready, join code {klass['join_code']}, with {len(exercises)} "
         "exercise(s) assigned."

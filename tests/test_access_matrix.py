@@ -77,6 +77,7 @@ MATRIX = {
     ("GET", "teacher.assignment_settings"):   (LOGIN, 403, 403, 403, 200, 404),
     ("POST", "teacher.assignment_settings"):  (LOGIN, 403, 403, 403, MOVED, 404),
     ("POST", "teacher.close_assignment"):     (LOGIN, 403, 403, 403, MOVED, 404),
+    ("POST", "teacher.move_assignment"):      (LOGIN, 403, 403, 403, MOVED, 404),
     ("GET", "teacher.download_gradebook"):    (LOGIN, 403, 403, 403, 200, 404),
     ("GET", "teacher.download_attempts"):     (LOGIN, 403, 403, 403, 200, 404),
     ("GET", "teacher.assignment_insight"):    (LOGIN, 403, 403, 403, 200, 404),

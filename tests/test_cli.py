@@ -171,3 +171,21 @@ def test_the_demo_renames_a_teacher_it_made_before_with_the_role_in_the_name(run
     assert runner.invoke(args=["demo"], env=DEBUG).exit_code == 0
     with app.app_context():
         assert get_db()["users"].get(1)["display_name"] == "Ms Demo"
+
+
+def test_the_demo_lists_the_reports_before_the_comparison_that_follows_them(
+    runner, app, client, auth
+):
+    assert runner.invoke(args=["demo"], env=DEBUG).exit_code == 0
+    with app.app_context():
+        db = get_db()
+        db.execute("update assignments set position = 4 - position")  # turned round...
+    assert runner.invoke(args=["demo"], env=DEBUG).exit_code == 0  # ...and put back
+    auth.login("ada", "classroom-demo")
+    home = client.get("/home").get_data(as_text=True)
+    shown = re.findall(r'<h2><a href="/assignments/\d+">([^<]+)</a></h2>', home)
+    assert [("report 1" in t, "report 2" in t, "Two reports" in t) for t in shown] == [
+        (True, False, False),
+        (False, True, False),
+        (False, False, True),
+    ]

@@ -63,10 +63,13 @@ def class_by_join_code(db: Database, code: str) -> dict[str, Any] | None:
 
 
 def assign(db: Database, class_id: int, exercise_id: str, due_at: str | None = None) -> int:
-    """Assign an exercise to a class; assigning it again returns the existing assignment."""
-    db["assignments"].insert(
-        {"class_id": class_id, "exercise_id": exercise_id, "due_at": due_at, "created_at": now()},
-        ignore=True,
+    """Assign an exercise to a class, last in its list; assigning it again returns the existing
+    assignment."""
+    db.execute(
+        """insert or ignore into assignments (class_id, exercise_id, due_at, created_at, position)
+           select :class, :exercise, :due, :now, coalesce(max(position), 0) + 1
+           from assignments where class_id = :class""",
+        {"class": class_id, "exercise": exercise_id, "due": due_at, "now": now()},
     )
     row = one(
         db,
@@ -91,7 +94,7 @@ def student_assignments(db: Database, student_id: int) -> list[dict[str, Any]]:
            join enrolments e on e.class_id = a.class_id and e.student_id = :student
            left join drafts d on d.assignment_id = a.id and d.student_id = :student
            left join latest l on l.assignment_id = a.id
-           order by c.name, a.id""",
+           order by c.name, a.position, a.id""",
             {"student": student_id},
         )
     )

@@ -60,7 +60,7 @@ GRADEBOOK_ASSIGNMENTS = """
     select a.id, a.exercise_id,
            (select v.title from exercise_versions v where v.exercise_id = a.exercise_id
             order by v.created_at desc limit 1) as stored_title
-    from assignments a where a.class_id = ? order by a.created_at, a.id"""
+    from assignments a where a.class_id = ? order by a.position, a.id"""
 
 # Every (enrolled student, assignment) pair with the score that counts of the latest attempt;
 # the left join keeps students of a class that has no assignments yet. A look-up per cell

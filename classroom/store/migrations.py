@@ -272,3 +272,18 @@ def m009_studio_drafts(db: Database) -> None:
         strict=True,
     )
     db["studio_drafts"].create_index(["author_id", "updated"])
+
+
+@migrations()
+def m010_assignment_positions(db: Database) -> None:
+    """Where each assignment stands in its class's list, which the teacher chooses (students
+    see the same order); until then, in the order they were assigned."""
+    db["assignments"].add_column("position", int)
+    db.execute(
+        """update assignments set position = (
+             select count(*) from assignments earlier
+             where earlier.class_id = assignments.class_id
+               and (earlier.created_at < assignments.created_at
+                    or (earlier.created_at = assignments.created_at
+                        and earlier.id <= assignments.id)))"""
+    )

@@ -6,6 +6,7 @@ another teacher's class. Counts are computed in SQL.
 
 from __future__ import annotations
 
+import json
 import secrets
 from typing import Any
 
@@ -151,7 +152,7 @@ def class_assignments(db: Database, class_id: int) -> list[dict[str, Any]]:
         from assignments a
         left join submitted s on s.assignment_id = a.id
         left join in_progress p on p.assignment_id = a.id
-        where a.class_id = :class order by a.created_at, a.id""",
+        where a.class_id = :class order by a.position, a.id""",
             {"class": class_id},
         )
     )
@@ -163,6 +164,34 @@ def assigned_exercises(db: Database, class_id: int) -> set[str]:
         r["exercise_id"]
         for r in db.query("select exercise_id from assignments where class_id = ?", [class_id])
     }
+
+
+def move_assignment(db: Database, assignment_id: int, class_id: int, step: int) -> bool:
+    """Move the assignment step places up (-1) or down (+1) in its class's list; whether it
+    moved (not past either end)."""
+    order = [
+        r["id"]
+        for r in db.query(
+            "select id from assignments where class_id = ? order by position, id", [class_id]
+        )
+    ]
+    at = order.index(assignment_id)
+    to = at + step
+    if not 0 <= to < len(order):
+        return False
+    order.insert(to, order.pop(at))
+    set_order(db, class_id, order)
+    return True
+
+
+def set_order(db: Database, class_id: int, assignment_ids: list[int]) -> None:
+    """Number the class's assignments in this order, 1 upward (ids of other classes ignored)."""
+    db.execute(
+        """update assignments set position = placed.key + 1
+           from json_each(:ids) placed
+           where assignments.id = placed.value and assignments.class_id = :class""",
+        {"ids": json.dumps(assignment_ids), "class": class_id},
+    )
 
 
 def update_assignment(

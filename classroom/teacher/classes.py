@@ -198,3 +198,20 @@ def close_assignment(assignment_id: int, change: str):
         "success",
     )
     return redirect(url_for("teacher.class_page", class_id=assignment["class_id"]))
+
+
+@bp.post("/assignments/<int:assignment_id>/move/<any(up, down):direction>")
+@login_required("teacher")
+def move_assignment(assignment_id: int, direction: str):
+    """Move an assignment up or down the class's list: students see it in the same order."""
+    assignment = my_assignment(assignment_id)
+    db = get_db()
+    with db.atomic():
+        moved = roster.move_assignment(
+            db, assignment_id, assignment["class_id"], -1 if direction == "up" else 1
+        )
+    if moved:
+        exercise = library().exercises.get(assignment["exercise_id"])
+        title = exercise.title if exercise else assignment["exercise_id"]
+        flash(f"“{title}” moved {direction}: students see the list in this order.", "success")
+    return redirect(url_for("teacher.class_page", class_id=assignment["class_id"]))
