@@ -324,6 +324,15 @@ def assert_security_headers(response, logged_in: bool, endpoint: str | None = No
         assert "no-store" in headers.get("Cache-Control", ""), "a logged-in page may be cached"
 
 
+def assert_described(response) -> None:
+    """Every page, error pages too, has a meta description for search engines and link
+    previews (Lighthouse's SEO audit counts it)."""
+    described = re.search(
+        r'<meta name="description" content="([^"]{50,160})">', response.get_data(as_text=True)
+    )
+    assert described, f"{response.request.path} has no meta description of 50 to 160 characters"
+
+
 @pytest.fixture(scope="module")
 def world(tmp_path_factory, build_world):
     return build_world(tmp_path_factory.mktemp("matrix"), WTF_CSRF_ENABLED=False)
@@ -354,6 +363,8 @@ def test_who_may_use_each_route(world, restore, log_in, route):
             assert_security_headers(response, role != "anonymous", endpoint)
             if want in (200, MOVED) and response.status_code == 200:
                 response.get_data()  # a streamed download runs to its end
+            if response.mimetype == "text/html" and response.status_code // 100 != 3:
+                assert_described(response)
     assert got == dict(zip(ROLES, expected, strict=True))
 
 
