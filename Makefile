@@ -65,6 +65,16 @@ serve: $(VENV)/.installed-serve
 	$(FLASK) init-db
 	$(BIN)/gunicorn --config gunicorn.conf.py
 
+## classroom: serve the students' devices on this computer's network, with gunicorn on
+## 0.0.0.0:8000 (CLASSROOM_PORT=...), printing the address and the join link as a QR code first
+## (CLASS="Period 1" picks the class; docs/deployment.md#a-class-from-a-laptop)
+CLASSROOM_PORT ?= 8000
+.PHONY: classroom
+classroom: $(VENV)/.installed-serve
+	$(FLASK) init-db
+	$(FLASK) join-link --port $(CLASSROOM_PORT) $(if $(CLASS),--class "$(CLASS)") $(if $(ALLOW_DEMO),--allow-demo)
+	CLASSROOM_BIND=0.0.0.0:$(CLASSROOM_PORT) $(BIN)/gunicorn --config gunicorn.conf.py
+
 ## bench: install wrk (Debian) and gunicorn, then load the app and print the figures (about 6 min;
 ## BENCH_ARGS=--quick for a one-minute smoke run, --scale 10, --profile)
 bench: $(VENV)/.installed-bench

@@ -1,4 +1,5 @@
-"""Command-line tasks: create-teacher, demo, backup, and exercises check/new/export/suggest.
+"""Command-line tasks: create-teacher, demo, join-link, backup, and exercises
+check/new/export/suggest.
 
 (init-db lives with the database, in db.py.)
 """
@@ -8,15 +9,16 @@ from __future__ import annotations
 import dataclasses
 import json
 import sqlite3
+import sys
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import Flask, current_app, url_for
 from flask.cli import AppGroup, with_appcontext
 
-from . import usernames
+from . import lan, usernames
 from .auth.forms import MIN_PASSWORD
 from .content import export as export_format
 from .content.anchoring import line_of
@@ -103,6 +105,74 @@ def _demo_user(db: Database, username: str, display_name: str, role: str) -> int
         return accounts.create_user(db, username, display_name, DEMO_PASSWORD, role)
     accounts.rename(db, user_id, display_name)
     return user_id
+
+
+@click.command("join-link")
+@click.option("--port", default=8000, show_default=True, help="The port the server listens on.")
+@click.option(
+    "--class",
+    "class_name",
+    help="The class whose join link to show (default: the only class open to joining).",
+)
+@click.option(
+    "--allow-demo", is_flag=True, help="Go on with the demo's public logins in the database."
+)
+@with_appcontext
+def join_link_command(port: int, class_name: str | None, allow_demo: bool) -> None:
+    """Print the address students' devices open on this network, and a class's join link as a
+    QR code to scan.
+
+    For a class served from a laptop (make classroom). Exits 1 without a teacher account, or
+    with the demo's accounts and their public password (anyone on the network could log in as
+    the teacher), unless --allow-demo.
+    """
+    db = get_db()
+    if not accounts.has_teacher(db):
+        raise click.ClickException(
+            "there is no teacher account yet: create yours first with "
+            "'flask --app classroom create-teacher USERNAME', then run this again."
+        )
+    demo = [name for name in ("teacher", *dict(DEMO_STUDENTS)) if _has_demo_password(db, name)]
+    if demo and not allow_demo:
+        raise click.ClickException(
+            f"the accounts {', '.join(demo)} have the demo's public password "
+            f"'{DEMO_PASSWORD}', so anyone on the network could log in as them. Serve another "
+            "database (CLASSROOM_INSTANCE_PATH=another/folder) or change their passwords; "
+            "--allow-demo (make classroom ALLOW_DEMO=1) goes on anyway."
+        )
+    address = lan.lan_address()
+    if address is None:
+        click.echo(
+            "No network address found: only this computer will reach Classroom. Connect it to "
+            "the school's network (Wi-Fi or cable) and run this again."
+        )
+        address = "127.0.0.1"
+    base = f"http://{address}:{port}"
+    rooms = classes.open_classes(db)
+    if class_name is not None:
+        rooms = [r for r in rooms if r["name"] == class_name]
+        if not rooms:
+            raise click.ClickException(f"no class named '{class_name}' is open to joining")
+    with current_app.test_request_context(base_url=base):
+        if len(rooms) == 1:
+            link = url_for("auth.join", code=rooms[0]["join_code"], _external=True)
+            click.echo(f"Students join {rooms[0]['name']} at {link} or by scanning:")
+        else:
+            link = url_for("auth.join", _external=True)
+            click.echo(f"Students join at {link} with their class's code, or by scanning:")
+            for room in rooms:
+                click.echo(f"  {room['name']}: {room['join_code']}")
+        login = url_for("auth.login", _external=True)
+    terminal = sys.stdout.isatty()  # click strips colours on the way to anything else
+    for line in lan.qr_lines(link, colour=terminal):
+        click.echo(line)
+    click.echo(f"You log in at {login} (open it from this computer too, so that pages")
+    click.echo("show links the students can use). Ctrl+C stops the server.")
+
+
+def _has_demo_password(db: Database, username: str) -> bool:
+    """Whether the account logs in with the demo's public password."""
+    return accounts.check_login(db, username, DEMO_PASSWORD) is not None
 
 
 def backup_command(config: Mapping) -> click.Command:
@@ -203,5 +273,6 @@ def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(create_teacher_command)
     app.cli.add_command(demo_command)
+    app.cli.add_command(join_link_command)
     app.cli.add_command(exercises_cli)
     app.cli.add_command(backup_command(app.config))

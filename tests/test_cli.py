@@ -24,6 +24,7 @@ OUR_COMMANDS = (
     "init-db",
     "create-teacher",
     "demo",
+    "join-link",
     "exercises check",
     "exercises new",
     "exercises export",

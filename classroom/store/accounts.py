@@ -100,6 +100,11 @@ def user_id_by_username(db: Database, username: str) -> int | None:
     return row["id"] if row else None
 
 
+def has_teacher(db: Database) -> bool:
+    """Whether any teacher account exists."""
+    return one(db, "select 1 from users where role = 'teacher' limit 1") is not None
+
+
 def rename(db: Database, user_id: int, display_name: str) -> None:
     """Change the name others see."""
     db["users"].update(user_id, {"display_name": display_name})

@@ -53,6 +53,15 @@ def set_join_code(db: Database, class_id: int, code: str) -> bool:
     return cursor.rowcount == 1
 
 
+def open_classes(db: Database) -> list[dict[str, Any]]:
+    """Every class that students can join now, by name: its name and join code."""
+    return list(
+        db.query(
+            "select name, join_code from classes where join_open = 1 order by name collate nocase"
+        )
+    )
+
+
 def class_by_join_code(db: Database, code: str) -> dict[str, Any] | None:
     """The class this join code opens, if joining is open."""
     return one(
