@@ -28,6 +28,11 @@ def test_the_seed_exercises_all_load():
     assert {R1, R2, "la-detainers-compare"} <= set(LIBRARY.exercises)
 
 
+def test_every_comparison_item_says_how_to_check_it():
+    unchecked = [k.quote for k in COMPARE.task("compare-reports").key if not k.check.strip()]
+    assert unchecked == []
+
+
 def test_the_handover_claim_is_explained_by_the_detainer_rule_courts_and_state_law():
     why = item(R2, "missing-context", R2, "should immediately turn him or her over").why
     for fact in ("8 CFR 287.7(a)", "“request”", "Galarza v. Szalczyk", "SB 54"):
@@ -39,6 +44,11 @@ def test_report_1_does_not_say_the_city_has_no_jails():
     why = item(R1, "missing-context", R1, "Los Angeles jail system").why
     assert "county jails" in why and "LAPD" in why and "jails of their own" in why
     assert "not by the City of Los Angeles" not in why
+
+
+def test_only_lucero_is_credited_to_the_examiner_interview_in_report_2():
+    why = item("la-detainers-compare", "compare-reports", R2, "Washington Examiner").why
+    assert "Lucero" in why and "its quotes" not in why
 
 
 def test_in_itself_false_says_what_it_may_refer_to_without_choosing():
