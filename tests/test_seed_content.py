@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from classroom.content.loader import load_library
 from classroom.content.model import KeyItem
 
@@ -31,6 +33,46 @@ def test_the_seed_exercises_all_load():
 def test_every_comparison_item_says_how_to_check_it():
     unchecked = [k.quote for k in COMPARE.task("compare-reports").key if not k.check.strip()]
     assert unchecked == []
+
+
+@pytest.mark.parametrize(
+    "article, quote, category",
+    [
+        # a direct quote in report 1 becomes the writer's summary in report 2, without "more than"
+        (R1, "more than 10 million", "disagreement"),
+        (R2, "10 million residents", "disagreement"),
+        # saying no against not answering
+        (R1, "Refused", "disagreement"),
+        (R1, "denied", "disagreement"),
+        (R2, "ignored", "disagreement"),
+        # two pictures of Lucero's reaction
+        (R1, "slammed", "disagreement"),
+        (R2, "was furious", "disagreement"),
+        (R2, "CCP Virus", "only_here"),
+        (R2, "current federal legislation", "only_here"),
+        (
+            R1,
+            "forcing the federal agency to make dangerous and at times tenuous arrests",
+            "only_here",
+        ),
+    ],
+)
+def test_the_comparison_marks_what_the_reports_word_differently(article, quote, category):
+    found = item("la-detainers-compare", "compare-reports", article, quote)
+    assert found.category == category
+    assert COMPARE.article(article).text[found.start : found.end] == quote
+    assert found.why.strip() and found.check.strip()
+
+
+def test_the_comparison_marks_both_sides_of_each_new_disagreement():
+    key = COMPARE.task("compare-reports").key
+    for words in (("10 million",), ("Refused", "denied", "ignored"), ("slammed", "furious")):
+        sides = {
+            k.article
+            for k in key
+            if k.category == "disagreement" and any(w in k.quote for w in words)
+        }
+        assert sides == {R1, R2}, words
 
 
 def test_the_handover_claim_is_explained_by_the_detainer_rule_courts_and_state_law():
