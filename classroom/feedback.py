@@ -42,13 +42,14 @@ def shown_filter(value: Any) -> Show:
 def step_results(exercise: Mapping[str, Any], result: Mapping[str, Any]) -> dict[str, dict]:
     """Each step's result by task id; a step with an answer key gains its entries: one per
     problem (a group of repeats is one), in key order, each with its status, its place in the
-    article (article index, paragraph number) and its repeats."""
+    article (article index, paragraph number) and its repeats, and how many each filter shows."""
     places = item_places(exercise)
     steps = {}
     for task in exercise["tasks"]:
         outcome = result["tasks"][task["id"]]
         if "key" in task and "items" in outcome:
-            outcome = {**outcome, "entries": entries(task["key"], outcome["items"], places)}
+            shown = entries(task["key"], outcome["items"], places)
+            outcome = {**outcome, "entries": shown, "counts": counts(shown)}
         steps[task["id"]] = outcome
     return steps
 
@@ -110,9 +111,13 @@ def all_entries(steps: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
 
 def filter_counts(steps: Mapping[str, Mapping[str, Any]]) -> dict[Show, int]:
     """How many entries each filter of the list shows."""
-    found = [e for e in all_entries(steps) if e["status"] == "found"]
-    total = len(all_entries(steps))
-    return {"missed": total - len(found), "found": len(found), "all": total}
+    return counts(all_entries(steps))
+
+
+def counts(shown: Sequence[Mapping[str, Any]]) -> dict[Show, int]:
+    """How many of these entries each filter shows."""
+    found = sum(1 for e in shown if e["status"] == "found")
+    return {"missed": len(shown) - found, "found": found, "all": len(shown)}
 
 
 def summary(

@@ -217,3 +217,10 @@ def test_places_in_words(places, several, said):
 )
 def test_the_filter_asked_for(asked, shown):
     assert shown_filter(asked) == shown
+
+
+def test_each_step_counts_what_each_filter_shows():
+    steps = feedback_on(REPORT.snapshot, on("slammed"), on("so-called", "missing_context"))
+    loaded = steps["loaded-language"]  # "so-called" is partly found: it shows with the missed
+    assert loaded["counts"] == {"missed": len(LOADED) - 1, "found": 1, "all": len(LOADED)}
+    assert "counts" not in steps["quiz"] and "entries" not in steps["quiz"]
