@@ -4,6 +4,7 @@ filters, and on a phone the list first (issue 15)."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -32,6 +33,7 @@ KEY = EXERCISE.snapshot["tasks"][0]["key"]  # the loaded-language step's
 LAST = KEY[-1]  # "willing subversion", in the last paragraph: far down the article
 LAPTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 360, "height": 740}
+SIZES = {"phone": PHONE, "tablet": {"width": 768, "height": 1024}, "laptop": LAPTOP}
 
 SAVE_DRAFT = """async ([url, work]) => {
   const token = document.querySelector('meta[name="csrf-token"]').content;
@@ -103,6 +105,23 @@ def test_the_summary_comes_first_in_plain_words(make_page, log_in, feedback_url)
         re.compile(r"loaded words or phrases are still hiding in paragraphs")
     )
     assert summary.bounding_box()["y"] < page.locator(".feedback-list").bounding_box()["y"]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=list(SIZES))
+def test_the_feedback_page_fits_every_screen(make_page, log_in, feedback_url, size):
+    """Beside the article on a laptop, above it on smaller screens; never sideways. Set
+    SCREENSHOTS_DIR to keep a screenshot at each size (make screenshots)."""
+    page = open_feedback(make_page, log_in, feedback_url, viewport=SIZES[size])
+    assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size]["width"]
+    steps, pane = (page.locator(s).bounding_box() for s in (".feedback-list", ".articles.pane"))
+    if size == "laptop":
+        assert pane["x"] + pane["width"] <= steps["x"], "the list overlaps the article"
+    else:
+        assert pane["y"] >= steps["y"] + steps["height"], "the article overlaps the list"
+    if os.environ.get("SCREENSHOTS_DIR"):
+        folder = Path(os.environ["SCREENSHOTS_DIR"])
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(folder / f"feedback-{size}.png"))
 
 
 def test_the_article_stays_in_view_while_the_list_scrolls(make_page, log_in, feedback_url):
@@ -209,7 +228,6 @@ def test_on_a_phone_the_list_comes_first_and_each_item_jumps_to_the_article_and_
     make_page, log_in, feedback_url
 ):
     page = open_feedback(make_page, log_in, feedback_url, viewport=PHONE)
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     summary, steps, pane = (
         page.locator(s).bounding_box()
         for s in (".feedback-summary", ".feedback-list", ".articles.pane")
