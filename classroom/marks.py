@@ -14,7 +14,8 @@ from .content.layout import paragraphs
 from .content.snapshot import key_items_of
 
 STATUS_LABELS = {"found": "found", "partly": "right place, other category", "missed": "missed"}
-Mark = tuple[int, int, tuple[str, ...], str]  # start, end, CSS classes, spoken label
+# start, end, CSS classes, spoken label, and the id of the key item it is ("" for a highlight)
+Mark = tuple[int, int, tuple[str, ...], str, str]
 Reader = Literal["student", "teacher"]
 # whose highlights they are, as the one reading the page would say it
 HIGHLIGHT_OWNERS: dict[Reader, str] = {"student": "your", "teacher": "the student's"}
@@ -84,6 +85,7 @@ def highlight_marks(
             h["end"],
             ("hl", f"cat-{categories[h['category']]['style']}"),
             f"{owner} highlight ({categories[h['category']]['label']})",
+            "",
         )
         for h in highlights
         if h["article"] == article_id
@@ -96,7 +98,8 @@ def key_marks(
     categories: Mapping[str, dict],
     statuses: Mapping[str, str] | None = None,
 ) -> list[Mark]:
-    """Answer-key items: outlined by status when statuses are given, else filled by category."""
+    """Answer-key items: outlined by status when statuses are given (and named, for the
+    feedback's links to them), else filled by category."""
     marks = []
     for n, item in enumerate(key_items):
         if item["article"] != article_id:
@@ -104,12 +107,13 @@ def key_marks(
         category = categories[item["category"]]
         label = f"key item {n + 1}, {category['label']}"
         if statuses is None:
-            classes = ("hl", f"cat-{category['style']}")
+            classes, anchor = ("hl", f"cat-{category['style']}"), ""
         else:
+            anchor = item["id"]  # the feedback's list links to the item in the text
             status = statuses.get(item["id"], "missed")
             classes = ("key", f"key-{status}")
             label += f", {STATUS_LABELS[status]}"
-        marks.append((item["start"], item["end"], classes, label))
+        marks.append((item["start"], item["end"], classes, label, anchor))
     return marks
 
 
@@ -121,6 +125,7 @@ def extra_marks(article_id: str, extras: Sequence[dict]) -> list[Mark]:
             h["end"],
             ("extra", "extra-credited" if h["credited"] else "extra-open"),
             "not in the key, credited" if h["credited"] else "not in the key",
+            "",
         )
         for h in extras
         if h["article"] == article_id
@@ -128,8 +133,9 @@ def extra_marks(article_id: str, extras: Sequence[dict]) -> list[Mark]:
 
 
 def marked_paragraphs(text: str, marks: Sequence[Mark]) -> list[dict[str, Any]]:
-    """Paragraphs whose segments carry the classes of the marks over them, and each mark's
-    spoken label on its first segment in a paragraph."""
+    """Paragraphs whose segments carry the classes of the marks over them, each mark's
+    spoken label on its first segment in a paragraph, the ids of the key items over them
+    (key_ids), and of those that begin there (anchors: where a link to the item lands)."""
     result = []
     for paragraph in paragraphs(text, [(m[0], m[1], m) for m in marks]):
         segments = []
@@ -143,6 +149,10 @@ def marked_paragraphs(text: str, marks: Sequence[Mark]) -> list[dict[str, Any]]:
                     "text": segment.text,
                     "classes": " ".join(dict.fromkeys(classes)),
                     "label": "; ".join(labels),
+                    "key_ids": " ".join(mark[4] for mark in segment.marks if mark[4]),
+                    "anchors": [
+                        mark[4] for mark in segment.marks if mark[4] and segment.start == mark[0]
+                    ],
                 }
             )
         result.append({"start": paragraph.start, "end": paragraph.end, "segments": segments})

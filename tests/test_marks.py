@@ -124,3 +124,15 @@ def test_a_highlight_not_in_the_key_says_whether_the_teacher_credited_it(credite
     segment = marked(articles, SHERIFF["start"])
     assert classes in segment["classes"].split()
     assert segment["label"] == f"the student's highlight (Unverified statistic); {label}"
+
+
+def test_each_part_of_a_key_item_names_it_and_its_first_part_is_where_links_land():
+    part = on("Criminal")  # the first word of key item 1 only
+    assert part["start"] == KEY["start"]
+    articles = graded(part)
+    first, rest = marked(articles, KEY["start"]), marked(articles, KEY["start"] + len("Criminal"))
+    assert (first["text"], rest["text"]) == ("Criminal", " Illegal Aliens")
+    assert first["key_ids"] == rest["key_ids"] == KEY["id"]
+    assert (first["anchors"], rest["anchors"]) == ([KEY["id"]], [])
+    plain = marked(articles, 0)  # the headline's first words: no key item
+    assert (plain["key_ids"], plain["anchors"]) == ("", [])

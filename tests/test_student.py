@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -322,3 +323,22 @@ def test_autosave_keeps_what_could_not_be_placed(ada, app, school, saved_on, hig
     expected = ["removed earlier", "vanished words"] if old else ["removed earlier"]
     assert [h["quote"] for h in draft["unplaced"]] == expected
     assert [h["quote"] for h in draft["highlights"]] == ["slammed"]
+
+
+@pytest.mark.parametrize(
+    "show, shown",
+    [("missed", "missed"), ("found", "found"), ("all", "all"), ("everything", "all"), ("", "all")],
+)
+def test_the_feedback_list_is_filtered_without_javascript(ada, app, school, highlight, show, shown):
+    ex = exercise(app)
+    response = submit(
+        ada, school["assignments"][REPORT_1], ex, [highlight(ex, "slammed", "loaded_language")]
+    )
+    page = ada.get(f"{response.location}?show={show}").get_data(as_text=True)
+    assert f'class="step-list feedback-items show-{shown}"' in page
+    current = re.findall(r'<a href="[^"]*show=(\w+)#feedback-list"[^>]*aria-current="true"', page)
+    assert current == [shown]
+    assert "You found 1 of the" in page and "Show in paragraph" in page
+    assert page.index("In short") < page.index("The answer key, step by step")
+    total = sum(len(t.key) for t in ex.tasks if hasattr(t, "key"))
+    assert f"Missed or partly found ({total - 1})" in page and "Found (1)" in page
