@@ -184,6 +184,8 @@ def test_a_teacher_turns_a_new_article_into_an_exercise_a_student_then_completes
     student.get_by_label("The chair of the harbour authority").check()
     student.get_by_role("button", name="Submit my answers").click()
     why = "A loaded verb: 'criticised' would report the same fact."
+    for reason in student.locator("summary", has_text="Why it counts").all():
+        reason.click()  # each key item's why is one click away
     expect(student.get_by_text(why)).to_be_visible()
     expect(student.get_by_text("Who are they? Unnamed sources cannot be checked.")).to_be_visible()
     expect(student.get_by_text("She defends the rise.")).to_be_visible()
