@@ -3,14 +3,47 @@
 
 export const codePoints = (s) => Array.from(s).length;
 
+// A word: letters and digits, with the apostrophes, hyphens, points and commas inside it
+// ("Sheriff’s", "25,000", "U.S").
+const WORD = /[\p{L}\p{N}](?:[\p{L}\p{N}’'.,%$-]*[\p{L}\p{N}%])?/gu;
+
 export class ArticleText {
   constructor(id, text) {
     this.id = id;
     this.chars = Array.from(text);
+    this.found = null;
   }
 
   quote(start, end) {
     return this.chars.slice(start, end).join("");
+  }
+
+  // The words of the text, [{start, end}] in code points, in order (found once).
+  words() {
+    if (this.found) return this.found;
+    const text = this.chars.join("");
+    this.found = [];
+    let units = 0; // the UTF-16 position reached, and the code points before it
+    let points = 0;
+    for (const match of text.matchAll(WORD)) {
+      points += codePoints(text.slice(units, match.index));
+      const length = codePoints(match[0]);
+      this.found.push({ start: points, end: points + length });
+      points += length;
+      units = match.index + match[0].length;
+    }
+    return this.found;
+  }
+
+  // [start, end) widened to whole words: an end that falls inside a word is moved to the
+  // word's edge, so a drag from "riminal" stores "Criminal".
+  wholeWords(start, end) {
+    for (const w of this.words()) {
+      if (w.start < start && start < w.end) start = w.start;
+      if (w.start < end && end < w.end) end = w.end;
+      if (w.start >= end) break;
+    }
+    return [start, end];
   }
 }
 
@@ -123,5 +156,7 @@ export function selectedSpan(articles) {
   if (start === null || end === null) return null;
   while (start < end && /\s/u.test(article.chars[start])) start += 1;
   while (end > start && /\s/u.test(article.chars[end - 1])) end -= 1;
-  return end > start ? { article: article.id, start, end } : null;
+  if (end <= start) return null;
+  [start, end] = article.wholeWords(start, end);
+  return { article: article.id, start, end };
 }
