@@ -83,7 +83,7 @@ export class Highlighter {
 
   start(container) {
     const article = this.articles.get(container.dataset.article);
-    const paragraphs = [...container.querySelectorAll("p[data-start]")].map((p) => [
+    const paragraphs = [...container.querySelectorAll("[data-start]")].map((p) => [
       Number(p.dataset.start),
       Number(p.dataset.end),
     ]);

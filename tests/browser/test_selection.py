@@ -3,6 +3,8 @@ selection that leaves the article's text is told."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -15,9 +17,9 @@ REPORT_2_TITLE = "Los Angeles jails and ICE requests: report 2"
 HEADLINE = "Los Angeles Jails Have Refused to Hand Over 25,000 Criminal Illegal Aliens to ICE"
 
 # Where a point a fraction of the way into a word is on screen: (x, y) of the first place the
-# word stands alone in the article's text (the headline included), scrolled into view.
-POINT_IN_WORD = r"""([article, word, fraction]) => {
-  const root = document.querySelector(`.article-text[data-article="${article}"]`);
+# word stands alone under root (a CSS selector), scrolled into view.
+POINT_IN_WORD = r"""([root, word, fraction]) => {
+  root = document.querySelector(root);
   const pattern = new RegExp(`\\b${word}\\b`);
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
@@ -34,9 +36,11 @@ POINT_IN_WORD = r"""([article, word, fraction]) => {
 }"""
 
 
-def point_in(page: Page, article: str, word: str, fraction: float) -> dict:
-    point = page.evaluate(POINT_IN_WORD, [article, word, fraction])
-    assert point, f"no '{word}' in {article}"
+def point_in(page: Page, article: str, word: str, fraction: float, root: str = "") -> dict:
+    """A point in the word in the article's text, or under root (a CSS selector) if given."""
+    root = root or f'.article-text[data-article="{article}"]'
+    point = page.evaluate(POINT_IN_WORD, [root, word, fraction])
+    assert point, f"no '{word}' in {root}"
     return point
 
 
@@ -77,3 +81,84 @@ def test_a_drag_from_inside_a_word_to_inside_another_stores_the_whole_words(
     expect(listed.locator("q")).to_have_text(["criminal illegal", "slammed"])
     marks = page.locator(f'.article-text[data-article="{REPORT_1}"] mark.hl')
     expect(marks).to_have_text(["[Loaded language] criminal illegal", "[Loaded language] slammed"])
+
+
+def test_the_headline_is_shown_once_and_a_key_item_in_it_can_be_highlighted_and_is_credited(
+    page: Page, join, open_exercise, tag_selection
+):
+    join(page, "hedda", "Hedda Headline")
+    page.goto("/home")
+    open_exercise(page, REPORT_1_TITLE)
+    article = page.locator("section.articles > article")
+    expect(article.get_by_role("heading", level=2)).to_have_text(HEADLINE)
+    expect(article).to_have_accessible_name(HEADLINE)
+    assert article.inner_text().count("Los Angeles Jails Have") == 1, "the headline is shown twice"
+    text = page.locator(f'.article-text[data-article="{REPORT_1}"]')
+    expect(text.locator("p[data-start]").first).to_contain_text("Federal immigration")
+
+    # The headline holds three key items: its label is selected like any words of the text.
+    drag_between(
+        page,
+        point_in(page, REPORT_1, "Criminal", 0.1),
+        point_in(page, REPORT_1, "Aliens", 0.9),
+    )
+    tag_selection(page, "Criminal Illegal Aliens", "Loaded language", "a label")
+    expect(text.get_by_role("heading", level=2).locator("mark.hl")).to_have_text(
+        "[Loaded language] Criminal Illegal Aliens"
+    )
+    expect(page.locator("#save-status")).to_have_attribute("data-kind", "saved")
+
+    page.get_by_role("button", name="Submit my answers").click()
+    expect(page).to_have_url(re.compile(r"/attempts/\d+$"))
+    item = page.locator("li.key-item").filter(
+        has=page.locator("blockquote", has_text=re.compile("^“Criminal Illegal Aliens”$"))
+    )
+    expect(item.locator(".status-badge")).to_have_text("Found")
+    # the feedback's article too shows the headline once, the key item found in it
+    shown = page.locator("section.articles > article")
+    expect(shown.get_by_role("heading", level=2).locator("mark.key-found")).to_contain_text(
+        "Criminal Illegal Aliens"
+    )
+    assert shown.inner_text().count("Los Angeles Jails Have") == 1
+
+
+def test_a_selection_from_the_headline_into_the_text_is_the_articles_words(
+    page: Page, join, open_exercise
+):
+    join(page, "hugo", "Hugo Heading")
+    page.goto("/home")
+    open_exercise(page, REPORT_1_TITLE)
+    drag_between(
+        page, point_in(page, REPORT_1, "ICE", 0.2), point_in(page, REPORT_1, "Federal", 0.6)
+    )
+    expect(page.locator("#tagger-quote")).to_have_text("ICE Federal")  # across the break
+
+
+def test_a_selection_from_a_title_the_editors_added_into_the_text_is_told_so(
+    page: Page, join, open_exercise
+):
+    join(page, "tess", "Tess Title")
+    page.goto("/home")
+    open_exercise(page, REPORT_2_TITLE)
+    title = f"#title-{REPORT_2}"
+    expect(page.locator(title)).to_have_text(
+        "Report on Los Angeles and 25,000 ICE requests (second version of the story)"
+    )
+    drag_between(
+        page,
+        point_in(page, REPORT_2, "version", 0.2, root=title),
+        point_in(page, REPORT_2, "ignored", 0.5),
+    )
+    expect(page.locator("#announcer")).to_have_text(
+        "The title above the article is not part of its text, so it cannot be highlighted: "
+        "select words in the text."
+    )
+    expect(page.locator("#tagger")).to_be_hidden()
+    # and the other way, from the text up into the title
+    drag_between(
+        page,
+        point_in(page, REPORT_2, "ignored", 0.5),
+        point_in(page, REPORT_2, "Angeles", 0.5, root=title),
+    )
+    expect(page.locator("#tagger")).to_be_hidden()
+    expect(page.locator("#announcer")).to_contain_text("The title above the article")
