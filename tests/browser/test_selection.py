@@ -132,6 +132,14 @@ def test_a_selection_from_the_headline_into_the_text_is_the_articles_words(
         page, point_in(page, REPORT_1, "ICE", 0.2), point_in(page, REPORT_1, "Federal", 0.6)
     )
     expect(page.locator("#tagger-quote")).to_have_text("ICE Federal")  # across the break
+    page.locator("#tagger-cancel").click()
+    # from the line about the source, under the headline, into the text: the text's words only
+    drag_between(
+        page,
+        point_in(page, REPORT_1, "provided", 0.5),
+        point_in(page, REPORT_1, "immigration", 0.5),
+    )
+    expect(page.locator("#tagger-quote")).to_have_text("Federal immigration")
 
 
 def test_a_selection_from_a_title_the_editors_added_into_the_text_is_told_so(
