@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from .content.layout import paragraph_ranges
+from .content.layout import text_layout
 from .content.snapshot import key_items_of
 
 Show = Literal["missed", "found", "all"]
@@ -56,17 +56,22 @@ def step_results(exercise: Mapping[str, Any], result: Mapping[str, Any]) -> dict
 
 def item_places(exercise: Mapping[str, Any]) -> dict[str, dict[str, int]]:
     """Where each key item is: its number in the whole key (as the article's marks say it),
-    its article's index and the number of the paragraph it starts in, from 1."""
-    ranges = {a["id"]: paragraph_ranges(a["text"]) for a in exercise["articles"]}
+    its article's index and the number of the paragraph it starts in, from 1, as the page
+    numbers them: 0 for the text's own headline, shown as its title (layout.text_layout)."""
+    layouts = {a["id"]: text_layout(a["title"], a["text"]) for a in exercise["articles"]}
     order = {a["id"]: n for n, a in enumerate(exercise["articles"])}
-    return {
-        item["id"]: {
+    places = {}
+    for n, item in enumerate(key_items_of(exercise), 1):
+        layout = layouts[item["article"]]
+        in_headline = layout.headline is not None and item["start"] < layout.headline[1]
+        paragraph = 0 if in_headline else paragraph_of(layout.paragraphs, item["start"])
+        places[item["id"]] = {
             "number": n,
             "article_index": order[item["article"]],
-            "paragraph": paragraph_of(ranges[item["article"]], item["start"]),
+            "paragraph": paragraph,
+            "place": "the headline" if in_headline else f"paragraph {paragraph}",
         }
-        for n, item in enumerate(key_items_of(exercise), 1)
-    }
+    return places
 
 
 def paragraph_of(ranges: Sequence[tuple[int, int]], offset: int) -> int:
@@ -203,8 +208,11 @@ def places_phrase(places: Sequence[tuple[int, int]], several: bool) -> str:
     and paragraphs 1 and 5 of the second article'."""
     parts = []
     for article in sorted({a for a, _ in places}):
-        numbers = sorted({p for a, p in places if a == article})
-        words = f"paragraph{'s' * (len(numbers) > 1)} {and_list(runs(numbers))}"
+        numbers = sorted({p for a, p in places if a == article and p})  # 0: the headline
+        said = ["the headline"] if (article, 0) in places else []
+        if numbers:
+            said.append(f"paragraph{'s' * (len(numbers) > 1)} {and_list(runs(numbers))}")
+        words = " and ".join(said)
         if several:
             words += f" of the {ORDINALS[article] if article < len(ORDINALS) else 'next'} article"
         parts.append(words)

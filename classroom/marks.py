@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence, Set
 from typing import Any, Literal
 
-from .content.layout import paragraphs
+from .content.layout import headline, paragraphs
 from .content.snapshot import key_items_of
 
 STATUS_LABELS = {"found": "found", "partly": "right place, other category", "missed": "missed"}
@@ -30,7 +30,8 @@ def marked_articles(
     extras: Sequence[dict] = (),
     reader: Reader = "student",
 ) -> list[dict[str, Any]]:
-    """The exercise's articles, each with its paragraphs under the marks a page shows.
+    """The exercise's articles, each with its paragraphs under the marks a page shows (the
+    text's own headline, if it opens with one, flagged as such).
 
     highlights are a student's, labelled for the reader; key lays the answer key over them,
     outlined by each item's status when statuses are given (a graded attempt) and filled by
@@ -39,18 +40,19 @@ def marked_articles(
     """
     categories = exercise["categories"]
     key_items = key_items_of(exercise) if key else []
-    return [
-        {
-            **article,
-            "paragraphs": marked_paragraphs(
-                article["text"],
-                highlight_marks(article["id"], highlights, categories, reader)
-                + key_marks(article["id"], key_items, categories, statuses)
-                + extra_marks(article["id"], extras),
-            ),
-        }
-        for article in exercise["articles"]
-    ]
+    articles = []
+    for article in exercise["articles"]:
+        laid = marked_paragraphs(
+            article["text"],
+            highlight_marks(article["id"], highlights, categories, reader)
+            + key_marks(article["id"], key_items, categories, statuses)
+            + extra_marks(article["id"], extras),
+        )
+        head = headline(article["title"], article["text"])
+        for paragraph in laid:  # the text's own headline is shown once, as the title
+            paragraph["headline"] = (paragraph["start"], paragraph["end"]) == head
+        articles.append({**article, "paragraphs": laid})
+    return articles
 
 
 def item_statuses(result: Mapping[str, Any]) -> dict[str, str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from classroom.content.layout import paragraph_ranges
+from classroom.content.layout import text_layout
 from classroom.content.loader import load_library
 from classroom.feedback import (
     all_entries,
@@ -41,8 +41,12 @@ def feedback_on(snapshot: dict, *highlights: dict) -> dict:
 
 
 def paragraph_at(offset: int) -> int:
-    """The number (from 1) of the paragraph of report 1 an offset lies in."""
-    return next(n for n, (a, b) in enumerate(paragraph_ranges(TEXT), 1) if a <= offset < b)
+    """The number (from 1) of the paragraph of report 1 an offset lies in, as the page numbers
+    them: its own headline, shown as the title, is 0."""
+    layout = text_layout(REPORT.article(REPORT.id).title, TEXT)
+    if layout.headline and offset < layout.headline[1]:
+        return 0
+    return next(n for n, (a, b) in enumerate(layout.paragraphs, 1) if a <= offset < b)
 
 
 def paragraph(quote: str) -> int:
@@ -75,8 +79,9 @@ def test_the_summary_counts_what_was_found_and_says_where_the_rest_hides():
         in said["sentences"][1]
     )
     [loaded, numbers, context] = said["hiding"]
-    assert loaded.startswith("22 loaded words or phrases are still hiding in paragraphs 1 to ")
-    assert numbers.startswith("Five numbers you cannot check are still hiding in paragraph")
+    hiding_in = "are still hiding in the headline and paragraph"
+    assert loaded.startswith(f"22 loaded words or phrases {hiding_in}s 1 to ")
+    assert numbers.startswith(f"Five numbers you cannot check {hiding_in}")
     assert context.startswith("12 pieces of missing context are still hiding in ")
 
 
@@ -113,7 +118,7 @@ def test_with_core_items_the_summary_counts_the_main_problems():
     said = summary(snapshot, feedback_on(snapshot, on("slammed"), on("Democrat")))
     assert said["main"] is True
     assert said["sentences"][0] == "You found 2 of the 3 main problems."
-    assert said["hiding"] == ["One loaded word or phrase is still hiding in paragraph 1."]
+    assert said["hiding"] == ["One loaded word or phrase is still hiding in the headline."]
     others = sum(len(t.get("key", [])) for t in snapshot["tasks"]) - 3
     assert (
         f"The list below also has {others} more items from the answer key" in said["sentences"][1]
