@@ -87,7 +87,7 @@ bench: $(VENV)/.installed-bench
 bench-suggest: $(VENV)/.installed
 	$(BIN)/python bench/suggest.py $(BENCH_ARGS)
 
-## screenshots: the exercise page at phone, tablet and laptop sizes, into docs/screenshots/
+## screenshots: the exercise and feedback pages at phone, tablet and laptop sizes, into docs/screenshots/
 .PHONY: screenshots
 screenshots: $(VENV)/.installed-test
-	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -q tests/browser/test_screens.py -k exercise_page
+	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -q tests/browser/test_screens.py tests/browser/test_feedback.py -k fits_every_screen

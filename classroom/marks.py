@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence, Set
 from typing import Any, Literal
 
-from .content.layout import paragraphs
+from .content.layout import headline, paragraphs
 from .content.snapshot import key_items_of
 
 STATUS_LABELS = {"found": "found", "partly": "right place, other category", "missed": "missed"}
-Mark = tuple[int, int, tuple[str, ...], str]  # start, end, CSS classes, spoken label
+# start, end, CSS classes, spoken label, and the id of the key item it is ("" for a highlight)
+Mark = tuple[int, int, tuple[str, ...], str, str]
 Reader = Literal["student", "teacher"]
 # whose highlights they are, as the one reading the page would say it
 HIGHLIGHT_OWNERS: dict[Reader, str] = {"student": "your", "teacher": "the student's"}
@@ -29,7 +30,8 @@ def marked_articles(
     extras: Sequence[dict] = (),
     reader: Reader = "student",
 ) -> list[dict[str, Any]]:
-    """The exercise's articles, each with its paragraphs under the marks a page shows.
+    """The exercise's articles, each with its paragraphs under the marks a page shows (the
+    text's own headline, if it opens with one, flagged as such).
 
     highlights are a student's, labelled for the reader; key lays the answer key over them,
     outlined by each item's status when statuses are given (a graded attempt) and filled by
@@ -38,18 +40,19 @@ def marked_articles(
     """
     categories = exercise["categories"]
     key_items = key_items_of(exercise) if key else []
-    return [
-        {
-            **article,
-            "paragraphs": marked_paragraphs(
-                article["text"],
-                highlight_marks(article["id"], highlights, categories, reader)
-                + key_marks(article["id"], key_items, categories, statuses)
-                + extra_marks(article["id"], extras),
-            ),
-        }
-        for article in exercise["articles"]
-    ]
+    articles = []
+    for article in exercise["articles"]:
+        laid = marked_paragraphs(
+            article["text"],
+            highlight_marks(article["id"], highlights, categories, reader)
+            + key_marks(article["id"], key_items, categories, statuses)
+            + extra_marks(article["id"], extras),
+        )
+        head = headline(article["title"], article["text"])
+        for paragraph in laid:  # the text's own headline is shown once, as the title
+            paragraph["headline"] = (paragraph["start"], paragraph["end"]) == head
+        articles.append({**article, "paragraphs": laid})
+    return articles
 
 
 def item_statuses(result: Mapping[str, Any]) -> dict[str, str]:
@@ -84,6 +87,7 @@ def highlight_marks(
             h["end"],
             ("hl", f"cat-{categories[h['category']]['style']}"),
             f"{owner} highlight ({categories[h['category']]['label']})",
+            "",
         )
         for h in highlights
         if h["article"] == article_id
@@ -96,7 +100,8 @@ def key_marks(
     categories: Mapping[str, dict],
     statuses: Mapping[str, str] | None = None,
 ) -> list[Mark]:
-    """Answer-key items: outlined by status when statuses are given, else filled by category."""
+    """Answer-key items: outlined by status when statuses are given (and named, for the
+    feedback's links to them), else filled by category."""
     marks = []
     for n, item in enumerate(key_items):
         if item["article"] != article_id:
@@ -104,12 +109,13 @@ def key_marks(
         category = categories[item["category"]]
         label = f"key item {n + 1}, {category['label']}"
         if statuses is None:
-            classes = ("hl", f"cat-{category['style']}")
+            classes, anchor = ("hl", f"cat-{category['style']}"), ""
         else:
+            anchor = item["id"]  # the feedback's list links to the item in the text
             status = statuses.get(item["id"], "missed")
             classes = ("key", f"key-{status}")
             label += f", {STATUS_LABELS[status]}"
-        marks.append((item["start"], item["end"], classes, label))
+        marks.append((item["start"], item["end"], classes, label, anchor))
     return marks
 
 
@@ -121,6 +127,7 @@ def extra_marks(article_id: str, extras: Sequence[dict]) -> list[Mark]:
             h["end"],
             ("extra", "extra-credited" if h["credited"] else "extra-open"),
             "not in the key, credited" if h["credited"] else "not in the key",
+            "",
         )
         for h in extras
         if h["article"] == article_id
@@ -128,8 +135,9 @@ def extra_marks(article_id: str, extras: Sequence[dict]) -> list[Mark]:
 
 
 def marked_paragraphs(text: str, marks: Sequence[Mark]) -> list[dict[str, Any]]:
-    """Paragraphs whose segments carry the classes of the marks over them, and each mark's
-    spoken label on its first segment in a paragraph."""
+    """Paragraphs whose segments carry the classes of the marks over them, each mark's
+    spoken label on its first segment in a paragraph, the ids of the key items over them
+    (key_ids), and of those that begin there (anchors: where a link to the item lands)."""
     result = []
     for paragraph in paragraphs(text, [(m[0], m[1], m) for m in marks]):
         segments = []
@@ -143,6 +151,10 @@ def marked_paragraphs(text: str, marks: Sequence[Mark]) -> list[dict[str, Any]]:
                     "text": segment.text,
                     "classes": " ".join(dict.fromkeys(classes)),
                     "label": "; ".join(labels),
+                    "key_ids": " ".join(mark[4] for mark in segment.marks if mark[4]),
+                    "anchors": [
+                        mark[4] for mark in segment.marks if mark[4] and segment.start == mark[0]
+                    ],
                 }
             )
         result.append({"start": paragraph.start, "end": paragraph.end, "segments": segments})

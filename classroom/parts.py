@@ -17,7 +17,7 @@ from typing import Any
 from flask import current_app
 from markupsafe import Markup
 
-from .content.layout import paragraph_ranges
+from .content.layout import text_layout
 from .content.model import Exercise
 
 
@@ -49,7 +49,7 @@ def render_parts(exercise: Exercise) -> ExerciseParts:
     """Render the parts from student/_exercise_parts.html and each task template's intro."""
     env = current_app.jinja_env
     page = env.get_template("student/_exercise_parts.html").module
-    paragraphs = {a.id: paragraph_ranges(a.text) for a in exercise.articles}
+    layouts = {a.id: text_layout(a.title, a.text) for a in exercise.articles}
     data = {
         "version": exercise.version,
         "articles": {a.id: a.text for a in exercise.articles},
@@ -59,7 +59,7 @@ def render_parts(exercise: Exercise) -> ExerciseParts:
     }
     views = {t.id: env.get_template(t.template).module for t in exercise.tasks}
     return ExerciseParts(
-        articles=page.articles(exercise, paragraphs),
+        articles=page.articles(exercise, layouts),
         intros={t.id: views[t.id].intro(t, exercise) for t in exercise.tasks},
         views=views,
         tagger=page.tagger(exercise),

@@ -11,6 +11,7 @@ from .access import my_assignment, my_attempt
 from .auth import login_required
 from .db import get_db
 from .exercises import get_exercise, library
+from .feedback import FILTERS, filter_counts, shown_filter, step_results, summary
 from .held import feedback_held, unscored
 from .marks import item_statuses, marked_articles, reviewed_highlights
 from .parts import exercise_parts
@@ -127,12 +128,22 @@ def feedback(attempt_id: int):
     highlights = reviewed_highlights(
         attempt["highlights"], credit.extra_ids(attempt), reviews.credited_ids(db, attempt_id)
     )
+    extras = [h for h in highlights if h["extra"]]
+    steps = step_results(exercise, result)
     return render_template(
         "student/feedback.html",
         held=False,
         attempt=attempt,
         exercise=exercise,
-        result=result,
+        steps=steps,
+        summary=summary(exercise, steps, len(extras)),
+        counts=filter_counts(steps),
+        show=shown_filter(request.args.get("show")),
+        filters=FILTERS,
+        filter_urls={
+            name: url_for("student.feedback", attempt_id=attempt_id, show=name) + "#feedback-list"
+            for name in FILTERS
+        },
         articles=marked_articles(
             exercise,
             attempt["highlights"],
@@ -140,7 +151,7 @@ def feedback(attempt_id: int):
             statuses=item_statuses(result),
             reader="student",  # the student's page as they see it, even when a teacher opens it
         ),
-        extras=[h for h in highlights if h["extra"]],
+        extras=extras,
         comment=reviews.current_comment(db, attempt_id),
         attempts=listed,
     )

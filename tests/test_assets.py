@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-BUDGET = 60 * 1024  # the exercise page's own CSS and JS, uncompressed
+BUDGET = 72 * 1024  # the exercise page's own CSS and JS, uncompressed (docs/accessibility.md)
 
 
 def asset_urls(page: str) -> list[str]:

@@ -34,6 +34,8 @@ SIGNS = {
     "the key": WHY_SLAMMED,
     "a model answer": r"A model answer",
     "the teacher's comment": COMMENT,
+    "the summary": r"You found|still hiding|In short",
+    "the list's filters": r"Missed or partly found|show=found",
 }
 
 
@@ -115,7 +117,9 @@ def test_the_feedback_page_shows_when_it_was_submitted_and_nothing_of_how_it_did
     assert "All attempts" in shown  # listed, without their scores
     held.passed()
     shown = page(held.student, getattr(held, which))
-    assert {"a score", "a step's score", "a key item marked", "the key"} <= set(told(shown))
+    assert {"a score", "a step's score", "a key item marked", "the key", "the summary"} <= set(
+        told(shown)
+    )
     if which == "latest":
         assert "87%" in shown and COMMENT in shown
     else:

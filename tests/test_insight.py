@@ -336,6 +336,14 @@ def test_heatmap_keeps_the_whole_text_in_order(app, seeded):
     assert joined == re.sub(r"\n[ \t]*\n\s*", "", text)
 
 
+def test_heatmap_shows_the_reports_own_headline_once_as_its_title(app, seeded, teacher):
+    [report] = figures(app, seeded).heatmap
+    assert report["headline"] is True
+    assert "".join(s["text"] for s in report["paragraphs"][0]) == report["title"]
+    page = teacher.get(insight_url(seeded)).get_data(as_text=True)
+    assert page.count("Jails Have") == 1 and '<h3 class="headline">' in page
+
+
 def test_common_extras_group_students_and_list_the_highlights_to_credit(app, seeded):
     extras = figures(app, seeded).extras
     assert len(extras) == 1  # every other highlight touches a key item

@@ -5,10 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from classroom.content.layout import Paragraph, Segment, paragraph_ranges, paragraphs
+from classroom.content.layout import (
+    Paragraph,
+    Segment,
+    TextLayout,
+    headline,
+    paragraph_ranges,
+    paragraphs,
+    text_layout,
+)
 
 ARTICLES = Path(__file__).resolve().parent.parent / "exercises" / "articles"
 
@@ -135,3 +144,39 @@ def test_segments_tile_each_paragraph_and_carry_exactly_the_marks_over_them(case
                 covered.add(at)
     # only blank lines fall between paragraphs
     assert all(text[at].isspace() for at in range(len(text)) if at not in covered)
+
+
+@pytest.mark.parametrize(
+    "title, text, expected",
+    [
+        ("Ferry Fares Rise", "Ferry Fares Rise\n\nThe council voted.", (0, 16)),
+        ("Ferry fares rise", "FERRY  FARES\nRISE\n\nThe council voted.", (0, 17)),  # as printed
+        ("Ferry Fares Rise", "\n\nFerry Fares Rise\n\nThe council voted.", (2, 18)),
+        ("Fares on the island", "Ferry Fares Rise\n\nThe council voted.", None),
+        ("Ferry Fares Rise", "Ferry Fares Rise sharply\n\nThe council voted.", None),
+        ("Ferry Fares Rise", "Ferry Fares Rise", None),  # the title is all there is: text
+        ("", "The council voted.", None),
+    ],
+)
+def test_the_headline_is_a_first_paragraph_that_repeats_the_title(title, text, expected):
+    assert headline(title, text) == expected
+
+
+def test_a_text_with_its_headline_lays_it_out_once_apart_from_the_paragraphs():
+    text = "Ferry Fares Rise\n\nThe council voted.\n\nRiders were angry."
+    assert text_layout("Ferry Fares Rise", text) == TextLayout((0, 16), [(18, 36), (38, 56)])
+    assert text_layout("Fares on the island", text) == TextLayout(None, paragraph_ranges(text))
+
+
+@pytest.mark.parametrize(
+    "name, has_headline", [("la-detainers-report-1", True), ("la-detainers-report-2", False)]
+)
+def test_report_1_opens_with_its_headline_and_report_2_has_none(name, has_headline):
+    text = (ARTICLES / f"{name}.txt").read_text(encoding="utf-8")
+    title = yaml.safe_load((ARTICLES / f"{name}.yaml").read_text(encoding="utf-8"))["title"]
+    laid = text_layout(title, text)
+    if has_headline:
+        assert text[slice(*laid.headline)] == title
+        assert laid.paragraphs == paragraph_ranges(text)[1:]
+    else:
+        assert laid == TextLayout(None, paragraph_ranges(text))

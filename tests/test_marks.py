@@ -124,3 +124,31 @@ def test_a_highlight_not_in_the_key_says_whether_the_teacher_credited_it(credite
     segment = marked(articles, SHERIFF["start"])
     assert classes in segment["classes"].split()
     assert segment["label"] == f"the student's highlight (Unverified statistic); {label}"
+
+
+def test_each_part_of_a_key_item_names_it_and_its_first_part_is_where_links_land():
+    part = on("Criminal")  # the first word of key item 1 only
+    assert part["start"] == KEY["start"]
+    articles = graded(part)
+    first, rest = marked(articles, KEY["start"]), marked(articles, KEY["start"] + len("Criminal"))
+    assert (first["text"], rest["text"]) == ("Criminal", " Illegal Aliens")
+    assert first["key_ids"] == rest["key_ids"] == KEY["id"]
+    assert (first["anchors"], rest["anchors"]) == ([KEY["id"]], [])
+    plain = marked(articles, 0)  # the headline's first words: no key item
+    assert (plain["key_ids"], plain["anchors"]) == ("", [])
+
+
+def test_the_reports_own_headline_is_flagged_to_be_shown_once_as_its_title():
+    [report] = marked_articles(SNAPSHOT, [ON_KEY], key=True)
+    flags = [p["headline"] for p in report["paragraphs"]]
+    assert flags == [True] + [False] * (len(flags) - 1)
+    head = report["paragraphs"][0]
+    assert "".join(s["text"] for s in head["segments"]) == report["title"]
+    assert any(s["text"] == KEY["quote"] and "hl" in s["classes"] for s in head["segments"])
+
+
+def test_a_title_the_editors_added_is_no_paragraph_of_the_text():
+    compare = load_library(EXERCISES).exercises["la-detainers-compare"].snapshot
+    flags = {a["id"]: [p["headline"] for p in a["paragraphs"]] for a in marked_articles(compare)}
+    assert flags["la-detainers-report-1"][0] is True
+    assert not any(flags["la-detainers-report-2"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -340,3 +341,22 @@ def test_the_step_score_says_its_precision_counts_characters_not_highlights(
     share = round(100 * len(on_key) / len(quote))
     assert f"{share}% of the characters you highlighted in this step were on it" in page
     assert "of your highlights in this step were on it" not in page
+
+
+@pytest.mark.parametrize(
+    "show, shown",
+    [("missed", "missed"), ("found", "found"), ("all", "all"), ("everything", "all"), ("", "all")],
+)
+def test_the_feedback_list_is_filtered_without_javascript(ada, app, school, highlight, show, shown):
+    ex = exercise(app)
+    response = submit(
+        ada, school["assignments"][REPORT_1], ex, [highlight(ex, "slammed", "loaded_language")]
+    )
+    page = ada.get(f"{response.location}?show={show}").get_data(as_text=True)
+    assert f'class="step-list feedback-items show-{shown}"' in page
+    current = re.findall(r'<a href="[^"]*show=(\w+)#feedback-list"[^>]*aria-current="true"', page)
+    assert current == [shown]
+    assert "You found 1 of the" in page and "Show in paragraph" in page
+    assert page.index("In short") < page.index("The answer key, step by step")
+    total = sum(len(t.key) for t in ex.tasks if hasattr(t, "key"))
+    assert f"Missed or partly found ({total - 1})" in page and "Found (1)" in page

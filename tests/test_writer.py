@@ -245,7 +245,7 @@ def test_adding_a_key_item_before_a_comment_keeps_the_comment_heading_the_next_g
             "category": "disagreement",
             "why": "Report 2 credits Fox News with the data.",
         },
-        index=10,  # after the last 'disagreement' item, before '# --- only_here'
+        index=17,  # after the last 'disagreement' item, before '# --- only_here'
     )
     after = document.dump()
     header = line_of(before, "# --- only_here")
@@ -286,7 +286,7 @@ def test_removing_a_key_item_before_a_comment_keeps_the_comment(folder):
     path = folder / "la-detainers-compare.yaml"
     before = path.read_text(encoding="utf-8")
     document = open_exercise(path)
-    document.remove_key_item("compare-reports", 9)  # the last item before '# --- only_here'
+    document.remove_key_item("compare-reports", 16)  # the last item before '# --- only_here'
     after = document.dump()
     header = line_of(before, "# --- only_here")
     start = header - 5

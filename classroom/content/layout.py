@@ -41,6 +41,37 @@ def paragraph_ranges(text: str) -> list[tuple[int, int]]:
     return ranges
 
 
+@dataclass(frozen=True)
+class TextLayout:
+    """An article's text as a page shows it: its own headline, if it opens with one, and the
+    paragraphs after it."""
+
+    headline: tuple[int, int] | None
+    paragraphs: list[tuple[int, int]]
+
+
+def same_words(a: str, b: str) -> bool:
+    """The same words, whatever the case and the spaces or line breaks between them."""
+    return a.casefold().split() == b.casefold().split()
+
+
+def headline(title: str, text: str) -> tuple[int, int] | None:
+    """[start, end) of the text's own headline: a first paragraph that repeats the title, with
+    more text after it. A page shows it once, as the title, in the article's own words."""
+    ranges = paragraph_ranges(text)
+    if len(ranges) < 2 or not title.strip():
+        return None
+    start, end = ranges[0]
+    return (start, end) if same_words(text[start:end], title) else None
+
+
+def text_layout(title: str, text: str) -> TextLayout:
+    """The headline (if the text opens with one) and the paragraphs after it."""
+    ranges = paragraph_ranges(text)
+    head = headline(title, text)
+    return TextLayout(head, ranges[1:] if head else ranges)
+
+
 def paragraphs(text: str, marks: Sequence[tuple[int, int, Any]] = ()) -> list[Paragraph]:
     """The article's paragraphs, each cut wherever a mark (start, end, data) begins or ends."""
     result = []

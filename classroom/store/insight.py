@@ -17,7 +17,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..charts import heat_level
-from ..content.layout import paragraphs
+from ..content.layout import headline, paragraphs
 from ..content.snapshot import key_items_of
 from .latest import latest
 
@@ -215,6 +215,8 @@ def heatmap(
             {
                 "id": article["id"],
                 "title": article["title"],
+                # the text opens with its own headline: the first paragraph, shown as the title
+                "headline": headline(article["title"], article["text"]) is not None,
                 "paragraphs": [
                     [
                         heat_segment(s.text, s.marks, submitted, categories)

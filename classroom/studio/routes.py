@@ -21,7 +21,7 @@ from wtforms.fields.choices import SelectChoice
 from ..auth import login_required
 from ..author import render_preview
 from ..content import publish, studio, studio_files, studio_steps, studio_suggestions
-from ..content.layout import paragraph_ranges
+from ..content.layout import text_layout
 from ..content.model import Article
 from ..content.snapshot import snapshot
 from ..db import get_db
@@ -150,7 +150,7 @@ def edit(draft_id: int):
         row=row,
         draft=draft,
         articles=articles,
-        paragraphs={a.id: paragraph_ranges(a.text) for a in articles},
+        layouts={a.id: text_layout(a.title, a.text) for a in articles},
         categories=list(studio.categories_of(draft).values()),
         data=page_data(row),
         action=ActionForm(),

@@ -11,6 +11,7 @@ from ..access import my_assignment, my_attempt
 from ..auth import login_required
 from ..db import get_db
 from ..exercises import library
+from ..feedback import step_results
 from ..marks import item_statuses, marked_articles, reviewed_highlights
 from ..store import accounts, attempts, reviews, roster
 from . import bp
@@ -90,6 +91,7 @@ def render_review(
         student=accounts.get_user(db, attempt["student_id"]),
         exercise=exercise,
         result=result,
+        steps=step_results(exercise, result),
         articles=articles,
         highlights=highlights,
         review=review,

@@ -26,6 +26,7 @@ export class Highlighter {
   constructor({ articles, categories, marks, tagger, announce, busy, onSpan, enterDoes }) {
     Object.assign(this, { articles, categories, marks, tagger, announce, busy, onSpan, enterDoes });
     this.keyboard = null; // {container, article, words, at, anchor}
+    this.lastSpan = null; // the last span a mouse or touch selection handed to onSpan
     for (const container of document.querySelectorAll(".article-text[data-article]")) {
       container.tabIndex = 0;
       container.setAttribute("aria-describedby", "keyboard-help");
@@ -34,11 +35,24 @@ export class Highlighter {
         if (!tagger.contains(event.relatedTarget)) this.stop();
       });
     }
+    // A selection is taken once it rests: 200 ms after it last changed, and never while the
+    // mouse button is still down (on a slow machine a drag can pause that long half-way).
     let timer = null;
-    document.addEventListener("selectionchange", () => {
+    let pressing = false;
+    const settle = () => {
       clearTimeout(timer);
-      timer = setTimeout(() => this.onSelection(), 200);
+      timer = setTimeout(() => pressing || this.onSelection(), 200);
+    };
+    document.addEventListener("selectionchange", settle);
+    document.addEventListener("pointerdown", (event) => {
+      pressing = event.pointerType === "mouse";
     });
+    for (const end of ["pointerup", "pointercancel"]) {
+      document.addEventListener(end, () => {
+        if (pressing) settle();
+        pressing = false;
+      });
+    }
   }
 
   // The words the keyboard cursor covers, or null when the keyboard is not selecting.
@@ -72,6 +86,13 @@ export class Highlighter {
       this.announce(span.error);
       return;
     }
+    // The same words again, while the tagger is open for them (a late event of the same drag on
+    // a slow machine, the selection put back after a trip to the steps): the tagger, and what
+    // the student chose in it, stay as they are.
+    const last = this.lastSpan;
+    const same = last && ["article", "start", "end"].every((k) => last[k] === span[k]);
+    if (same && !this.tagger.hidden) return;
+    this.lastSpan = span;
     this.onSpan(span, null);
   }
 
@@ -83,7 +104,7 @@ export class Highlighter {
 
   start(container) {
     const article = this.articles.get(container.dataset.article);
-    const paragraphs = [...container.querySelectorAll("p[data-start]")].map((p) => [
+    const paragraphs = [...container.querySelectorAll("[data-start]")].map((p) => [
       Number(p.dataset.start),
       Number(p.dataset.end),
     ]);

@@ -1,22 +1,12 @@
 // Highlighting without a mouse: a word cursor that arrow keys move and Shift+arrows extend.
 
-const WORD = /[\p{L}\p{N}](?:[\p{L}\p{N}’'.,%$-]*[\p{L}\p{N}%])?/gu;
-
 // Word spans [start, end) in code points, with the paragraph each belongs to.
 export function words(article, paragraphs) {
-  const text = article.chars.join("");
-  const found = [];
-  let units = 0; // UTF-16 position reached, and the code points before it
-  let points = 0;
-  for (const match of text.matchAll(WORD)) {
-    points += Array.from(text.slice(units, match.index)).length;
-    const length = Array.from(match[0]).length;
-    const paragraph = paragraphs.findIndex(([a, b]) => points >= a && points < b);
-    found.push({ start: points, end: points + length, paragraph });
-    points += length;
-    units = match.index + match[0].length;
-  }
-  return found;
+  return article.words().map(({ start, end }) => ({
+    start,
+    end,
+    paragraph: paragraphs.findIndex(([a, b]) => start >= a && start < b),
+  }));
 }
 
 // Which word the cursor goes to for a key, or null if the key is not a movement.

@@ -154,6 +154,9 @@ function keyItem(k, index) {
 }
 
 function drawLists() {
+  // the lists are drawn anew, buttons and all: a button that had the focus gives it to its
+  // successor of the same name, so that a keyboard user is not sent back to the page's top
+  const focused = document.activeElement?.closest(".key-list") && document.activeElement.getAttribute("aria-label");
   const lists = [...document.querySelectorAll(".key-list")];
   const steps = new Set(lists.map((l) => l.dataset.task).filter(Boolean));
   for (const list of lists) {
@@ -173,6 +176,7 @@ function drawLists() {
   for (const ul of document.querySelectorAll("ul.problems[data-field]")) {
     ul.replaceChildren(...problemList(ul.dataset.field).children);
   }
+  if (focused) document.querySelector(`.key-list [aria-label="${CSS.escape(focused)}"]`)?.focus();
 }
 
 // A suggestion is offered until it is dismissed or a key item of its category covers it.

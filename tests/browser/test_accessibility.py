@@ -58,6 +58,12 @@ def test_a_new_student_joins_and_every_student_page_is_accessible(
     expect(page).to_have_url(re.compile(r"/attempts/\d+$"))
     assert_accessible(page, "feedback page")
 
+    # the list filtered to what was missed, and one of them chosen: shown in the article
+    page.get_by_role("link", name=re.compile(r"^Missed or partly found")).click()
+    page.locator(".feedback-items a.to-text:visible").first.click()
+    expect(page.get_by_role("button", name="Back to the list")).to_be_visible()
+    assert_accessible(page, "feedback page, the missed only, one shown in the article")
+
 
 def test_teacher_pages(page: Page, make_page, log_in, join, assert_accessible):
     student = make_page()  # someone's work to review first

@@ -184,6 +184,8 @@ def test_a_teacher_turns_a_new_article_into_an_exercise_a_student_then_completes
     student.get_by_label("The chair of the harbour authority").check()
     student.get_by_role("button", name="Submit my answers").click()
     why = "A loaded verb: 'criticised' would report the same fact."
+    for reason in student.locator("summary", has_text="Why it counts").all():
+        reason.click()  # each key item's why is one click away
     expect(student.get_by_text(why)).to_be_visible()
     expect(student.get_by_text("Who are they? Unnamed sources cannot be checked.")).to_be_visible()
     expect(student.get_by_text("She defends the rise.")).to_be_visible()
@@ -299,3 +301,39 @@ def test_every_studio_page_is_accessible(studio_page, log_in, assert_accessible)
     page.goto("/author/studio/")
     expect(page.get_by_role("link", name="Ferry fares, checked by axe")).to_be_visible()
     assert_accessible(page, "the studio's start page with drafts")
+
+
+def test_a_save_answered_while_a_key_item_has_focus_leaves_the_focus_there(
+    studio_page, log_in, tab_to
+):
+    """The lists are redrawn when a save is answered (the server says which step an item is in):
+    a keyboard user on an item's button stays on it, not sent back to the page's top."""
+    page = studio_page()
+    log_in(page, "teacher")
+    start_draft(page, "Ferry fares with a slow save")
+    held: list = []  # the saves, answered only when the test says
+
+    def hold(route):
+        if route.request.method == "PUT" and held is not None:
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route("**/drafts/*", hold)
+
+    tab_to(page, 'button[aria-label="Accept suggestion “Fury”"]')
+    page.keyboard.press("Enter")
+    page.keyboard.type("Fury is a feeling the reporter names for a whole island.")
+    tab_to(page, "#tagger-save", limit=5)
+    page.keyboard.press("Enter")
+    expect(page.locator("#tagger")).to_be_hidden()
+    edit = 'button[aria-label="Edit key item “Fury”"]'
+    tab_to(page, edit)
+    expect(page.locator(edit)).to_be_focused()
+
+    expect(page.locator("#save-status")).not_to_have_attribute("data-kind", "saved")
+    assert held, "the save was not sent"
+    for route in held:
+        route.continue_()
+    expect_saved(page)
+    expect(page.locator(edit)).to_be_focused()
