@@ -102,7 +102,7 @@ def test_the_summary_comes_first_in_plain_words(make_page, log_in, feedback_url)
     total = sum(len(t.get("key", [])) for t in EXERCISE.snapshot["tasks"])
     expect(summary).to_contain_text(f"You found 7 of the {total} problems in the answer key.")
     expect(summary.locator(".hiding li").first).to_contain_text(
-        re.compile(r"loaded words or phrases are still hiding in paragraphs")
+        re.compile(r"loaded words or phrases are still hiding in the headline and paragraphs")
     )
     assert summary.bounding_box()["y"] < page.locator(".feedback-list").bounding_box()["y"]
 
@@ -143,7 +143,7 @@ def test_the_article_stays_in_view_while_the_list_scrolls(make_page, log_in, fee
 
 def test_choosing_an_item_shows_it_in_the_article_and_the_way_back(make_page, log_in, feedback_url):
     page = open_feedback(make_page, log_in, feedback_url, viewport=LAPTOP)
-    link = page.get_by_role("link", name=f"Show in paragraph 8 (“{LAST['quote']}”)")
+    link = page.get_by_role("link", name=f"Show in paragraph 7 (“{LAST['quote']}”)")
     link.scroll_into_view_if_needed()
     before = page.evaluate("window.scrollY")
     link.click()
@@ -153,6 +153,9 @@ def test_choosing_an_item_shows_it_in_the_article_and_the_way_back(make_page, lo
     expect(mark).to_be_in_viewport()
     assert in_window(page, mark)
     assert page.evaluate("window.scrollY") == before, "the list moved"
+    # the paragraph the link names is the one the article's numbers call 7
+    numbered = "(m) => [...m.closest('.article-text').children].indexOf(m.closest('p')) + 1"
+    assert mark.evaluate(numbered) == 7
     expect(page.locator(f"#item-{re.escape(LAST['id'])} details.why")).to_have_attribute("open", "")
     assert page.url.endswith(f"#at-{LAST['id']}")
 
@@ -167,7 +170,7 @@ def test_choosing_an_item_shows_it_in_the_article_and_the_way_back(make_page, lo
     assert in_window(page, link)
 
     # Escape in the article, and the browser's Back, return to the list too
-    first = page.get_by_role("link", name=f"Show in paragraph 1 (“{KEY[0]['quote']}”)")
+    first = page.get_by_role("link", name=f"Show in the headline (“{KEY[0]['quote']}”)")
     first.focus()
     page.keyboard.press("Enter")
     expect(mark_of(page, KEY[0]["id"])).to_be_focused()
@@ -220,7 +223,7 @@ def test_the_filters_work_without_javascript(make_page, log_in, feedback_url):
     page.get_by_role("link", name=re.compile(r"^Missed or partly found")).click()
     assert "Found" not in visible_statuses(page)
     # an item's link still lands on its place in the article
-    page.get_by_role("link", name=f"Show in paragraph 8 (“{LAST['quote']}”)").click()
+    page.get_by_role("link", name=f"Show in paragraph 7 (“{LAST['quote']}”)").click()
     expect(mark_of(page, LAST["id"])).to_be_in_viewport()
 
 
@@ -233,7 +236,7 @@ def test_on_a_phone_the_list_comes_first_and_each_item_jumps_to_the_article_and_
         for s in (".feedback-summary", ".feedback-list", ".articles.pane")
     )
     assert summary["y"] < steps["y"] < pane["y"]
-    link = page.get_by_role("link", name="Show in paragraph 5 (“slammed”)")
+    link = page.get_by_role("link", name="Show in paragraph 4 (“slammed”)")
     link.click()
     slammed = next(i for i in KEY if i["quote"] == "slammed")
     mark = mark_of(page, slammed["id"])
@@ -250,7 +253,7 @@ def test_a_teacher_sees_the_students_page(make_page, log_in, feedback_url):
     page.goto(feedback_url)
     expect(page.locator(".feedback-summary")).to_contain_text("You found 7 of the")
     expect(page.get_by_role("link", name="Try again")).to_have_count(0)
-    page.get_by_role("link", name=f"Show in paragraph 8 (“{LAST['quote']}”)").click()
+    page.get_by_role("link", name=f"Show in paragraph 7 (“{LAST['quote']}”)").click()
     expect(mark_of(page, LAST["id"])).to_be_focused()
 
 
@@ -259,7 +262,7 @@ def test_the_feedback_page_is_accessible_filtered_and_with_an_item_chosen(
 ):
     page = open_feedback(make_page, log_in, feedback_url, viewport=LAPTOP)
     page.get_by_role("link", name=re.compile(r"^Missed or partly found")).click()
-    page.get_by_role("link", name=f"Show in paragraph 8 (“{LAST['quote']}”)").click()
+    page.get_by_role("link", name=f"Show in paragraph 7 (“{LAST['quote']}”)").click()
     expect(page.get_by_role("button", name="Back to the list")).to_be_visible()
     assert_accessible(page, "feedback page, the missed only, an item chosen")
     page.get_by_role("link", name="Found (7)").click()
