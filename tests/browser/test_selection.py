@@ -136,7 +136,7 @@ def test_a_selection_from_the_headline_into_the_text_is_the_articles_words(
     # from the line about the source, under the headline, into the text: the text's words only
     drag_between(
         page,
-        point_in(page, REPORT_1, "provided", 0.5),
+        point_in(page, REPORT_1, "given", 0.5),
         point_in(page, REPORT_1, "immigration", 0.5),
     )
     expect(page.locator("#tagger-quote")).to_have_text("Federal immigration")
