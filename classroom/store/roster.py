@@ -143,6 +143,7 @@ def class_assignments(db: Database, class_id: int) -> list[dict[str, Any]]:
         in_progress as (
           select assignment_id, count(*) as in_progress from drafting group by assignment_id)
         select a.id, a.exercise_id, a.due_at, a.feedback_after, a.closed_at, a.created_at,
+               a.attempts_allowed, a.counting,
                (select count(*) from enrolments e where e.class_id = a.class_id) as students,
                coalesce(s.submitted, 0) as submitted,
                coalesce(p.in_progress, 0) as in_progress,
