@@ -15,6 +15,7 @@ from .feedback import FILTERS, filter_counts, shown_filter, step_results, summar
 from .held import feedback_held, unscored
 from .marks import item_statuses, marked_articles, reviewed_highlights
 from .parts import exercise_parts
+from .practice import attempts_in_words, attempts_left
 from .store import attempts, classes, reviews
 from .work import InvalidWork
 
@@ -57,6 +58,7 @@ def exercise(assignment_id: int):
     work = draft["work"]
     held = feedback_held(assignment, g.user["role"])
     earlier = attempts.attempts_for(get_db(), assignment_id, g.user["id"])
+    left = attempts_left(assignment["attempts_allowed"], len(earlier))
     return render_template(
         "student/exercise.html",
         assignment=assignment,
@@ -75,6 +77,7 @@ def exercise(assignment_id: int):
         saved_at=draft["saved_at"],
         held=held,
         attempts=[unscored(a) for a in earlier] if held else earlier,
+        attempts_left=left,
         # names what this page submits, so that a double click is recorded once
         submission_token=secrets.token_urlsafe(16),
     )
@@ -93,6 +96,12 @@ def submit(assignment_id: int):
             403,
             "This assignment is closed: your teacher no longer takes submissions. "
             "Your draft is kept.",
+        )
+    except drafts.AttemptsUsedUp as used:
+        abort(
+            403,
+            f"You have made all {attempts_in_words(used.allowed)} your teacher allows at this "
+            "assignment, so this was not submitted. Your work is kept as your draft.",
         )
     except drafts.UnreadableHighlights:
         abort(
