@@ -18,6 +18,13 @@ COUNTING_NAMES = {
     "first": "first",
 }
 
+# How the student came to see the answers (answers_seen.reason), for the teacher.
+SEEN_NAMES = {
+    "asked": "asked for them",
+    "attempts_used": "shown once every attempt was used",
+    "shown": "shown with the feedback",
+}
+
 
 def attempts_in_words(allowed: int | None) -> str:
     """'3 attempts', '1 attempt', or 'no attempt limit'."""
@@ -54,3 +61,4 @@ def init_app(app: Any) -> None:
     app.add_template_filter(rules_in_words, "practice_rules")
     app.add_template_filter(attempts_in_words, "attempts_in_words")
     app.add_template_filter(counting_in_words, "counting_in_words")
+    app.add_template_filter(SEEN_NAMES.get, "seen_in_words")

@@ -13,6 +13,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from .connection import now, one
+from .latest import counted_id
 
 FEEDBACK_MODES = ("guided", "submit", "due")  # feedback_after: hints first, at once, after due
 COUNTING_RULES = ("best_before_answers", "best", "latest", "first")
@@ -59,3 +60,15 @@ def set_practice(
         "update assignments set attempts_allowed = ?, counting = ? where id = ?",
         [attempts_allowed, counting, assignment_id],
     )
+
+
+def counted_attempt(db: Database, assignment_id: int, student_id: int) -> int | None:
+    """The id of the student's attempt that counts in the gradebook, under the assignment's
+    rule (latest.counted_id); None before any."""
+    row = one(
+        db,
+        f"""select {counted_id(":assignment", ":student", "a.counting")} as id
+            from assignments a where a.id = :assignment""",
+        {"assignment": assignment_id, "student": student_id},
+    )
+    return row["id"] if row else None
