@@ -141,6 +141,19 @@ class Task:
         Credit changes nothing for most types: their stored score stands."""
         return result.get("score")
 
+    @classmethod
+    def guided(
+        cls,
+        task: dict[str, Any],
+        result: dict[str, Any],
+        answer: Any,
+        places: Mapping[str, Mapping[str, Any]],
+    ) -> dict[str, Any]:
+        """What a student in guided practice may see of this step's result (classroom/held.py),
+        from its snapshot: nothing of the answer key. By default the step's own words alone; a
+        type shows more by saying here what. places: each key item's paragraph (by item id)."""
+        return {"instruction": task["instruction"], "hint": task.get("hint", "")}
+
     # --- the studio's editor ----------------------------------------------------------------
 
     editor_fields: ClassVar[tuple[EditorField, ...]] = ()  # the form's fields, in order

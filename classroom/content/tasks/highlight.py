@@ -160,6 +160,42 @@ class HighlightTask(Task):
         }
 
     @classmethod
+    def guided(cls, task, result, answer, places):
+        """The key items found, with their words and why (the student found them); of the rest,
+        how many of each kind are still to find (or were marked as another kind) and in which
+        paragraphs, never their words."""
+        found, hints = [], {}
+        for item, outcome in zip(task["key"], result["items"], strict=True):
+            if outcome["status"] == "found":
+                found.append(
+                    {k: item[k] for k in ("quote", "category", "explanation", "check", "article")}
+                )
+                continue
+            place = places[item["id"]]
+            hint = hints.setdefault(
+                (outcome["status"], item["category"], place["article"]),
+                {
+                    "status": outcome["status"],
+                    "category": item["category"],
+                    "article": place["article"] if len(task["article_ids"]) > 1 else None,
+                    "count": 0,
+                    "paragraphs": {},
+                },
+            )
+            hint["count"] += 1
+            hint["paragraphs"][place["paragraph"]] = (
+                hint["paragraphs"].get(place["paragraph"], 0) + 1
+            )
+        return {
+            **super().guided(task, result, answer, places),
+            "score": result["score"],
+            "key_size": len(task["key"]),
+            "found": found,
+            # each paragraph to look in, in order, with how many are there
+            "hints": [{**h, "paragraphs": sorted(h["paragraphs"].items())} for h in hints.values()],
+        }
+
+    @classmethod
     def regrade(
         cls, task: dict[str, Any], result: dict[str, Any], highlights: list[dict], credited: list
     ) -> float | None:
