@@ -18,13 +18,22 @@ what is held back is not there to be shown by mistake.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from .clock import is_past
-from .content.layout import paragraph_ranges
 from .content.snapshot import key_items_of
 from .content.tasks import TASK_TYPES, Task
+from .feedback import (
+    ORDINALS,
+    all_entries,
+    and_list,
+    capital,
+    found_sentence,
+    hiding_sentences,
+    number,
+    step_results,
+)
 from .marks import marked_articles
 
 Shown = Literal["all", "guided", "held"]
@@ -78,34 +87,37 @@ def unscored(row: Mapping[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in row.items() if name not in SCORED}
 
 
-def guided_feedback(attempt: Mapping[str, Any]) -> dict[str, Any]:
-    """What a student in guided practice sees of a graded attempt: its title, the categories
-    and articles (with their own highlights and the key items they found marked), and each
-    step as its task type lets it be seen (Task.guided); with the attempt's fields but its
-    exercise and result, which hold the key."""
+def guided_feedback(attempt: Mapping[str, Any], extras: int = 0) -> dict[str, Any]:
+    """What a student in guided practice sees of a graded attempt: the exercise's words (its
+    title, categories and articles, with their highlights and the problems they found marked),
+    a summary, and each step as its task type lets it be seen (Task.guided), with sentences
+    saying what is still to find where; and the attempt's fields but its exercise and result,
+    which hold the key. A problem is an entry of feedback.step_results: a group counts once.
+    extras: how many of the student's highlights are not in the key."""
     exercise, result = attempt["snapshot"], attempt["result"]
-    places = item_places(exercise)
+    public = {name: exercise[name] for name in ("title", "categories", "articles")}
+    results = step_results(exercise, result)
     steps = []
-    for number, task in enumerate(exercise["tasks"], start=1):
+    for n, task in enumerate(exercise["tasks"], start=1):
         kind = TASK_TYPES.get(task["type"], Task)  # a type since removed shows its words only
-        outcome = result["tasks"].get(task["id"], {})
-        seen = kind.guided(task, outcome, attempt["answers"].get(task["id"]), places)
-        steps.append({**seen, "number": number, "template": task["template"]})
-    found = [
-        item
+        seen = kind.guided(task, results[task["id"]], attempt["answers"].get(task["id"]))
+        if "to_find" in seen:
+            seen["hints"] = hints(public, seen["to_find"])
+        steps.append({**seen, "id": task["id"], "number": n, "template": task["template"]})
+    found_ids = {
+        item["id"]
         for task in result["tasks"].values()
         for item in task.get("items", [])
         if item["status"] == "found"
-    ]
-    found_ids = {item["id"] for item in found}
+    }
     shown_key = {
-        **exercise,
+        **public,
         "tasks": [{"key": [k for k in key_items_of(exercise) if k["id"] in found_ids]}],
     }
     return {
         "attempt": {name: value for name, value in attempt.items() if name not in KEYED},
-        "title": exercise["title"],
-        "categories": exercise["categories"],
+        "exercise": public,
+        "summary": guided_summary(public, all_entries(results), extras),
         "articles": marked_articles(
             shown_key,
             attempt["highlights"],
@@ -114,23 +126,63 @@ def guided_feedback(attempt: Mapping[str, Any]) -> dict[str, Any]:
             reader="student",
         ),
         "steps": steps,
-        "found": len(found),
-        "key_size": len(key_items_of(exercise)),
     }
 
 
-def item_places(exercise: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """Where each key item is, as a hint says it: the title of its article and the number of
-    the paragraph it starts in, from 1."""
-    ranges = {a["id"]: paragraph_ranges(a["text"]) for a in exercise["articles"]}
-    titles = {a["id"]: a["title"] for a in exercise["articles"]}
+def guided_summary(
+    exercise: Mapping[str, Any], every: Sequence[Mapping[str, Any]], extras: int
+) -> dict[str, Any] | None:
+    """The page's first words: how many of the (main) problems were found, and for those still
+    to find, their kinds and paragraphs; None for an exercise without an answer key."""
+    if not every:
+        return None
+    main = any(e["core"] for e in every)
+    counted = [e for e in every if e["core"]] if main else every
+    found = sum(e["status"] == "found" for e in counted)
+    sentences = [found_sentence(found, len(counted), main)]
+    if extras:
+        sentences.append(
+            f"{capital(number(extras))} of your highlights {'is' if extras == 1 else 'are'} "
+            "not in the answer key. They may still be right: your teacher may credit them."
+        )
     return {
-        item["id"]: {
-            "article": titles[item["article"]],
-            "paragraph": next(
-                (n for n, (_, end) in enumerate(ranges[item["article"]], 1) if item["start"] < end),
-                len(ranges[item["article"]]),
-            ),
-        }
-        for item in key_items_of(exercise)
+        "sentences": sentences,
+        "hints": hiding_sentences(exercise, [e for e in counted if e["status"] != "found"]),
     }
+
+
+def hints(exercise: Mapping[str, Any], to_find: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Where to look in a step, a sentence per kind: how many are still to find in each
+    paragraph, and what was marked in the right place but as another kind (a group of repeats
+    is one problem, counted where it first appears)."""
+    several = len(exercise["articles"]) > 1
+    sentences = []
+    for status in ("missed", "partly"):
+        for cid, category in exercise["categories"].items():
+            these = [e for e in to_find if e["status"] == status and e["category"] == cid]
+            if not these:
+                continue
+            where = counted_places([(e["article_index"], e["paragraph"]) for e in these], several)
+            count = len(these)
+            if status == "missed":
+                sentences.append(f"{category['label']}: {number(count)} more to find ({where}).")
+            else:
+                sentences.append(
+                    f"{capital(number(count))} you marked in the right place but as another "
+                    f"kind: {'it is' if count == 1 else 'they are'} {category['label']} ({where})."
+                )
+    return sentences
+
+
+def counted_places(places: Sequence[tuple[int, int]], several: bool) -> str:
+    """'2 in paragraph 1 and 1 in paragraph 4', with several articles '… of the first
+    article; 1 in paragraph 2 of the second article'."""
+    parts = []
+    for article in sorted({a for a, _ in places}):
+        numbers = sorted(p for a, p in places if a == article)
+        counts = {n: numbers.count(n) for n in numbers}
+        words = and_list([f"{count} in paragraph {n}" for n, count in counts.items()])
+        if several:
+            words += f" of the {ORDINALS[article] if article < len(ORDINALS) else 'next'} article"
+        parts.append(words)
+    return "; ".join(parts)

@@ -125,9 +125,14 @@ def feedback(attempt_id: int):
     shown = feedback_shown(attempt, g.user["role"])
     if shown == "guided":
         # what they found, and where to look for the rest: nothing of the key's other words
+        highlights = reviewed_highlights(
+            attempt["highlights"], credit.extra_ids(attempt), reviews.credited_ids(db, attempt_id)
+        )
+        extras = [h for h in highlights if h["extra"]]
         return render_template(
             "student/guided.html",
-            guided=guided_feedback(attempt),
+            guided=guided_feedback(attempt, len(extras)),
+            extras=extras,
             comment=reviews.current_comment(db, attempt_id),
             attempts=listed,
         )

@@ -9,7 +9,7 @@ import pytest
 
 from classroom import clock
 from classroom.content.tasks import TASK_TYPES, Task
-from classroom.held import answers_given, feedback_shown
+from classroom.held import answers_given, feedback_shown, hints
 
 NOW = datetime.fromisoformat("2031-03-02T09:00:00+00:00")
 PAST, FUTURE = (NOW - timedelta(days=1)).isoformat(), (NOW + timedelta(days=1)).isoformat()
@@ -56,61 +56,87 @@ def test_the_answers_are_given_by_asking_or_by_the_last_attempt():
     assert answers_given(row("guided", seen=PAST))
 
 
-ARTICLE = "One two three.\n\nFour five six.\n\nSeven eight nine."
-
-
-def item(n, start, end, category="loaded_language", article="a"):
+def entry(n, status, category="loaded_language", paragraph=1, repeats=()):
+    """A problem as feedback.step_results lists it: a key item with its status and place."""
     return {
         "id": f"k.{n}",
-        "article": article,
-        "start": start,
-        "end": end,
-        "quote": ARTICLE[start:end],
+        "article": "a",
+        "start": 0,
+        "end": 3,
+        "quote": f"words {n}",
         "category": category,
         "explanation": f"why {n}",
         "check": f"check {n}",
+        "number": n,
+        "article_index": 0,
+        "paragraph": paragraph,
+        "status": status,
+        "core": n == 1,
+        "repeats": list(repeats),
     }
 
 
-def test_a_highlight_step_shows_what_was_found_and_counts_the_rest_by_paragraph():
-    key = [item(1, 0, 3), item(2, 4, 7), item(3, 16, 20), item(4, 32, 37, "unverified_statistic")]
-    task = {"type": "highlight", "instruction": "Find.", "hint": "Look.", "key": key}
-    task["article_ids"] = ["a"]
-    statuses = ["found", "missed", "missed", "partly"]
-    result = {
-        "score": 0.4,
-        "items": [{"id": k["id"], "status": s} for k, s in zip(key, statuses, strict=True)],
-    }
-    places = {"k.1": 1, "k.2": 1, "k.3": 2, "k.4": 3}
-    places = {k: {"paragraph": n, "article": "A"} for k, n in places.items()}
-    seen = TASK_TYPES["highlight"].guided(task, result, None, places)
+def test_a_highlight_step_shows_the_problems_found_and_only_where_the_rest_are():
+    repeats = [entry(5, "found", paragraph=3), entry(6, "missed", paragraph=4)]
+    found = entry(1, "found", repeats=repeats)
+    entries = [found, entry(2, "missed"), entry(3, "missed", paragraph=2)]
+    entries.append(entry(4, "partly", "unverified_statistic", paragraph=3))
+    task = {"type": "highlight", "instruction": "Find.", "hint": "Look.", "article_ids": ["a"]}
+    seen = TASK_TYPES["highlight"].guided(task, {"score": 0.4, "entries": entries}, None)
+    assert seen["problems"] == 4
     assert seen["found"] == [
         {
-            "quote": "One",
+            "id": "k.1",
+            "status": "found",
             "category": "loaded_language",
+            "core": True,
+            "quote": "words 1",
+            "paragraph": 1,
+            "article": "a",
             "explanation": "why 1",
             "check": "check 1",
-            "article": "a",
+            "repeats": [{"id": "k.5", "quote": "words 5", "paragraph": 3, "status": "found"}],
+            "elsewhere": [4],  # the repeat not found yet: where, not its words
         }
     ]
-    assert seen["hints"] == [
-        {
-            "status": "missed",
-            "category": "loaded_language",
-            "article": None,
-            "count": 2,
-            "paragraphs": [(1, 1), (2, 1)],
-        },
-        {
-            "status": "partly",
-            "category": "unverified_statistic",
-            "article": None,
-            "count": 1,
-            "paragraphs": [(3, 1)],
-        },
+    place = {"category": "loaded_language", "core": False, "article_index": 0, "repeats": []}
+    assert seen["to_find"] == [
+        {**place, "status": "missed", "paragraph": 1},
+        {**place, "status": "missed", "paragraph": 2},
+        {**place, "status": "partly", "paragraph": 3, "category": "unverified_statistic"},
     ]
     text = repr(seen)
-    assert not any(word in text for word in ("two", "Four", "why 2", "check 3", "eight"))
+    assert not any(
+        f"{what} {n}" in text for what in ("words", "why", "check") for n in (2, 3, 4, 6)
+    )
+
+
+def test_the_hints_count_what_is_left_by_paragraph_and_article():
+    categories = {
+        "loaded_language": {"label": "Loaded language"},
+        "unverified_statistic": {"label": "Unverified statistic"},
+    }
+    one = {"articles": [{"id": "a"}], "categories": categories}
+    to_find = [
+        {"status": "missed", "category": "loaded_language", "article_index": 0, "paragraph": p}
+        for p in (2, 2, 5)
+    ] + [
+        {"status": "partly", "category": "unverified_statistic", "article_index": 0, "paragraph": 3}
+    ]
+    assert hints(one, to_find) == [
+        "Loaded language: three more to find (2 in paragraph 2 and 1 in paragraph 5).",
+        "One you marked in the right place but as another kind: it is Unverified statistic "
+        "(1 in paragraph 3).",
+    ]
+    two = {"articles": [{"id": "a"}, {"id": "b"}], "categories": categories}
+    to_find = [
+        {"status": "missed", "category": "loaded_language", "article_index": a, "paragraph": p}
+        for a, p in ((0, 1), (1, 4))
+    ]
+    assert hints(two, to_find) == [
+        "Loaded language: two more to find (1 in paragraph 1 of the first article; "
+        "1 in paragraph 4 of the second article)."
+    ]
 
 
 @pytest.mark.parametrize(
@@ -133,7 +159,7 @@ def test_a_choice_step_says_whether_the_answer_is_right_never_which_is(
     task = {"type": "choice", "instruction": "What?", "hint": "", "options": options}
     result = {"score": score, "chosen": chosen}
     for kind in ("choice", "select_all"):
-        seen = TASK_TYPES[kind].guided(task, result, chosen, {})
+        seen = TASK_TYPES[kind].guided(task, result, chosen)
         assert seen["verdict"] == verdict and seen["feedback"] == feedback
         assert seen["chosen"] == [options[i]["text"] for i in chosen]
         assert "correct" not in repr(seen)
@@ -142,13 +168,13 @@ def test_a_choice_step_says_whether_the_answer_is_right_never_which_is(
 def test_a_short_answer_step_shows_the_students_answer_not_the_model():
     task = {"type": "short_answer", "instruction": "Why?", "hint": "", "model_answer": "Model."}
     task["key_points"] = ["A point."]
-    seen = TASK_TYPES["short_answer"].guided(task, {"score": None}, "Mine.", {})
+    seen = TASK_TYPES["short_answer"].guided(task, {"score": None}, "Mine.")
     assert seen == {"instruction": "Why?", "hint": "", "answer": "Mine."}
 
 
 def test_a_type_that_says_nothing_shows_its_words_alone():
     task = {"type": "new", "instruction": "Do.", "hint": "Try.", "key": ["secret"]}
-    assert Task.guided(task, {"score": 1, "secret": 1}, "x", {}) == {
+    assert Task.guided(task, {"score": 1, "secret": 1}, "x") == {
         "instruction": "Do.",
         "hint": "Try.",
     }

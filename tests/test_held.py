@@ -265,8 +265,11 @@ def test_guided_feedback_shows_what_was_found_and_where_to_look_not_the_rest(gui
     shown = page(guided.student, guided.latest)
     assert key_shown(shown, guided.secrets) == []
     assert WHY_SLAMMED in shown  # what she found, with why: that is fair
-    assert "You found 1 of the 42 things to find" in shown
-    hints = r"Loaded language</span>\s*23 more to find:\s*(\d+ in paragraph \d+(, | and )?)+\."
+    assert "You found 1 of the 42 problems in the answer key." in shown
+    assert re.search(
+        r"<li>23 loaded words or phrases are still hiding in paragraphs [\d, and to]+\.", shown
+    )
+    hints = r"<li>Loaded language: 23 more to find \((\d+ in paragraph \d+(, | and )?)+\)\.</li>"
     assert re.search(hints, shown)
     assert "Unverified statistic" in shown and "Missing context" in shown
     assert "Your answer: <strong>" in shown and "Not right yet" in shown

@@ -272,7 +272,7 @@ class ChoiceTask(Task):
         return picked
 
     @classmethod
-    def guided(cls, task, result, answer, places):
+    def guided(cls, task, result, answer):
         """The options the student chose and whether that is right, partly right or not yet;
         the feedback of their options only once all is right. Never which option is right."""
         options = task["options"]
@@ -283,7 +283,7 @@ class ChoiceTask(Task):
         else:
             verdict = "right" if score >= 1 else "partly" if score else "not yet"
         return {
-            **super().guided(task, result, answer, places),
+            **super().guided(task, result, answer),
             "score": score,
             "verdict": verdict,
             "chosen": [options[i]["text"] for i in chosen],

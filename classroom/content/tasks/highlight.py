@@ -29,6 +29,12 @@ INSTRUCTION = EditorField(
 )
 
 
+# What guided practice shows of a problem found, and of where one still to find is.
+FOUND_FIELDS = ("id", "status", "category", "core", "quote", "paragraph", "article")
+FOUND_FIELDS += ("explanation", "check")
+PLACE_FIELDS = ("status", "category", "core", "paragraph", "article_index")
+
+
 @task_type
 @dataclass(frozen=True)
 class HighlightTask(Task):
@@ -160,39 +166,40 @@ class HighlightTask(Task):
         }
 
     @classmethod
-    def guided(cls, task, result, answer, places):
-        """The key items found, with their words and why (the student found them); of the rest,
-        how many of each kind are still to find (or were marked as another kind) and in which
-        paragraphs, never their words."""
-        found, hints = [], {}
-        for item, outcome in zip(task["key"], result["items"], strict=True):
-            if outcome["status"] == "found":
+    def guided(cls, task, result, answer):
+        """The problems found, with their words and why (the student found them), and of their
+        repeats those found too; of the rest (to_find) only the kind, whether it is a main
+        problem and where it is, by article and paragraph, never its words."""
+        found, to_find = [], []
+        for entry in result.get("entries", []):
+            if entry["status"] == "found":
                 found.append(
-                    {k: item[k] for k in ("quote", "category", "explanation", "check", "article")}
+                    {
+                        **{k: entry[k] for k in FOUND_FIELDS},
+                        "repeats": [
+                            {k: r[k] for k in ("id", "quote", "paragraph", "status")}
+                            for r in entry["repeats"]
+                            if r["status"] == "found"
+                        ],
+                        "elsewhere": sorted(
+                            {r["paragraph"] for r in entry["repeats"] if r["status"] != "found"}
+                        ),
+                    }
                 )
-                continue
-            place = places[item["id"]]
-            hint = hints.setdefault(
-                (outcome["status"], item["category"], place["article"]),
-                {
-                    "status": outcome["status"],
-                    "category": item["category"],
-                    "article": place["article"] if len(task["article_ids"]) > 1 else None,
-                    "count": 0,
-                    "paragraphs": {},
-                },
-            )
-            hint["count"] += 1
-            hint["paragraphs"][place["paragraph"]] = (
-                hint["paragraphs"].get(place["paragraph"], 0) + 1
-            )
+            else:
+                to_find.append(
+                    {
+                        **{k: entry[k] for k in PLACE_FIELDS},
+                        "repeats": [{k: r[k] for k in PLACE_FIELDS} for r in entry["repeats"]],
+                    }
+                )
         return {
-            **super().guided(task, result, answer, places),
-            "score": result["score"],
-            "key_size": len(task["key"]),
+            **super().guided(task, result, answer),
+            "article_ids": task["article_ids"],
+            "score": result.get("score"),
+            "problems": len(found) + len(to_find),
             "found": found,
-            # each paragraph to look in, in order, with how many are there
-            "hints": [{**h, "paragraphs": sorted(h["paragraphs"].items())} for h in hints.values()],
+            "to_find": to_find,
         }
 
     @classmethod

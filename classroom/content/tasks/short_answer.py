@@ -154,10 +154,10 @@ class ShortAnswerTask(Task):
         return form.get(f"answer-{self.id}", "")
 
     @classmethod
-    def guided(cls, task, result, answer, places):
+    def guided(cls, task, result, answer):
         """The student's own answer; the model answer and key points come with the answers."""
         return {
-            **super().guided(task, result, answer, places),
+            **super().guided(task, result, answer),
             "answer": answer if isinstance(answer, str) else "",
         }
 
