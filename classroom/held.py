@@ -175,13 +175,19 @@ def hints(exercise: Mapping[str, Any], to_find: Sequence[Mapping[str, Any]]) -> 
 
 
 def counted_places(places: Sequence[tuple[int, int]], several: bool) -> str:
-    """'2 in paragraph 1 and 1 in paragraph 4', with several articles '… of the first
+    """'1 in the headline, 2 in paragraph 1 and 1 in paragraph 4' (paragraph 0 is the
+    headline, as feedback.item_places numbers it), with several articles '… of the first
     article; 1 in paragraph 2 of the second article'."""
     parts = []
     for article in sorted({a for a, _ in places}):
         numbers = sorted(p for a, p in places if a == article)
         counts = {n: numbers.count(n) for n in numbers}
-        words = and_list([f"{count} in paragraph {n}" for n, count in counts.items()])
+        words = and_list(
+            [
+                f"{count} in {'the headline' if n == 0 else f'paragraph {n}'}"
+                for n, count in counts.items()
+            ]
+        )
         if several:
             words += f" of the {ORDINALS[article] if article < len(ORDINALS) else 'next'} article"
         parts.append(words)

@@ -70,6 +70,7 @@ def entry(n, status, category="loaded_language", paragraph=1, repeats=()):
         "number": n,
         "article_index": 0,
         "paragraph": paragraph,
+        "place": "the headline" if paragraph == 0 else f"paragraph {paragraph}",
         "status": status,
         "core": n == 1,
         "repeats": list(repeats),
@@ -78,6 +79,7 @@ def entry(n, status, category="loaded_language", paragraph=1, repeats=()):
 
 def test_a_highlight_step_shows_the_problems_found_and_only_where_the_rest_are():
     repeats = [entry(5, "found", paragraph=3), entry(6, "missed", paragraph=4)]
+    repeats.append(entry(7, "missed", paragraph=0))
     found = entry(1, "found", repeats=repeats)
     entries = [found, entry(2, "missed"), entry(3, "missed", paragraph=2)]
     entries.append(entry(4, "partly", "unverified_statistic", paragraph=3))
@@ -92,11 +94,15 @@ def test_a_highlight_step_shows_the_problems_found_and_only_where_the_rest_are()
             "core": True,
             "quote": "words 1",
             "paragraph": 1,
+            "place": "paragraph 1",
             "article": "a",
             "explanation": "why 1",
             "check": "check 1",
-            "repeats": [{"id": "k.5", "quote": "words 5", "paragraph": 3, "status": "found"}],
-            "elsewhere": [4],  # the repeat not found yet: where, not its words
+            "repeats": [
+                {"id": "k.5", "quote": "words 5", "paragraph": 3, "place": "paragraph 3"}
+                | {"status": "found"}
+            ],
+            "elsewhere": ["paragraph 4", "the headline"],  # repeats not found: where, not words
         }
     ]
     place = {"category": "loaded_language", "core": False, "article_index": 0, "repeats": []}
@@ -107,7 +113,7 @@ def test_a_highlight_step_shows_the_problems_found_and_only_where_the_rest_are()
     ]
     text = repr(seen)
     assert not any(
-        f"{what} {n}" in text for what in ("words", "why", "check") for n in (2, 3, 4, 6)
+        f"{what} {n}" in text for what in ("words", "why", "check") for n in (2, 3, 4, 6, 7)
     )
 
 
@@ -119,12 +125,13 @@ def test_the_hints_count_what_is_left_by_paragraph_and_article():
     one = {"articles": [{"id": "a"}], "categories": categories}
     to_find = [
         {"status": "missed", "category": "loaded_language", "article_index": 0, "paragraph": p}
-        for p in (2, 2, 5)
+        for p in (0, 2, 2, 5)
     ] + [
         {"status": "partly", "category": "unverified_statistic", "article_index": 0, "paragraph": 3}
     ]
     assert hints(one, to_find) == [
-        "Loaded language: three more to find (2 in paragraph 2 and 1 in paragraph 5).",
+        "Loaded language: four more to find (1 in the headline, 2 in paragraph 2 and 1 in "
+        "paragraph 5).",
         "One you marked in the right place but as another kind: it is Unverified statistic "
         "(1 in paragraph 3).",
     ]

@@ -30,7 +30,7 @@ INSTRUCTION = EditorField(
 
 
 # What guided practice shows of a problem found, and of where one still to find is.
-FOUND_FIELDS = ("id", "status", "category", "core", "quote", "paragraph", "article")
+FOUND_FIELDS = ("id", "status", "category", "core", "quote", "paragraph", "place", "article")
 FOUND_FIELDS += ("explanation", "check")
 PLACE_FIELDS = ("status", "category", "core", "paragraph", "article_index")
 
@@ -177,12 +177,15 @@ class HighlightTask(Task):
                     {
                         **{k: entry[k] for k in FOUND_FIELDS},
                         "repeats": [
-                            {k: r[k] for k in ("id", "quote", "paragraph", "status")}
+                            {k: r[k] for k in ("id", "quote", "paragraph", "place", "status")}
                             for r in entry["repeats"]
                             if r["status"] == "found"
                         ],
-                        "elsewhere": sorted(
-                            {r["paragraph"] for r in entry["repeats"] if r["status"] != "found"}
+                        # where its repeats not found yet are ("paragraph 4"), not their words
+                        "elsewhere": list(
+                            dict.fromkeys(
+                                r["place"] for r in entry["repeats"] if r["status"] != "found"
+                            )
                         ),
                     }
                 )
