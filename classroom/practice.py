@@ -60,5 +60,4 @@ def init_app(app: Any) -> None:
     """The filters the pages say the rules with."""
     app.add_template_filter(rules_in_words, "practice_rules")
     app.add_template_filter(attempts_in_words, "attempts_in_words")
-    app.add_template_filter(counting_in_words, "counting_in_words")
     app.add_template_filter(SEEN_NAMES.get, "seen_in_words")
