@@ -59,6 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         db,
         errors,
         exercises,
+        practice,
         security,
         student,
         studio,
@@ -67,6 +68,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
 
     times.init_app(app)
+    practice.init_app(app)
     db.init_app(app)
     assets.init_app(app)
     exercises.init_app(app)

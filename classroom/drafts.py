@@ -15,7 +15,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from .content.model import Exercise
-from .store.attempts import record_attempt
+from .store.attempts import AttemptsUsedUp, record_attempt
 from .store.drafts import draft_state, get_draft, save_draft
 from .work import (
     InvalidWork,
@@ -148,7 +148,9 @@ def submit(
     The attempt becomes the draft, with the draft's unplaced work and start kept. form is a
     submitted form (get, getlist): the choice-TASK and answer-TASK fields, the highlights as
     JSON, which the page's script sends ("[]" for none), and the page's submission token.
-    Raises AssignmentClosed, UnreadableHighlights, or work.InvalidWork saying what is wrong.
+    Raises AssignmentClosed, UnreadableHighlights, or work.InvalidWork saying what is wrong;
+    AttemptsUsedUp when every attempt the assignment allows is made, once the work sent is
+    kept as the draft (it may hold what no autosave reached).
     """
     if assignment["closed_at"]:
         raise AssignmentClosed
@@ -166,16 +168,21 @@ def submit(
         work = work_from_form(exercise, form, saved["highlights"])
         unplaced = saved.get("unplaced", [])
         started_at = stored["started_at"] if stored else None
-    return record_attempt(
-        db,
-        assignment["id"],
-        student_id,
-        exercise.snapshot,
-        {**work, "unplaced": unplaced},
-        grade_work(exercise, work),
-        started_at=started_at,
-        key=submission_key(form.get("submission"), work),
-    )
+    kept_work = {**work, "unplaced": unplaced}
+    try:
+        return record_attempt(
+            db,
+            assignment["id"],
+            student_id,
+            exercise.snapshot,
+            kept_work,
+            grade_work(exercise, work),
+            started_at=started_at,
+            key=submission_key(form.get("submission"), work),
+        )
+    except AttemptsUsedUp:
+        save_draft(db, assignment["id"], student_id, exercise.version, kept_work)
+        raise
 
 
 def submission_key(token: str | None, work: Mapping[str, Any]) -> str | None:

@@ -12,10 +12,11 @@ from .auth import login_required
 from .db import get_db
 from .exercises import get_exercise, library
 from .feedback import FILTERS, filter_counts, shown_filter, step_results, summary
-from .held import feedback_held, unscored
+from .held import feedback_held, feedback_shown, guided_feedback, unscored
 from .marks import item_statuses, marked_articles, reviewed_highlights
 from .parts import exercise_parts
-from .store import attempts, classes, reviews
+from .practice import attempts_in_words, attempts_left
+from .store import attempts, classes, practice, reviews
 from .work import InvalidWork
 
 bp = Blueprint("student", __name__)
@@ -57,6 +58,7 @@ def exercise(assignment_id: int):
     work = draft["work"]
     held = feedback_held(assignment, g.user["role"])
     earlier = attempts.attempts_for(get_db(), assignment_id, g.user["id"])
+    left = attempts_left(assignment["attempts_allowed"], len(earlier))
     return render_template(
         "student/exercise.html",
         assignment=assignment,
@@ -75,6 +77,7 @@ def exercise(assignment_id: int):
         saved_at=draft["saved_at"],
         held=held,
         attempts=[unscored(a) for a in earlier] if held else earlier,
+        attempts_left=left,
         # names what this page submits, so that a double click is recorded once
         submission_token=secrets.token_urlsafe(16),
     )
@@ -93,6 +96,12 @@ def submit(assignment_id: int):
             403,
             "This assignment is closed: your teacher no longer takes submissions. "
             "Your draft is kept.",
+        )
+    except drafts.AttemptsUsedUp as used:
+        abort(
+            403,
+            f"You have made all {attempts_in_words(used.allowed)} your teacher allows at this "
+            "assignment, so this was not submitted. Your work is kept as your draft.",
         )
     except drafts.UnreadableHighlights:
         abort(
@@ -113,7 +122,21 @@ def feedback(attempt_id: int):
     attempt = my_attempt(attempt_id)
     exercise = attempt["snapshot"]
     listed = attempts.attempts_for(db, attempt["assignment_id"], attempt["student_id"])
-    if feedback_held(attempt, g.user["role"]):
+    shown = feedback_shown(attempt, g.user["role"])
+    if shown == "guided":
+        # what they found, and where to look for the rest: nothing of the key's other words
+        highlights = reviewed_highlights(
+            attempt["highlights"], credit.extra_ids(attempt), reviews.credited_ids(db, attempt_id)
+        )
+        extras = [h for h in highlights if h["extra"]]
+        return render_template(
+            "student/guided.html",
+            guided=guided_feedback(attempt, len(extras)),
+            extras=extras,
+            comment=reviews.current_comment(db, attempt_id),
+            attempts=listed,
+        )
+    if shown == "held":
         # when it was submitted and the student's own highlights: nothing of how it did, and
         # of the exercise (whose snapshot holds the key) only its title
         return render_template(
@@ -124,6 +147,10 @@ def feedback(attempt_id: int):
             articles=marked_articles(exercise, attempt["highlights"], reader="student"),
             attempts=[unscored(a) for a in listed],
         )
+    if g.user["role"] == "student" and attempt["answers_seen"] is None:
+        # the first page that shows the student the answers: attempts from now on come after
+        reason = "attempts_used" if attempt["feedback_after"] == "guided" else "shown"
+        practice.record_answers_seen(db, attempt["assignment_id"], attempt["student_id"], reason)
     result = attempt["result"]
     highlights = reviewed_highlights(
         attempt["highlights"], credit.extra_ids(attempt), reviews.credited_ids(db, attempt_id)
@@ -154,4 +181,22 @@ def feedback(attempt_id: int):
         extras=extras,
         comment=reviews.current_comment(db, attempt_id),
         attempts=listed,
+        seen=practice.answers_seen(db, attempt["assignment_id"], attempt["student_id"]),
     )
+
+
+@bp.post("/assignments/<int:assignment_id>/answers")
+@login_required("student")
+def show_answers(assignment_id: int):
+    """Guided practice: show me the answers. Recorded (once) for the teacher, and every attempt
+    from now on is marked as made after seeing them; then the latest attempt's feedback."""
+    assignment = my_assignment(assignment_id)
+    db = get_db()
+    listed = attempts.attempts_for(db, assignment_id, g.user["id"])
+    if not listed:
+        abort(400, "Submit an attempt first: the answers come after you have tried.")
+    if feedback_held(assignment, g.user["role"]):
+        abort(403, "Your teacher shows the answers after the due date.")
+    if assignment["feedback_after"] == "guided":
+        practice.record_answers_seen(db, assignment_id, g.user["id"], "asked")
+    return redirect(url_for("student.feedback", attempt_id=listed[0]["id"]))

@@ -62,6 +62,7 @@ MATRIX = {
     ("GET", "student.exercise"):              (LOGIN, 200, 200, 404, 403, 403),
     ("POST", "student.submit"):               (LOGIN, MOVED, MOVED, 404, 403, 403),
     ("GET", "student.feedback"):              (LOGIN, 200, 404, 404, 200, 404),
+    ("POST", "student.show_answers"):         (LOGIN, MOVED, 400, 404, 403, 403),  # Ben: no attempt
     ("GET", "api.draft"):                     (401, 200, 200, 404, 403, 403),
     ("PUT", "api.save_draft"):                (401, 200, 200, 404, 403, 403),
     ("GET", "api.session"):                   (401, 200, 200, 200, 200, 200),

@@ -115,7 +115,7 @@ def test_another_teacher_cannot_reorder_my_class(app, school, client_of, titles)
 
 def test_a_database_from_before_keeps_the_order_work_was_assigned_in(tmp_path):
     db = connect(str(tmp_path / "old.sqlite"))
-    migrations.apply(db, stop_before="m010_assignment_positions")
+    migrations.apply(db, stop_before="m011_assignment_positions")
     db["users"].insert(
         {"username": "t", "display_name": "T", "password_hash": "-", "role": "teacher"}
         | {"created_at": "2026-01-01T00:00:00+00:00"}

@@ -188,7 +188,7 @@ def test_the_password_field_says_how_to_make_a_good_password(client, auth, schoo
     if path == "/password":
         auth.login("ada")
     page = client.get(path).get_data(as_text=True)
-    hint = re.search(r'<p class="field-hint" id="([\w-]+)">([^<]*)</p>', page)
+    hint = re.search(r'<p class="small field-help" id="([\w-]+)">([^<]*)</p>', page)
     assert hint and ADVICE in hint.group(2) and "your name" in hint.group(2)
     field = re.search(r'<input[^>]*id="password"[^>]*>', page).group(0)
     assert hint.group(1) in re.search(r'aria-describedby="([^"]*)"', field).group(1)
@@ -207,4 +207,4 @@ def test_a_password_too_short_says_what_to_do(client, school):
     assert "needs at least 12 characters" in errors and "add a word or two" in errors
     field = re.search(r'<input[^>]*id="password"[^>]*>', page).group(0)
     described = re.search(r'aria-describedby="([^"]*)"', field).group(1).split()
-    assert described == ["password-hint", "password-errors"]
+    assert described == ["password-help", "password-errors"]

@@ -310,6 +310,7 @@ def expected_rows(app, attempt_id, student, late, answers):
         "submitted_at": stored["submitted_at"],
         "late": late,
         "version": stored["version"],
+        "after_answers": "yes" if stored["after_answers"] else "no",
     }
     no_highlight = dict.fromkeys(("article", "start", "end", "quote", "category", "note"), "")
     highlights = [

@@ -14,8 +14,10 @@ from types import SimpleNamespace
 
 import pytest
 from flask import url_for
+from markupsafe import escape
 
 from classroom import clock
+from classroom.db import get_db
 from classroom.exercises import library
 
 REPORT_1 = "la-detainers-report-1"
@@ -188,3 +190,166 @@ def test_the_teacher_sees_everything_while_feedback_is_held(held):
         shown = page(held.teacher, url)
         assert "87%" in shown and COMMENT in shown and "Missed" in shown
     assert "Not correct" in page(held.teacher, held.first)
+
+
+# --- guided practice: hints before answers (issue 15) -----------------------------------------
+
+
+def key_texts(exercise, found_quotes=()) -> dict[str, str]:
+    """What of the answer key a student in guided practice must not see, by what it is: each
+    key item's explanation and how to check it (but those found), every option's feedback, the
+    model answer and its key points."""
+    texts = {}
+    for item in exercise.key_items:
+        if item.quote in found_quotes:
+            continue
+        texts[f"why {item.id}"] = item.why
+        if item.check:
+            texts[f"check {item.id}"] = item.check
+    for task in exercise.tasks:
+        for n, option in enumerate(getattr(task, "options", ())):
+            if option.feedback:
+                texts[f"feedback of {task.id} option {n + 1}"] = option.feedback
+        if getattr(task, "model_answer", ""):
+            texts[f"model answer of {task.id}"] = task.model_answer
+            texts.update({f"key point of {task.id}": p for p in task.key_points})
+    return texts
+
+
+def key_shown(body: str, secrets: dict[str, str]) -> list[str]:
+    """Which of the key's texts (as HTML escapes them, and as JSON) a page or body holds,
+    and whether any missed item is marked in the text."""
+    shown = [
+        name
+        for name, text in secrets.items()
+        if escape(text) in body or json.dumps(text)[1:-1] in body
+    ]
+    shown += [sign for sign in ("key-missed", "key-partly", "A model answer") if sign in body]
+    return shown
+
+
+@pytest.fixture
+def guided(app, school, client_of, highlight):
+    """Ada's attempt at report 1 in guided practice with three attempts: she finds "slammed",
+    answers the quiz wrong and writes a reflection."""
+    aid = school["assignments"][REPORT_1]
+    teacher = client_of(app, school["teacher"])
+    student = client_of(app, school["students"][0])
+    response = teacher.post(
+        f"/teacher/assignments/{aid}/settings",
+        data={"feedback_after": "guided", "attempts_allowed": "3", "counting": "latest"},
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        exercise = library().exercises[REPORT_1]
+    wrong = next(n for n, o in enumerate(exercise.task("quiz").options) if not o.correct)
+    form = {
+        "highlights": json.dumps([highlight(exercise, "slammed", "loaded_language")]),
+        "choice-quiz": str(wrong),
+        "answer-reflect": "I would ask who counted.",
+    }
+    latest = student.post(f"/assignments/{aid}/submit", data=form).location
+    return SimpleNamespace(
+        assignment=aid,
+        student=student,
+        teacher=teacher,
+        form=form,
+        latest=latest,
+        latest_id=int(latest.rsplit("/", 1)[1]),
+        secrets=key_texts(exercise, found_quotes={"slammed"}),
+        exercise=exercise,
+    )
+
+
+def test_guided_feedback_shows_what_was_found_and_where_to_look_not_the_rest(guided):
+    shown = page(guided.student, guided.latest)
+    assert key_shown(shown, guided.secrets) == []
+    assert WHY_SLAMMED in shown  # what she found, with why: that is fair
+    assert "You found 1 of the 42 problems in the answer key." in shown
+    hiding = r"<li>23 loaded words or phrases are still hiding in (the headline and )?paragraphs "
+    assert re.search(hiding + r"[\d, and to]+\.", shown)
+    place = r"\d+ in (the headline|paragraph \d+)(, | and )?"
+    hints = rf"<li>Loaded language: 23 more to find \(({place})+\)\.</li>"
+    assert re.search(hints, shown)
+    assert "Unverified statistic" in shown and "Missing context" in shown
+    assert "Your answer: <strong>" in shown and "Not right yet" in shown
+    assert (
+        "I would ask who counted." in shown and "You see the model answer with the answers" in shown
+    )
+    assert "Show me the answers" in shown and "Your teacher will see that you asked" in shown
+    assert "You have 2 attempts left." in shown
+
+
+def test_no_page_download_or_json_a_student_can_get_shows_the_key_in_guided_practice(
+    app, guided, school
+):
+    answers = student_gets(app, guided, school) + [
+        (
+            "PUT draft",
+            200,
+            guided.student.put(
+                f"/api/assignments/{guided.assignment}/draft",
+                json={"highlights": [], "answers": {}, "revision": 1},
+            ).get_data(as_text=True),
+        )
+    ]
+    leaks = {url: key_shown(body, guided.secrets) for url, _, body in answers}
+    assert {url: signs for url, signs in leaks.items() if signs} == {}
+    reached = {url for url, status, _ in answers if status == 200}
+    assert {"/home", f"/assignments/{guided.assignment}", guided.latest} <= reached
+
+
+def test_asking_for_the_answers_shows_them_records_it_and_marks_the_next_attempt(app, guided):
+    response = guided.student.post(f"/assignments/{guided.assignment}/answers")
+    assert response.status_code == 302 and response.location == guided.latest
+    shown = page(guided.student, guided.latest)
+    assert set(key_shown(shown, guided.secrets)) >= {"A model answer", "key-missed"}
+    assert all(text in shown for text in list(guided.secrets.values())[:5])
+    with app.app_context():
+        seen = list(get_db().query("select reason from answers_seen"))
+    assert seen == [{"reason": "asked"}]
+    again = guided.student.post(f"/assignments/{guided.assignment}/submit", data=guided.form)
+    next_id = int(again.location.rsplit("/", 1)[1])
+    mine = page(guided.student, again.location)
+    assert "You asked for the answers" in mine and "Your teacher can see this" in mine
+    assert "after seeing the answers</span>" in mine  # the new attempt, in the list
+    review = page(guided.teacher, f"/teacher/attempts/{next_id}/review")
+    assert "after seeing the answers" in review and "(asked for them)" in review
+    guided.student.post(f"/assignments/{guided.assignment}/answers")  # asked twice: one row
+    with app.app_context():
+        assert get_db().execute("select count(*) from answers_seen").fetchone()[0] == 1
+
+
+def test_the_answers_come_once_every_attempt_is_used_and_that_is_recorded(app, guided):
+    for _ in range(2):
+        last = guided.student.post(f"/assignments/{guided.assignment}/submit", data=guided.form)
+    shown = page(guided.student, last.location)
+    assert "A model answer" in shown and "key-missed" in shown
+    assert "Show me the answers" not in shown
+    with app.app_context():
+        seen = list(get_db().query("select reason from answers_seen"))
+    assert seen == [{"reason": "attempts_used"}]
+
+
+def test_answers_asked_for_before_any_attempt_or_while_held_are_refused(app, school, client_of):
+    aid = school["assignments"][REPORT_1]
+    ben = client_of(app, school["students"][1])
+    response = ben.post(f"/assignments/{aid}/answers")
+    assert response.status_code == 400 and b"Submit an attempt first" in response.data
+    teacher = client_of(app, school["teacher"])
+    teacher.post(
+        f"/teacher/assignments/{aid}/settings",
+        data={"due_date": "2099-03-02", "due_time": "09:00", "feedback_after": "due"},
+    )
+    ben.post(f"/assignments/{aid}/submit", data={"highlights": "[]"})
+    response = ben.post(f"/assignments/{aid}/answers")
+    assert response.status_code == 403 and b"after the due date" in response.data
+    with app.app_context():
+        assert get_db().execute("select count(*) from answers_seen").fetchone()[0] == 0
+
+
+def test_the_teacher_sees_everything_in_guided_practice(guided):
+    shown = page(guided.teacher, guided.latest)
+    assert "A model answer" in shown and "key-missed" in shown
+    with guided.teacher.application.app_context():
+        assert get_db().execute("select count(*) from answers_seen").fetchone()[0] == 0

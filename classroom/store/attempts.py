@@ -11,6 +11,14 @@ from .connection import dumps, now, one
 from .drafts import save_draft
 
 
+class AttemptsUsedUp(Exception):
+    """The student has made every attempt the assignment allows: nothing was recorded."""
+
+    def __init__(self, allowed: int):
+        super().__init__(f"all {allowed} attempts are used")
+        self.allowed = allowed
+
+
 def record_attempt(
     db: Database,
     assignment_id: int,
@@ -26,21 +34,31 @@ def record_attempt(
     started_at is when the work was begun (now if not given). key names the submission: one
     already recorded under the same key is not recorded again, and its id is returned. What
     the draft keeps (its unplaced work, its start) is classroom/drafts.py's to decide: this
-    stores what it is given.
+    stores what it is given. Raises AttemptsUsedUp when the student has made as many attempts
+    as the assignment allows (a repeat of the last one is still that one); the attempt keeps
+    whether the student had seen the answers before it (after_answers).
     Plain INSERTs rather than sqlite-utils' insert(): on this path, the busiest write, its
     schema look-ups were twenty statements of thirty-seven and a fifth of the time.
     """
     with db.atomic():
-        # inside the write lock, so a repeat sent at the same moment waits and finds this one
-        if key is not None:
-            repeat = one(
-                db,
-                "select id from attempts "
-                "where assignment_id = ? and student_id = ? and submission_key = ?",
-                [assignment_id, student_id, key],
-            )
-            if repeat is not None:
-                return repeat["id"]
+        # inside the write lock, so a repeat sent at the same moment waits and finds this one,
+        # and two submissions sent at once cannot both take the last attempt
+        state = one(
+            db,
+            """select (select id from attempts where assignment_id = :assignment
+                       and student_id = :student and submission_key = :key) as repeat,
+                      (select attempts_allowed from assignments where id = :assignment)
+                        as allowed,
+                      (select count(*) from attempts where assignment_id = :assignment
+                       and student_id = :student) as made,
+                      exists(select 1 from answers_seen where assignment_id = :assignment
+                             and student_id = :student) as after_answers""",
+            {"assignment": assignment_id, "student": student_id, "key": key},
+        )
+        if state["repeat"] is not None:
+            return state["repeat"]
+        if state["allowed"] is not None and state["made"] >= state["allowed"]:
+            raise AttemptsUsedUp(state["allowed"])
         # the exercise as it stood is kept once per version; it is large, so dump it only once
         if (
             one(
@@ -57,7 +75,8 @@ def record_attempt(
             )
         attempt_id = db.execute(
             "insert into attempts (assignment_id, student_id, exercise_id, version, score, "
-            "result, started_at, submitted_at, submission_key) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "result, started_at, submitted_at, submission_key, after_answers) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 assignment_id,
                 student_id,
@@ -68,6 +87,7 @@ def record_attempt(
                 started_at or now(),
                 now(),
                 key,
+                state["after_answers"],
             ],
         ).lastrowid
         db.conn.executemany(
@@ -103,8 +123,12 @@ def get_attempt(db: Database, attempt_id: int) -> dict[str, Any] | None:
         db,
         """select t.id, t.assignment_id, t.student_id, t.exercise_id, t.version,
                   s.score, s.auto_score, t.result, t.submitted_at, a.class_id, a.due_at,
-                  a.feedback_after, v.snapshot,
-                  a.due_at is not null and t.submitted_at > a.due_at as late
+                  a.feedback_after, a.attempts_allowed, a.counting, t.after_answers,
+                  v.snapshot, a.due_at is not null and t.submitted_at > a.due_at as late,
+                  (select count(*) from attempts x where x.assignment_id = t.assignment_id
+                   and x.student_id = t.student_id) as attempts,
+                  (select min(n.at) from answers_seen n where n.assignment_id = t.assignment_id
+                   and n.student_id = t.student_id) as answers_seen
                       from attempts t join assignments a on a.id = t.assignment_id
                       join attempt_scores s on s.attempt_id = t.id
                       join exercise_versions v on v.exercise_id = t.exercise_id
@@ -133,10 +157,11 @@ def get_attempt(db: Database, attempt_id: int) -> dict[str, Any] | None:
 
 
 def attempts_for(db: Database, assignment_id: int, student_id: int) -> list[dict[str, Any]]:
-    """Every attempt of this student at this assignment, newest first."""
+    """Every attempt of this student at this assignment, newest first, each saying whether it
+    was made after the student saw the answers."""
     return list(
         db.query(
-            "select attempt_id as id, score, submitted_at from attempt_scores "
+            "select attempt_id as id, score, submitted_at, after_answers from attempt_scores "
             "where assignment_id = ? and student_id = ? order by attempt_id desc",
             [assignment_id, student_id],
         )

@@ -94,7 +94,7 @@ def student_assignments(db: Database, student_id: int) -> list[dict[str, Any]]:
         db.query(
             f"""with {latest("student")}
            select a.id, a.exercise_id, a.due_at, a.feedback_after, a.closed_at,
-                  c.name as class_name,
+                  a.attempts_allowed, c.name as class_name,
                   d.updated_at as draft_saved_at, coalesce(l.attempts, 0) as attempts,
                   l.attempt_id as last_attempt_id, l.score as last_score,
                   l.submitted_at as last_submitted_at
@@ -114,7 +114,7 @@ def student_assignment(db: Database, assignment_id: int, student_id: int) -> dic
     return one(
         db,
         """select a.id, a.exercise_id, a.due_at, a.feedback_after, a.closed_at, a.class_id,
-                  c.name as class_name
+                  a.attempts_allowed, a.counting, c.name as class_name
                        from assignments a join classes c on c.id = a.class_id
                        join enrolments e on e.class_id = a.class_id and e.student_id = ?
                        where a.id = ?""",

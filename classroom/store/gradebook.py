@@ -17,7 +17,8 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..csvfile import csv_lines
-from .latest import latest_id
+from ..practice import COUNTING_NAMES
+from .latest import counted_id
 
 ATTEMPT_COLUMNS = (
     "row_type",
@@ -29,6 +30,7 @@ ATTEMPT_COLUMNS = (
     "auto_score",
     "score",
     "version",
+    "after_answers",
     "article",
     "start",
     "end",
@@ -57,19 +59,20 @@ def answer_text(stored: str) -> str:
 
 # The exercise title kept with the newest attempt stands in when the file is gone.
 GRADEBOOK_ASSIGNMENTS = """
-    select a.id, a.exercise_id,
+    select a.id, a.exercise_id, a.counting,
            (select v.title from exercise_versions v where v.exercise_id = a.exercise_id
             order by v.created_at desc limit 1) as stored_title
     from assignments a where a.class_id = ? order by a.position, a.id"""
 
-# Every (enrolled student, assignment) pair with the score that counts of the latest attempt;
-# the left join keeps students of a class that has no assignments yet. A look-up per cell
-# (latest_id) rather than latest("class"), which checks each of a pair's attempts in turn:
-# with it, the export of 10,000 attempts took 29 ms of CPU in-process instead of 22.
+# Every (enrolled student, assignment) pair with the score that counts of the attempt that
+# counts under the assignment's rule; the left join keeps students of a class that has no
+# assignments yet. A look-up per cell (counted_id) rather than latest("class"), which checks
+# each of a pair's attempts in turn: with it, the export of 10,000 attempts took 29 ms of CPU
+# in-process instead of 22.
 GRADEBOOK_CELLS = f"""
     select u.id as student_id, u.display_name, u.username, a.id as assignment_id,
            (select s.score from attempt_scores s
-            where s.attempt_id = {latest_id("a.id", "u.id")}) as score
+            where s.attempt_id = {counted_id("a.id", "u.id", "a.counting")}) as score
     from enrolments e
     join users u on u.id = e.student_id
     left join assignments a on a.class_id = e.class_id
@@ -81,9 +84,10 @@ def class_gradebook(db: Database, class_id: int, titles: Mapping[str, str]) -> I
     """The class's gradebook as CSV: a row per enrolled student, a column per assignment.
 
     Header: Student, Username, then each assignment's exercise title (from `titles`, by
-    exercise id), in the order they were assigned. A cell is the score that counts of the
-    student's latest attempt, empty if they have not submitted. Two queries, whatever the size
-    of the class.
+    exercise id), in the order they were assigned, with the attempt that counts in brackets
+    unless it is the latest ("Report 1 (best before seeing the answers counts)"). A cell is
+    the score that counts of that attempt, empty if they have not submitted. Two queries,
+    whatever the size of the class.
     """
     yield from csv_lines(_gradebook_rows(db, class_id, titles))
 
@@ -91,14 +95,7 @@ def class_gradebook(db: Database, class_id: int, titles: Mapping[str, str]) -> I
 def _gradebook_rows(db: Database, class_id: int, titles: Mapping[str, str]) -> Iterator[list[str]]:
     """The header, then each student's row, pivoted from the cells as they stream."""
     assignments = list(db.query(GRADEBOOK_ASSIGNMENTS, [class_id]))
-    yield [
-        "Student",
-        "Username",
-        *(
-            titles.get(a["exercise_id"]) or a["stored_title"] or a["exercise_id"]
-            for a in assignments
-        ),
-    ]
+    yield ["Student", "Username", *(column_heading(a, titles) for a in assignments)]
     column = {a["id"]: i for i, a in enumerate(assignments)}
     cells_by_student = groupby(
         db.query(GRADEBOOK_CELLS, {"class": class_id}), key=itemgetter("student_id")
@@ -112,13 +109,23 @@ def _gradebook_rows(db: Database, class_id: int, titles: Mapping[str, str]) -> I
         yield [cell["display_name"], cell["username"], *scores]
 
 
+def column_heading(assignment: Mapping[str, Any], titles: Mapping[str, str]) -> str:
+    """The exercise's title, and which attempt counts when it is not the latest: a gradebook
+    counted the latest before teachers could choose, and its headings stay as they were."""
+    title = titles.get(assignment["exercise_id"]) or assignment["stored_title"]
+    title = title or assignment["exercise_id"]
+    if assignment["counting"] == "latest":
+        return title
+    return f"{title} ({COUNTING_NAMES[assignment['counting']]} counts)"
+
+
 # --- every attempt at one assignment --------------------------------------------------------
 
 ATTEMPT_ROWS = """
     with shown as (
       select t.id as attempt_id, u.display_name as student, u.username, t.submitted_at,
              a.due_at is not null and t.submitted_at > a.due_at as late,
-             s.auto_score, s.score, t.version
+             s.auto_score, s.score, t.version, t.after_answers
       from attempts t
       join assignments a on a.id = t.assignment_id
       join enrolments e on e.class_id = a.class_id and e.student_id = t.student_id
@@ -151,6 +158,7 @@ def assignment_attempts(db: Database, assignment_id: int) -> Iterator[str]:
       auto_score     the automatic score, a percentage
       score          the score that counts (a teacher's decision, else the automatic one)
       version        the exercise version the attempt was made on
+      after_answers  yes or no (made after the student saw the answers)
       article, start, end, quote, category, note     a highlight's fields; empty for answers
       task, answer   an answer's task id and text, or its chosen options counted from 1 and
                      joined with "; "; empty for highlights
@@ -174,6 +182,7 @@ def _attempt_rows(db: Database, assignment_id: int) -> Iterator[list[Any]]:
             percent(r["auto_score"]),
             percent(r["score"]),
             r["version"],
+            "yes" if r["after_answers"] else "no",
             r["article"],
             r["start"],
             r["end"],

@@ -62,3 +62,23 @@ def latest(scope: str) -> str:
     attempts (how many the student has made at the assignment).
     """
     return _BY_SCOPE[scope]
+
+
+def counted_id(assignment: str, student: str, counting: str) -> str:
+    """The id of the attempt that counts for these assignment and student columns, under the
+    rule in the counting column (an assignment's): its first attempt, its best (the earliest of
+    equal scores), its best of those made before the student saw the answers (the first
+    attempt, if every one came after), or, for 'latest', its latest. SQLite evaluates only the
+    branch the rule names, each an index look-up on the pair's attempts."""
+    pair = f"c.assignment_id = {assignment} and c.student_id = {student}"
+    first = f"""(select min(x.id) from attempts x
+                 where x.assignment_id = {assignment} and x.student_id = {student})"""
+    return f"""(case {counting}
+        when 'first' then {first}
+        when 'best' then (select c.attempt_id from attempt_scores c where {pair}
+                          order by c.score desc, c.attempt_id limit 1)
+        when 'best_before_answers' then coalesce(
+            (select c.attempt_id from attempt_scores c where {pair} and not c.after_answers
+             order by c.score desc, c.attempt_id limit 1),
+            {first})
+        else {latest_id(assignment, student)} end)"""

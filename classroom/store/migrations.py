@@ -275,7 +275,40 @@ def m009_studio_drafts(db: Database) -> None:
 
 
 @migrations()
-def m010_assignment_positions(db: Database) -> None:
+def m010_guided_practice(db: Database) -> None:
+    """What a teacher chooses per assignment besides when feedback shows (feedback_after now
+    also takes 'guided': hints first, the answers on request): how many attempts a student has
+    (null: no limit) and which attempt counts (existing assignments count the latest, as they
+    always did). When a student first saw an assignment's answers is appended as a row, and
+    each attempt keeps whether it was made after that."""
+    db["assignments"].add_column("attempts_allowed", int)
+    db["assignments"].add_column("counting", str, not_null_default="latest")
+    db["attempts"].add_column("after_answers", int, not_null_default=0)
+    db["answers_seen"].create(
+        {"id": int, "assignment_id": int, "student_id": int, "at": str, "reason": str},
+        pk="id",
+        foreign_keys=[("assignment_id", "assignments", "id"), ("student_id", "users", "id")],
+        not_null=["assignment_id", "student_id", "at", "reason"],
+        strict=True,
+    )
+    db["answers_seen"].create_index(["assignment_id", "student_id"])
+    # as m003 made it, with whether the attempt came after the answers were seen
+    db.create_view(
+        "attempt_scores",
+        """select t.id as attempt_id, t.assignment_id, t.student_id, t.submitted_at,
+                  t.score as auto_score,
+                  coalesce((select e.score_after from review_events e
+                            where e.attempt_id = t.id and e.score_after is not null
+                            order by e.id desc limit 1), t.score) as score,
+                  exists(select 1 from review_events e where e.attempt_id = t.id) as reviewed,
+                  t.after_answers
+           from attempts t""",
+        replace=True,
+    )
+
+
+@migrations()
+def m011_assignment_positions(db: Database) -> None:
     """Where each assignment stands in its class's list, which the teacher chooses (students
     see the same order); until then, in the order they were assigned."""
     db["assignments"].add_column("position", int)

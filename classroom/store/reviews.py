@@ -32,6 +32,8 @@ QUEUE = f"""
              l.attempt_id, l.submitted_at, l.auto_score, l.score,
              coalesce(a.due_at is not null and l.submitted_at > a.due_at, 0) as late,
              coalesce(l.attempts, 0) as attempts,
+             (select min(n.at) from answers_seen n
+              where n.assignment_id = a.id and n.student_id = u.id) as answers_seen,
              case when l.attempt_id is null then 'not submitted'
                   when l.reviewed then 'reviewed' else 'needs review' end as status,
              case when l.attempt_id is null then 2 when l.reviewed then 1 else 0 end as rank

@@ -15,12 +15,12 @@ from sqlite_utils import Database
 from . import accounts
 from .classes import JOIN_CODE_ALPHABET, new_join_code
 from .connection import now, one
-from .latest import latest
+from .latest import counted_id, latest
 
 # A class's (:class) assignments, its latest attempts, and the drafts of its enrolled students
 # who have not submitted yet: what the class page counts.
 CLASS_WORK = f"""
-    given as (select id, due_at from assignments where class_id = :class),
+    given as (select id, due_at, counting from assignments where class_id = :class),
     {latest("class")},
     drafting as (
       select d.assignment_id, d.student_id from drafts d
@@ -80,15 +80,24 @@ def new_code(db: Database, class_id: int) -> str:
     return code
 
 
+# The score that counts of a `latest` row l of an assignment in `given` g, under its rule.
+COUNTED_SCORE = f"""
+    case g.counting when 'latest' then l.score
+         else (select c.score from attempt_scores c
+               where c.attempt_id = {counted_id("l.assignment_id", "l.student_id", "g.counting")})
+    end"""
+
+
 def roster(db: Database, class_id: int) -> list[dict[str, Any]]:
-    """The class's students with their progress: submitted, in progress, mean latest score."""
+    """The class's students with their progress: submitted, in progress, and the mean of the
+    scores that count (each assignment's rule: the latest attempt, the best...)."""
     return list(
         db.query(
             f"""with {CLASS_WORK},
         submitted as (
-          select student_id, count(*) as submitted, avg(score) as mean_score,
-                 max(submitted_at) as last_submitted
-          from latest group by student_id),
+          select l.student_id, count(*) as submitted, avg({COUNTED_SCORE}) as mean_score,
+                 max(l.submitted_at) as last_submitted
+          from latest l join given g on g.id = l.assignment_id group by l.student_id),
         in_progress as (
           select student_id, count(*) as in_progress from drafting group by student_id)
         select u.id, u.username, u.display_name, e.joined_at,
@@ -144,11 +153,15 @@ def class_assignments(db: Database, class_id: int) -> list[dict[str, Any]]:
         in_progress as (
           select assignment_id, count(*) as in_progress from drafting group by assignment_id)
         select a.id, a.exercise_id, a.due_at, a.feedback_after, a.closed_at, a.created_at,
+               a.attempts_allowed, a.counting,
                (select count(*) from enrolments e where e.class_id = a.class_id) as students,
                coalesce(s.submitted, 0) as submitted,
                coalesce(p.in_progress, 0) as in_progress,
                coalesce(s.late, 0) as late,
-               coalesce(s.to_review, 0) as to_review
+               coalesce(s.to_review, 0) as to_review,
+               (select count(*) from answers_seen n
+                join enrolments e on e.class_id = a.class_id and e.student_id = n.student_id
+                where n.assignment_id = a.id) as saw_answers
         from assignments a
         left join submitted s on s.assignment_id = a.id
         left join in_progress p on p.assignment_id = a.id

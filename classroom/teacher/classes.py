@@ -12,7 +12,7 @@ from ..auth import login_required
 from ..clock import local, to_utc
 from ..db import get_db
 from ..exercises import library
-from ..store import classes, roster
+from ..store import classes, practice, roster
 from . import bp, school_zone
 from .forms import ActionForm, AssignForm, AssignmentForm, ClassForm
 
@@ -144,13 +144,19 @@ def assign(class_id: int):
     if not form.validate_on_submit():
         errors = "; ".join(e for field in form for e in field.errors)
         abort(400, f"The exercise could not be assigned: {errors}")
-    due_at = due_from(form)
     db = get_db()
     with db.atomic():
         assignment_id = classes.assign(db, class_id, form.exercise_id.data)
-        roster.update_assignment(db, assignment_id, due_at, form.feedback_after.data)
+        save_settings(db, assignment_id, form)
     flash("Exercise assigned.", "success")
     return redirect(url_for("teacher.class_page", class_id=class_id))
+
+
+def save_settings(db, assignment_id: int, form: AssignmentForm) -> None:
+    """Store what the form says: due date, feedback mode, attempts allowed, which one counts."""
+    with db.atomic():
+        roster.update_assignment(db, assignment_id, due_from(form), form.feedback_after.data)
+        practice.set_practice(db, assignment_id, form.attempts_allowed.data, form.counting.data)
 
 
 def due_from(form: AssignmentForm) -> str | None:
@@ -163,26 +169,32 @@ def due_from(form: AssignmentForm) -> str | None:
 @bp.route("/assignments/<int:assignment_id>/settings", methods=["GET", "POST"])
 @login_required("teacher")
 def assignment_settings(assignment_id: int):
-    """Change an assignment's due date and when feedback shows."""
+    """Change an assignment's due date, feedback mode, attempts allowed and which one counts.
+
+    A field the request leaves out keeps its value; a refused form comes back with its errors,
+    as 400."""
     assignment = my_assignment(assignment_id)
     due = local(assignment["due_at"], school_zone())
     form = AssignmentForm(
         due_date=due.date() if due else None,
         due_time=due.time() if due else None,
         feedback_after=assignment["feedback_after"],
+        attempts_allowed=assignment["attempts_allowed"],
+        counting=assignment["counting"],
     )
     if form.validate_on_submit():
-        roster.update_assignment(get_db(), assignment_id, due_from(form), form.feedback_after.data)
+        save_settings(get_db(), assignment_id, form)
         flash("Assignment saved.", "success")
         return redirect(url_for("teacher.class_page", class_id=assignment["class_id"]))
     exercise = library().exercises.get(assignment["exercise_id"])
-    return render_template(
+    page = render_template(
         "teacher/assignment_settings.html",
         assignment=assignment,
         exercise=exercise,
         form=form,
         action=ActionForm(),
     )
+    return page, 400 if form.is_submitted() else 200
 
 
 @bp.post("/assignments/<int:assignment_id>/<any(close, reopen):change>")

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DecimalField,
+    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -27,9 +28,40 @@ from wtforms.validators import (
 from ..numbers import whole_number
 
 FEEDBACK_CHOICES = [
-    SelectChoice("submit", "Right after the student submits"),
-    SelectChoice("due", "After the due date"),
+    SelectChoice("guided", "Guided practice: hints first, the answers when the student asks"),
+    SelectChoice("submit", "The answers at once, after each submission"),
+    SelectChoice("due", "Everything after the due date"),
 ]
+COUNTING_CHOICES = [
+    SelectChoice("best_before_answers", "The best attempt made before seeing the answers"),
+    SelectChoice("best", "The best attempt"),
+    SelectChoice("latest", "The latest attempt"),
+    SelectChoice("first", "The first attempt"),
+]
+# What each choice means, shown under it (templates/teacher/_assignment_fields.html).
+CHOICE_HELP = {
+    "feedback_after": {
+        "guided": "After each submission the student sees what they found and, for each thing "
+        "they missed, the step, the kind of problem and the paragraph to look in, never its "
+        "words; then they try again. The answers show when they ask for them (you see that "
+        "they did, and which attempts came after) or once their attempts are used up.",
+        "submit": "Every submission shows the score, the whole answer key and the model "
+        "answers. A student can read them and submit again.",
+        "due": "Until the due date passes, students see only that their work was submitted: "
+        "no score, mark, answer or comment. Needs a due date.",
+    },
+    "counting": {
+        "best_before_answers": "Retries after looking at the answers do not raise the grade. "
+        "With the answers shown at once, this is the first attempt.",
+        "best": "The highest score of all attempts, whenever they were made.",
+        "latest": "The last attempt submitted, even if an earlier one scored higher.",
+        "first": "The first attempt; later ones are practice.",
+    },
+}
+MAX_ATTEMPTS = 100
+ATTEMPTS_RANGE = (
+    f"Attempts allowed is a whole number from 1 to {MAX_ATTEMPTS}, or blank for no limit."
+)
 
 
 class ClassForm(FlaskForm):
@@ -45,13 +77,44 @@ class ActionForm(FlaskForm):
     submit = SubmitField("Go")
 
 
-class AssignmentForm(FlaskForm):
-    """When an assignment is due, and when students see feedback and the answer key."""
+class AttemptsField(IntegerField):
+    """A number of attempts, blank for no limit: what is not a whole number is None, for
+    attempts_in_range to say so once, in words."""
 
+    def process_formdata(self, valuelist):
+        """The whole number sent, or None."""
+        if valuelist:
+            text = valuelist[0].strip()
+            self.data = whole_number(text) if text else None
+
+
+def attempts_in_range(form, field):
+    """From 1 to MAX_ATTEMPTS (Optional before it lets a blank through)."""
+    if field.data is None or not 1 <= field.data <= MAX_ATTEMPTS:
+        raise StopValidation(ATTEMPTS_RANGE)
+
+
+class AssignmentForm(FlaskForm):
+    """When an assignment is due, what feedback students get, how many attempts they have and
+    which one counts. A field the request leaves out keeps the value the form was made with."""
+
+    choice_help = CHOICE_HELP
     due_date = DateField("Due date (optional)", validators=[Optional()])
     due_time = TimeField("Due time", validators=[Optional()])
     feedback_after = RadioField(
-        "Show feedback and the answer key", choices=FEEDBACK_CHOICES, default="submit"
+        "Feedback after each attempt", choices=FEEDBACK_CHOICES, default="guided"
+    )
+    attempts_allowed = AttemptsField(
+        "Attempts allowed",
+        validators=[Optional(), attempts_in_range],
+        description="Leave blank for no limit. A student who has used every attempt keeps "
+        "their draft but cannot submit again.",
+        render_kw={"min": 1, "max": MAX_ATTEMPTS, "inputmode": "numeric"},
+    )
+    counting = RadioField(
+        "The attempt that counts in the gradebook",
+        choices=COUNTING_CHOICES,
+        default="best_before_answers",
     )
     submit = SubmitField("Save")
 

@@ -13,7 +13,7 @@ from ..db import get_db
 from ..exercises import library
 from ..feedback import step_results
 from ..marks import item_statuses, marked_articles, reviewed_highlights
-from ..store import accounts, attempts, reviews, roster
+from ..store import accounts, attempts, practice, reviews, roster
 from . import bp
 from .forms import ActionForm, CommentForm, ScoreForm
 
@@ -96,6 +96,8 @@ def render_review(
         highlights=highlights,
         review=review,
         attempts=attempts.attempts_for(db, attempt["assignment_id"], attempt["student_id"]),
+        seen=practice.answers_seen(db, attempt["assignment_id"], attempt["student_id"]),
+        counted=practice.counted_attempt(db, attempt["assignment_id"], attempt["student_id"]),
         around=reviews.neighbours(db, attempt["id"], show),
         show=show,
         filters=reviews.FILTERS,

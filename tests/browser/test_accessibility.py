@@ -104,3 +104,61 @@ def test_teacher_pages(page: Page, make_page, log_in, join, assert_accessible):
     log_in(student, "fay", code)  # with the one-time code, a new password comes first
     expect(student.get_by_role("heading", name="Choose a new password")).to_be_visible()
     assert_accessible(student, "choose a new password")
+
+
+@pytest.fixture(scope="module")
+def guided_site(tmp_path_factory, make_app, make_class, serve):
+    """A class with report 1 in guided practice, two attempts allowed: the pages of its states."""
+    from classroom.db import get_db
+    from classroom.store import practice
+
+    app = make_app(tmp_path_factory.mktemp("guided-axe"))
+    school = make_class(app, ["gil"], assign=["la-detainers-report-1"])
+    with app.app_context():
+        db = get_db()
+        aid = school["assignments"]["la-detainers-report-1"]
+        db["assignments"].update(aid, {"feedback_after": "guided"})
+        practice.set_practice(db, aid, 2, "best_before_answers")
+    with serve(app) as url:
+        yield url
+
+
+def test_guided_practice_pages(make_page, guided_site, log_in, assert_accessible):
+    teacher = make_page(base_url=guided_site, expected_error="status of 400")  # refused, on purpose
+    log_in(teacher, "teacher")
+    teacher.get_by_role("link", name="Period 1").click()
+    teacher.get_by_role("link", name="Settings").click()
+    teacher.get_by_label("Attempts allowed").fill("0")
+    teacher.get_by_role("button", name="Save").click()
+    expect(teacher.get_by_text("Nothing was saved")).to_be_visible()
+    assert_accessible(teacher, "assignment settings, refused")
+
+    page = make_page(base_url=guided_site)
+    log_in(page, "gil")
+    page.get_by_role("link", name=re.compile("report 1")).click()
+    expect(page.locator("#attempts-left")).to_be_visible()
+    assert_accessible(page, "exercise page with attempts left")
+    page.get_by_role("button", name="Submit my answers").click()
+    expect(page.get_by_text(re.compile("You found none of the"))).to_be_visible()
+    assert_accessible(page, "guided feedback")
+    page.get_by_text("Show me the answers", exact=True).click()
+    expect(page.get_by_role("button", name="Yes, show me the answers")).to_be_visible()
+    assert_accessible(page, "guided feedback, asking for the answers")
+    page.get_by_role("button", name="Yes, show me the answers").click()
+    expect(page.get_by_text(re.compile("You asked for the answers"))).to_be_visible()
+    assert_accessible(page, "feedback after asking for the answers")
+    page.get_by_role("link", name="Try again").click()
+    page.get_by_role("button", name="Submit my answers").click()
+    expect(page).to_have_url(re.compile(r"/attempts/\d+$"))
+    page.get_by_role("link", name="Try again").click()
+    expect(page.locator("#no-attempts-left")).to_be_visible()
+    assert_accessible(page, "exercise page with no attempts left")
+
+    teacher.goto("/teacher/")
+    teacher.get_by_role("link", name="Period 1").click()
+    assert_accessible(teacher, "class page with guided practice")
+    teacher.get_by_role("link", name="Review").click()
+    assert_accessible(teacher, "review queue with the answers seen")
+    teacher.get_by_role("link", name=re.compile("Review the attempt")).click()
+    expect(teacher.get_by_text("after seeing the answers").first).to_be_visible()
+    assert_accessible(teacher, "review page of an attempt after the answers")

@@ -173,6 +173,8 @@ def test_a_teacher_turns_a_new_article_into_an_exercise_a_student_then_completes
     # The teacher assigns it; a student finds "slammed", misses the rest and reads why.
     page.goto(f"/teacher/classes/{studio_site['class']}")
     page.get_by_label("Exercise").select_option(label=TITLE)
+    # new assignments default to guided practice; this one shows the answers at once
+    page.get_by_label("The answers at once, after each submission").check()
     page.get_by_role("button", name="Assign").click()
     student = studio_page()
     log_in(student, "ada")

@@ -141,6 +141,13 @@ class Task:
         Credit changes nothing for most types: their stored score stands."""
         return result.get("score")
 
+    @classmethod
+    def guided(cls, task: dict[str, Any], result: dict[str, Any], answer: Any) -> dict[str, Any]:
+        """What a student in guided practice may see of this step's result (classroom/held.py),
+        from its snapshot and its result (as feedback.step_results gives it): nothing of the
+        answer key. By default the step's own words alone; a type shows more by saying what."""
+        return {"instruction": task["instruction"], "hint": task.get("hint", "")}
+
     # --- the studio's editor ----------------------------------------------------------------
 
     editor_fields: ClassVar[tuple[EditorField, ...]] = ()  # the form's fields, in order

@@ -271,6 +271,27 @@ class ChoiceTask(Task):
             raise InvalidAnswer(f"answer to '{self.id}': options are numbered")
         return picked
 
+    @classmethod
+    def guided(cls, task, result, answer):
+        """The options the student chose and whether that is right, partly right or not yet;
+        the feedback of their options only once all is right. Never which option is right."""
+        options = task["options"]
+        chosen = [i for i in result.get("chosen", []) if 0 <= i < len(options)]
+        score = result["score"]
+        if not chosen:
+            verdict = "unanswered"
+        else:
+            verdict = "right" if score >= 1 else "partly" if score else "not yet"
+        return {
+            **super().guided(task, result, answer),
+            "score": score,
+            "verdict": verdict,
+            "chosen": [options[i]["text"] for i in chosen],
+            "feedback": [options[i]["feedback"] for i in chosen if options[i]["feedback"]]
+            if verdict == "right"
+            else [],
+        }
+
     def grade(self, highlights: list[dict], answer: Any) -> dict[str, Any]:
         """Full credit for exactly the correct options; partial credit when several are right."""
         chosen = sorted({i for i in answer or [] if isinstance(i, int)})

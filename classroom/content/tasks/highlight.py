@@ -29,6 +29,12 @@ INSTRUCTION = EditorField(
 )
 
 
+# What guided practice shows of a problem found, and of where one still to find is.
+FOUND_FIELDS = ("id", "status", "category", "core", "quote", "paragraph", "place", "article")
+FOUND_FIELDS += ("explanation", "check")
+PLACE_FIELDS = ("status", "category", "core", "paragraph", "article_index")
+
+
 @task_type
 @dataclass(frozen=True)
 class HighlightTask(Task):
@@ -157,6 +163,46 @@ class HighlightTask(Task):
             "precision": result.precision,
             "recall": result.recall,
             "items": result.items,
+        }
+
+    @classmethod
+    def guided(cls, task, result, answer):
+        """The problems found, with their words and why (the student found them), and of their
+        repeats those found too; of the rest (to_find) only the kind, whether it is a main
+        problem and where it is, by article and paragraph, never its words."""
+        found, to_find = [], []
+        for entry in result.get("entries", []):
+            if entry["status"] == "found":
+                found.append(
+                    {
+                        **{k: entry[k] for k in FOUND_FIELDS},
+                        "repeats": [
+                            {k: r[k] for k in ("id", "quote", "paragraph", "place", "status")}
+                            for r in entry["repeats"]
+                            if r["status"] == "found"
+                        ],
+                        # where its repeats not found yet are ("paragraph 4"), not their words
+                        "elsewhere": list(
+                            dict.fromkeys(
+                                r["place"] for r in entry["repeats"] if r["status"] != "found"
+                            )
+                        ),
+                    }
+                )
+            else:
+                to_find.append(
+                    {
+                        **{k: entry[k] for k in PLACE_FIELDS},
+                        "repeats": [{k: r[k] for k in PLACE_FIELDS} for r in entry["repeats"]],
+                    }
+                )
+        return {
+            **super().guided(task, result, answer),
+            "article_ids": task["article_ids"],
+            "score": result.get("score"),
+            "problems": len(found) + len(to_find),
+            "found": found,
+            "to_find": to_find,
         }
 
     @classmethod

@@ -153,6 +153,14 @@ class ShortAnswerTask(Task):
         """The answer-TASK field."""
         return form.get(f"answer-{self.id}", "")
 
+    @classmethod
+    def guided(cls, task, result, answer):
+        """The student's own answer; the model answer and key points come with the answers."""
+        return {
+            **super().guided(task, result, answer),
+            "answer": answer if isinstance(answer, str) else "",
+        }
+
     def grade(self, highlights: list[dict], answer: Any) -> dict[str, Any]:
         """No automatic score: the model answer is shown and the teacher judges."""
         return {"score": None, "text": answer if isinstance(answer, str) else ""}
