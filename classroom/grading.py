@@ -13,6 +13,9 @@ from typing import Any, Protocol
 
 # A highlight on the right words but tagged with another category earns this share of credit.
 OTHER_CATEGORY_WEIGHT = 0.5
+# A core key item (what every careful reader should find) counts this many times as much as
+# another in recall; a group counts once, as core if any of its items is.
+CORE_WEIGHT = 2.0
 
 
 class SpanLike(Protocol):

@@ -79,7 +79,9 @@ class Article:
 
 @dataclass(frozen=True)
 class KeyItem:
-    """One answer-key span: where it is, what kind of problem it is, and why."""
+    """One answer-key span: where it is, what kind of problem it is, and why; whether every
+    careful reader should find it (core), and which repeats of one problem it is among (group,
+    unique in its task; "" for none). docs/scoring.md says how both weigh in the score."""
 
     id: str
     article: str
@@ -91,6 +93,8 @@ class KeyItem:
     check: str = ""
     prefix: str = ""
     suffix: str = ""
+    core: bool = False
+    group: str = ""
 
     def export(self) -> dict[str, Any]:
         """The item with its offsets and a W3C Web Annotation target other tools understand."""
@@ -103,6 +107,8 @@ class KeyItem:
             "category": self.category,
             "explanation": self.why,
             "check": self.check,
+            "core": self.core,
+            "group": self.group,
             "target": {
                 "source": self.article,
                 "selector": [

@@ -4,7 +4,7 @@ the problems `exercises check` would report, each tied to the part of the draft 
 A draft is plain JSON-able data:
     {"title", "summary", "articles": [{"id", "text", "title", "outlet", "date", "note"}],
      "tasks": [a task as the file has it, without its "key"],
-     "key": [{"task", "article", "start", "end", "category", "why", "check"}]}
+     "key": [{"task", "article", "start", "end", "category", "why", "check", "core", "group"}]}
 Key items are kept by their offsets in the article: the quote, and the prefix, suffix or
 occurrence that place it, are worked out here when the file is made, so an author never
 disambiguates by hand. No Flask here.
@@ -132,6 +132,8 @@ def draft_of(exercise: Exercise, document: Mapping[str, Any]) -> dict[str, Any]:
             "category": item.category,
             "why": item.why,
             "check": item.check,
+            "core": item.core,
+            "group": item.group,
         }
         for item in exercise.key_items
     ]
@@ -222,7 +224,15 @@ def _key_item(draft: Mapping[str, Any], item: Any) -> dict[str, Any]:
         "category": category,
         "why": _text(item.get("why", ""), "why", MAX_TEXT),
         "check": _text(item.get("check", ""), "check", MAX_TEXT),
+        "core": _flag(item.get("core", False), "core"),
+        "group": _text(item.get("group", ""), "group", MAX_ID),
     }
+
+
+def _flag(value: Any, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidEdit(f"'{name}' should be true or false")
+    return value
 
 
 # --- the file a draft becomes ------------------------------------------------------------------
@@ -265,6 +275,10 @@ def key_entry(task: Mapping[str, Any], item: Mapping[str, Any], text: str) -> di
     entry["why"] = item.get("why", "")
     if item.get("check"):
         entry["check"] = item["check"]
+    if item.get("core"):
+        entry["core"] = True
+    if item.get("group"):
+        entry["group"] = item["group"]
     return entry
 
 

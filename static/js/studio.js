@@ -29,7 +29,8 @@ const suggestionList = document.getElementById("suggestion-list");
 const suggestionCount = document.getElementById("suggestion-count");
 const radios = () => [...tagger.querySelectorAll('input[name="tag-category"]')];
 
-// Each key item: {article, start, end, category, why, check, task}; task is the server's choice.
+// Each key item: {article, start, end, category, why, check, core, group, task}; task is the
+// server's choice.
 let key = data.key.map((k) => ({ ...k }));
 let problems = data.problems;
 // Suggestions: {id, article, start, end, category, quote, reason}; dismissed ones by their id.
@@ -51,13 +52,15 @@ const autosave = new Autosave({
   collect: () => ({
     title: titleField.value,
     summary: summaryField.value,
-    key: key.map(({ article, start, end, category, why, check }) => ({
+    key: key.map(({ article, start, end, category, why, check, core, group }) => ({
       article,
       start,
       end,
       category,
       why,
       check,
+      core: Boolean(core),
+      group: group || "",
     })),
     dismissed,
   }),
