@@ -56,30 +56,30 @@ Mark = dict  # a highlight as the browser sends it: article, start, end, categor
 
 
 def file_groups(folder: Path) -> dict[str, str]:
-    """The `group:` of every key item in the exercise files of folder, by key item id
-    (task.n), read from the YAML itself: so that a checkout whose loader does not know the
-    field (main before issue 15, with the field taken out of its copy of the files) can be
-    scored on the same problems."""
+    """The `group:` of every key item in the exercise files of folder, by exercise and key item
+    id (exercise:task.n), read from the YAML itself: so that a checkout whose loader does not
+    know the field (main before issue 15, with the field taken out of its copy of the files)
+    can be scored on the same problems."""
     groups = {}
     for path in sorted(folder.glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for task in data.get("tasks") or []:
             for n, item in enumerate(task.get("key") or [], 1):
                 if isinstance(item, dict) and item.get("group"):
-                    groups[f"{task.get('id')}.{n}"] = str(item["group"])
+                    groups[f"{path.stem}:{task.get('id')}.{n}"] = str(item["group"])
     return groups
 
 
-GROUPS: dict[str, str] = {}  # key item id: group, from --groups-from
+GROUPS: dict[str, str] = {}  # exercise:key item id: group, from --groups-from
 
 
-def problems(task) -> list[list[KeyItem]]:
+def problems(exercise_id: str, task) -> list[list[KeyItem]]:
     """The task's key items as distinct problems: each group together, every other item alone."""
     groups: dict[str, list[KeyItem]] = {}
-    named = any(GROUPS.get(item.id) for item in task.key)
+    named = any(GROUPS.get(f"{exercise_id}:{item.id}") for item in task.key)
     for item in task.key:
         if named:
-            name = GROUPS.get(item.id) or f"#{item.id}"
+            name = GROUPS.get(f"{exercise_id}:{item.id}") or f"#{item.id}"
         else:
             name = " ".join(w.lower().removesuffix("s") for w in WORD.findall(item.quote))
         groups.setdefault(name, []).append(item)
@@ -155,10 +155,12 @@ class Student:
         self.shorter, self.sentence = shorter, sentence
         self.extras, self.right_category = extras, right_category
 
-    def answer(self, rng: random.Random, task, articles: dict[str, Article]) -> list[Mark]:
+    def answer(
+        self, rng: random.Random, exercise_id: str, task, articles: dict[str, Article]
+    ) -> list[Mark]:
         """This student's highlights for one step."""
         marks = []
-        for problem in problems(task):
+        for problem in problems(exercise_id, task):
             for item in problem:
                 if rng.random() >= self.find:
                     continue
@@ -192,9 +194,9 @@ class Student:
 def each_problem_once(words: int) -> Callable:
     """One member of each problem, word for word or `words` longer on each side at most."""
 
-    def answer(rng: random.Random, task, articles: dict[str, Article]) -> list[Mark]:
+    def answer(rng: random.Random, exercise_id: str, task, articles) -> list[Mark]:
         marks = []
-        for problem in problems(task):
+        for problem in problems(exercise_id, task):
             item = rng.choice(problem)
             start, end = item.start, item.end
             if words:
@@ -209,7 +211,7 @@ def each_problem_once(words: int) -> Callable:
 def everything(unit: str) -> Callable:
     """Every sentence or paragraph of the step's articles, in every category of the step."""
 
-    def answer(rng: random.Random, task, articles: dict[str, Article]) -> list[Mark]:
+    def answer(rng: random.Random, exercise_id: str, task, articles) -> list[Mark]:
         return [
             _mark(article_id, start, end, category)
             for article_id in task.article_ids
@@ -249,7 +251,7 @@ def scores(
     steps = highlight_steps(exercise)
     # one set of highlights for the whole exercise, as the page keeps them: each step grades
     # those in its articles, and counts against its precision those in its categories
-    work = [m for task in steps for m in student(rng, task, articles)]
+    work = [m for task in steps for m in student(rng, exercise.id, task, articles)]
     by_step = {task.id: task.grade(work, None)["score"] for task in steps}
     return grading.total((t.points, by_step[t.id]) for t in steps), by_step
 

@@ -130,10 +130,7 @@ def draft_of(exercise: Exercise, document: Mapping[str, Any]) -> dict[str, Any]:
             "start": item.start,
             "end": item.end,
             "category": item.category,
-            "why": item.why,
-            "check": item.check,
-            "core": item.core,
-            "group": item.group,
+            **{f: getattr(item, f) for f in ("why", "check", "core", "group")},
         }
         for item in exercise.key_items
     ]
@@ -224,14 +221,14 @@ def _key_item(draft: Mapping[str, Any], item: Any) -> dict[str, Any]:
         "category": category,
         "why": _text(item.get("why", ""), "why", MAX_TEXT),
         "check": _text(item.get("check", ""), "check", MAX_TEXT),
-        "core": _flag(item.get("core", False), "core"),
+        "core": _core(item.get("core", False)),
         "group": _text(item.get("group", ""), "group", MAX_ID),
     }
 
 
-def _flag(value: Any, name: str) -> bool:
-    if not isinstance(value, bool):
-        raise InvalidEdit(f"'{name}' should be true or false")
+def _core(value: Any) -> bool:
+    if type(value) is not bool:
+        raise InvalidEdit("'core' should be true or false")
     return value
 
 
@@ -275,11 +272,8 @@ def key_entry(task: Mapping[str, Any], item: Mapping[str, Any], text: str) -> di
     entry["why"] = item.get("why", "")
     if item.get("check"):
         entry["check"] = item["check"]
-    if item.get("core"):
-        entry["core"] = True
-    if item.get("group"):
-        entry["group"] = item["group"]
-    return entry
+    entry |= {"core": True} if item.get("core") else {}
+    return entry | ({"group": item["group"]} if item.get("group") else {})
 
 
 def task_categories(task: Mapping[str, Any]) -> list[str]:
