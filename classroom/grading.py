@@ -86,15 +86,23 @@ def span_score(
     articles, categories = set(articles), set(categories)
     mine = [s for s in map(_fields, highlights) if s[0] in articles]
     zone = _zone(key_spans)
+    on_key_by_article, on_key_by_category = _unions(key_spans, categories)
+    # a highlight that touches no key item credits none: only the others are merged for recall
+    touching = [h for h in mine if _touches(h[1], h[2], on_key_by_article.get(h[0]))]
     results = [
-        {"id": _get(item, "id", ""), "credit": score, "status": status}
-        | {"core": bool(_get(item, "core", False)), "group": _get(item, "group", "") or ""}
-        for item, (score, status) in zip(key, _item_credits(key_spans, mine, zone), strict=True)
+        {
+            "id": _get(item, "id", ""),
+            "credit": score,
+            "status": status,
+            "core": bool(_get(item, "core", False)),
+            "group": _get(item, "group", "") or "",
+        }
+        for item, (score, status) in zip(key, _item_credits(key_spans, touching, zone), strict=True)
     ]
     recall, groups, problems = _problems(results)
     # summed in highlight order, as ever, so the floats do not change
     tagged = [s for s in mine if s[3] in categories]
-    on_key = _precisions(tagged, key_spans, categories, zone) if tagged else []
+    on_key = _precisions(tagged, on_key_by_article, on_key_by_category, zone) if tagged else []
     precision = sum(on_key) / len(tagged) if tagged else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return SpanScore(precision, recall, f1, results, groups, problems)
@@ -204,6 +212,15 @@ def _covered(start: int, end: int, stretches: Stretches | None) -> int:
     return total
 
 
+def _within(start: int, end: int, stretches: Stretches | None) -> bool:
+    """Whether [start, end) lies wholly on the stretches: on one of them, as they are merged."""
+    if stretches is None:
+        return end <= start
+    starts, ends = stretches
+    i = bisect_right(ends, start)
+    return end <= start or (i < len(ends) and starts[i] <= start and end <= ends[i])
+
+
 def _touches(start: int, end: int, stretches: Stretches | None) -> bool:
     """Whether [start, end) shares a character with the stretches."""
     if stretches is None or end <= start:
@@ -221,7 +238,9 @@ def _item_credits(
     at OTHER_CATEGORY_WEIGHT."""
     key_categories = {span[3] for span in key_spans}
     by_article, by_category = _unions(mine, key_categories)
-    fits = [_covered(s, e, zone.get(a)) == e - s for a, s, e, _ in mine]
+    # only a highlight in a category other than the key's can fail to count for an item
+    only = next(iter(key_categories)) if len(key_categories) == 1 else None
+    fits = [c == only or _within(s, e, zone.get(a)) for a, s, e, c in mine]
     if all(fits):  # as for most answers: a highlight of any category may earn "partly"
         reach = dict.fromkeys(key_categories, by_article)
     else:
@@ -247,14 +266,14 @@ def _item_credits(
 
 def _precisions(
     tagged: Sequence[SpanTuple],
-    key_spans: Sequence[SpanTuple],
-    categories: Container[str],
+    by_article: dict[str, Stretches],
+    by_category: dict[tuple[str, str], Stretches],
     zone: dict[str, Stretches],
 ) -> list[float]:
-    """Each highlight's precision credit, in order: its share on the key (same category fully,
-    another at OTHER_CATEGORY_WEIGHT) out of its characters, less those next to a key item, up
-    to 2 * SLACK of them."""
-    by_article, by_category = _unions(key_spans, categories)
+    """Each highlight's precision credit, in order, against the key merged by _unions: its
+    share on the key (same category fully, another at OTHER_CATEGORY_WEIGHT) out of its
+    characters, less those next to a key item (up to 2 * SLACK of them, less one for each of
+    its characters further away)."""
     results = []
     for article, start, end, category in tagged:
         stretches = by_article.get(article)
