@@ -340,5 +340,6 @@ def test_the_feedback_list_is_filtered_without_javascript(ada, app, school, high
     assert current == [shown]
     assert "You found 1 of the" in page and "Show in paragraph" in page
     assert page.index("In short") < page.index("The answer key, step by step")
-    total = sum(len(t.key) for t in ex.tasks if hasattr(t, "key"))
+    # one entry per problem: the repeats of one (a group) are one entry
+    total = sum(len({k.group or k.id for k in t.key}) for t in ex.tasks if hasattr(t, "key"))
     assert f"Missed or partly found ({total - 1})" in page and "Found (1)" in page
