@@ -27,7 +27,8 @@ def rows() -> list[tuple[str, float, float, float]]:
 
 def highlights(what: str) -> list[dict]:
     """The highlights a row describes: “quoted words” (their first place in report 1), each
-    problem once, or paragraph N; in loaded language unless it says `tagged <category>`."""
+    problem once, or the paragraph that starts “words”; in loaded language unless it says
+    `tagged <category>`."""
     category = "loaded_language"
     if tagged := re.search(r", tagged (.+)$", what):
         category, what = LABELS[tagged.group(1)], what[: tagged.start()]
@@ -36,8 +37,8 @@ def highlights(what: str) -> list[dict]:
         for n, item in enumerate(STEP.key):
             first.setdefault(item.group or n, item)
         spans = [(k.start, k.end) for k in first.values()]
-    elif paragraph := re.fullmatch(r"paragraph (\d+)", what):
-        spans = [paragraph_ranges(TEXT)[int(paragraph.group(1)) - 1]]
+    elif paragraph := re.fullmatch(r"the paragraph that starts “(.+)”", what):
+        spans = [p for p in paragraph_ranges(TEXT) if TEXT[p[0] :].startswith(paragraph[1])]
     else:
         quotes = re.findall(r"“(.+?)”", what)
         assert quotes, f"a row the test cannot read: {what}"
