@@ -87,6 +87,13 @@ bench: $(VENV)/.installed-bench
 bench-suggest: $(VENV)/.installed
 	$(BIN)/python bench/suggest.py $(BENCH_ARGS)
 
+## bench-students: simulated students (strong, middling, weak, every sentence, each problem once...)
+## on the shipped exercises, and the score each gets (bench/students.py, docs/scoring.md;
+## BENCH_ARGS=--tasks for each step)
+.PHONY: bench-students
+bench-students: $(VENV)/.installed
+	$(BIN)/python bench/students.py $(BENCH_ARGS)
+
 ## screenshots: the exercise and feedback pages at phone, tablet and laptop sizes, into docs/screenshots/
 .PHONY: screenshots
 screenshots: $(VENV)/.installed-test

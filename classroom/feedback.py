@@ -92,7 +92,7 @@ def entries(
             **item,
             **places[item["id"]],
             "status": outcome.get("status", "missed"),
-            "core": bool(item.get("core", outcome.get("core", False))),
+            "core": bool(item.get("core") or outcome.get("core")),
         }
         problems.setdefault(("group", group) if group else ("item", item["id"]), []).append(member)
     shown = []

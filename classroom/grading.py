@@ -7,12 +7,19 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Container, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any, Protocol
 
 # A highlight on the right words but tagged with another category earns this share of credit.
 OTHER_CATEGORY_WEIGHT = 0.5
+# A core key item (what every careful reader should find) counts this many times as much as
+# another in recall; a group counts once, as core if any of its items is.
+CORE_WEIGHT = 2.0
+# Characters on each side of a key item (about two words) that a highlight covering it may run
+# over without losing precision, at most 2 * SLACK in all per highlight; and how far a highlight
+# of another category may reach past the key for "partly found".
+SLACK = 15
 
 
 class SpanLike(Protocol):
@@ -34,12 +41,16 @@ class Span:
 
 @dataclass(frozen=True)
 class SpanScore:
-    """How a set of highlights compares with a key."""
+    """How a set of highlights compares with a key: precision, recall over the key's problems,
+    F1; each key item's credit and status (with its core and group), each group's, and counts
+    of problems found."""
 
     precision: float
     recall: float
     f1: float
     items: list[dict[str, Any]]
+    groups: dict[str, dict[str, Any]] = field(default_factory=dict)
+    problems: dict[str, int] = field(default_factory=dict)
 
 
 def covered(span: Span, others: Iterable[Span]) -> int:
@@ -49,38 +60,52 @@ def covered(span: Span, others: Iterable[Span]) -> int:
 
 
 def credit(span: Span, against: Sequence[Span]) -> tuple[float, str]:
-    """Credit in [0, 1] for span from the spans against it, and found / partly / missed."""
-    return _credits([_fields(span)], *_unions(map(_fields, against), {span.category}))[0]
+    """Credit in [0, 1] for key item span from the highlights against it, and found / partly /
+    missed, as span_score gives it."""
+    item = _fields(span)
+    return _item_credits([item], list(map(_fields, against)), _zone([item]))[0]
 
 
 def span_score(
-    key: Sequence[SpanLike],
+    key: Sequence[SpanLike | dict],
     highlights: Sequence[dict | SpanLike],
     categories: Iterable[str],
     articles: Iterable[str],
 ) -> SpanScore:
     """Precision, recall and F1 of highlights against key, with each key item's status.
 
-    Recall averages, over key items, the share of each item's characters that the student
-    covered; precision averages, over the student's highlights in this task's categories and
-    articles, the share of each highlight that lies on the key. Same category counts fully,
-    another category at OTHER_CATEGORY_WEIGHT.
+    Recall is the weighted mean, over the key's problems (a group of repeats counts once, by
+    its best item; a core problem CORE_WEIGHT times), of the share of each item's characters
+    the student covered. Precision averages, over the student's highlights in this task's
+    categories and articles, the share of each highlight that lies on the key, not counting
+    up to 2 * SLACK characters of it next to a key item. Same category counts fully, another
+    category at OTHER_CATEGORY_WEIGHT, and only from a highlight that stays within SLACK of
+    the key (a paragraph tagged otherwise finds nothing). docs/scoring.md has the rule in words.
     """
     key_spans = [_fields(k) for k in key]
     articles, categories = set(articles), set(categories)
     mine = [s for s in map(_fields, highlights) if s[0] in articles]
-    mine_union = _unions(mine, {category for _, _, _, category in key_spans})
+    zone = _zone(key_spans)
+    on_key_by_article, on_key_by_category = _unions(key_spans, categories)
+    # a highlight that touches no key item credits none: only the others are merged for recall
+    touching = [h for h in mine if _touches(h[1], h[2], on_key_by_article.get(h[0]))]
     results = [
-        {"id": getattr(item, "id", ""), "credit": score, "status": status}
-        for item, (score, status) in zip(key, _credits(key_spans, *mine_union), strict=True)
+        {
+            "id": _get(item, "id", ""),
+            "credit": score,
+            "status": status,
+            "core": bool(_get(item, "core", False)),
+            "group": _get(item, "group", "") or "",
+        }
+        for item, (score, status) in zip(key, _item_credits(key_spans, touching, zone), strict=True)
     ]
-    # summed in key order and in highlight order, as ever, so the floats do not change
-    recall = sum(r["credit"] for r in results) / len(results) if results else 1.0
+    recall, groups, problems = _problems(results)
+    # summed in highlight order, as ever, so the floats do not change
     tagged = [s for s in mine if s[3] in categories]
-    on_key = _credits(tagged, *_unions(key_spans, categories)) if tagged else []
-    precision = sum(score for score, _ in on_key) / len(tagged) if tagged else 0.0
+    on_key = _precisions(tagged, on_key_by_article, on_key_by_category, zone) if tagged else []
+    precision = sum(on_key) / len(tagged) if tagged else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return SpanScore(precision, recall, f1, results)
+    return SpanScore(precision, recall, f1, results, groups, problems)
 
 
 def choice_score(correct: Sequence[bool], chosen: Iterable[int]) -> float:
@@ -122,6 +147,19 @@ def _fields(h: dict | SpanLike) -> SpanTuple:
     if isinstance(h, dict):
         return h["article"], h["start"], h["end"], h["category"]
     return h.article, h.start, h.end, h.category
+
+
+def _get(item: Any, name: str, default: Any) -> Any:
+    """A field of a key item, whether a dict (a snapshot's, a credited highlight) or an object."""
+    if isinstance(item, dict):
+        return item.get(name, default)
+    return getattr(item, name, default)
+
+
+def _zone(key_spans: Sequence[SpanTuple]) -> dict[str, Stretches]:
+    """Per article, the key items each widened by SLACK characters on both sides, merged."""
+    widened = [(a, max(0, s - SLACK), e + SLACK, c) for a, s, e, c in key_spans if e > s]
+    return _unions(widened, ())[0]
 
 
 def _unions(
@@ -174,6 +212,15 @@ def _covered(start: int, end: int, stretches: Stretches | None) -> int:
     return total
 
 
+def _within(start: int, end: int, stretches: Stretches | None) -> bool:
+    """Whether [start, end) lies wholly on the stretches: on one of them, as they are merged."""
+    if stretches is None:
+        return end <= start
+    starts, ends = stretches
+    i = bisect_right(ends, start)
+    return end <= start or (i < len(ends) and starts[i] <= start and end <= ends[i])
+
+
 def _touches(start: int, end: int, stretches: Stretches | None) -> bool:
     """Whether [start, end) shares a character with the stretches."""
     if stretches is None or end <= start:
@@ -183,15 +230,27 @@ def _touches(start: int, end: int, stretches: Stretches | None) -> bool:
     return i < len(ends) and starts[i] < end
 
 
-def _credits(
-    spans: Iterable[SpanTuple],
-    by_article: dict[str, Stretches],
-    by_category: dict[tuple[str, str], Stretches],
+def _item_credits(
+    key_spans: Sequence[SpanTuple], mine: Sequence[SpanTuple], zone: dict[str, Stretches]
 ) -> list[tuple[float, str]]:
-    """credit() of each span against spans merged by _unions, in order."""
+    """Each key item's recall credit and status, in order: its characters under the student's
+    highlights of its category fully, under the others that fit the key (lie within the zone)
+    at OTHER_CATEGORY_WEIGHT."""
+    key_categories = {span[3] for span in key_spans}
+    by_article, by_category = _unions(mine, key_categories)
+    # only a highlight in a category other than the key's can fail to count for an item
+    only = next(iter(key_categories)) if len(key_categories) == 1 else None
+    fits = [c == only or _within(s, e, zone.get(a)) for a, s, e, c in mine]
+    if all(fits):  # as for most answers: a highlight of any category may earn "partly"
+        reach = dict.fromkeys(key_categories, by_article)
+    else:
+        reach = {
+            c: _unions([h for h, fit in zip(mine, fits, strict=True) if fit or h[3] == c], ())[0]
+            for c in key_categories
+        }
     results = []
-    for article, start, end, category in spans:
-        stretches = by_article.get(article)
+    for article, start, end, category in key_spans:
+        stretches = reach[category].get(article)
         anywhere = _covered(start, end, stretches)
         if not anywhere:
             results.append((0.0, "missed"))
@@ -203,3 +262,67 @@ def _credits(
         status = "found" if same > 0 else "partly"
         results.append((same + OTHER_CATEGORY_WEIGHT * (anywhere - same), status))
     return results
+
+
+def _precisions(
+    tagged: Sequence[SpanTuple],
+    by_article: dict[str, Stretches],
+    by_category: dict[tuple[str, str], Stretches],
+    zone: dict[str, Stretches],
+) -> list[float]:
+    """Each highlight's precision credit, in order, against the key merged by _unions: its
+    share on the key (same category fully, another at OTHER_CATEGORY_WEIGHT) out of its
+    characters, less those next to a key item (up to 2 * SLACK of them, less one for each of
+    its characters further away)."""
+    results = []
+    for article, start, end, category in tagged:
+        stretches = by_article.get(article)
+        anywhere = _covered(start, end, stretches)
+        if not anywhere:
+            results.append(0.0)
+            continue
+        same_stretches = by_category.get((article, category))
+        same = anywhere if same_stretches is stretches else _covered(start, end, same_stretches)
+        inside = _covered(start, end, zone.get(article))
+        near, far = inside - anywhere, end - start - inside
+        length = end - start - max(0, min(near, 2 * SLACK) - far)
+        same, anywhere = same / length, anywhere / length
+        results.append(same + OTHER_CATEGORY_WEIGHT * (anywhere - same))
+    return results
+
+
+STATUS_RANK = {"missed": 0, "partly": 1, "found": 2}
+
+
+def _problems(items: Sequence[dict[str, Any]]) -> tuple[float, dict[str, dict], dict[str, int]]:
+    """Recall over the key's problems (each group once, by its best item; core ones weighted
+    CORE_WEIGHT), each group's result, and counts of problems found."""
+    best: dict[Any, dict[str, Any]] = {}  # problem: its credit, status, core; in key order
+    groups: dict[str, dict[str, Any]] = {}
+    for n, item in enumerate(items):
+        name = item["group"]
+        problem = best.setdefault(name or n, {"credit": 0.0, "status": "missed", "core": False})
+        problem["credit"] = max(problem["credit"], item["credit"])
+        if STATUS_RANK[item["status"]] > STATUS_RANK[problem["status"]]:
+            problem["status"] = item["status"]
+        problem["core"] = problem["core"] or item["core"]
+        if name:
+            group = groups.setdefault(name, {"size": 0, "found": 0})
+            group["size"] += 1
+            group["found"] += item["status"] == "found"
+    for name, group in groups.items():
+        group.update(best[name])
+    weights = [CORE_WEIGHT if p["core"] else 1.0 for p in best.values()]
+    recall = (
+        sum(w * p["credit"] for w, p in zip(weights, best.values(), strict=True)) / sum(weights)
+        if best
+        else 1.0
+    )
+    counts = {
+        "total": len(best),
+        "found": sum(p["status"] == "found" for p in best.values()),
+        "partly": sum(p["status"] == "partly" for p in best.values()),
+        "core": sum(p["core"] for p in best.values()),
+        "core_found": sum(p["core"] and p["status"] == "found" for p in best.values()),
+    }
+    return recall, groups, counts

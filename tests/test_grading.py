@@ -10,7 +10,9 @@ from hypothesis import strategies as st
 
 from classroom.content.loader import load_library
 from classroom.grading import (
+    CORE_WEIGHT,
     OTHER_CATEGORY_WEIGHT,
+    SLACK,
     Span,
     SpanScore,
     choice_score,
@@ -82,10 +84,11 @@ def test_other_category_counts_half():
 def test_span_score_by_hand():
     key = [span(10, 20), span(50, 60, "stat")]
     result = span_score(key, [mark(15, 25)], ["loaded", "stat"], ["a"])
-    # recall: (5/10 + 0) / 2; precision: 5/10 of the one highlight lies on the key
+    # recall: (5/10 + 0) / 2; precision: 5 of the highlight's 10 characters lie on the key and
+    # the other 5 just after it, within SLACK: since issue 15 they cost nothing (it was 0.5)
     assert result.recall == pytest.approx(0.25)
-    assert result.precision == pytest.approx(0.5)
-    assert result.f1 == pytest.approx(2 * 0.5 * 0.25 / 0.75)
+    assert result.precision == pytest.approx(1.0)
+    assert result.f1 == pytest.approx(2 * 1.0 * 0.25 / 1.25)
     assert [i["status"] for i in result.items] == ["found", "missed"]
     assert [i["credit"] for i in result.items] == pytest.approx([0.5, 0.0])
 
@@ -129,8 +132,11 @@ def test_highlights_in_another_article_or_category():
 
 def test_credits_are_summed_in_key_order_and_highlight_order():
     # in floats 0.1 + 0.2 + 0.3 is not 0.3 + 0.2 + 0.1, so the order is part of the score
-    key = [span(100, 110), span(50, 60), span(0, 10)]
-    highlights = [mark(107, 117), mark(58, 68), mark(9, 19)]  # each on 3, 2, 1 of 10 characters
+    key = [span(1000, 1100), span(500, 600), span(0, 100)]
+    # each on 30, 20, 10 of the item's 100 characters and of its own 100; the rest runs on far
+    # enough past SLACK that none of it is forgiven (the shorter highlights of before issue 15
+    # would now lose nothing for the words after the item)
+    highlights = [mark(1070, 1170), mark(580, 680), mark(90, 190)]
     result = span_score(key, highlights, ["loaded"], ["a"])
     assert result.recall == result.precision == (0.3 + 0.2 + 0.1) / 3
     assert result.recall != (0.1 + 0.2 + 0.3) / 3  # what sorting by place or by credit gives
@@ -274,8 +280,13 @@ def test_wrong_category_earns_half_the_credit_of_the_right_one(item, other, offs
     guess = Span(item.article, start, start + length, item.category)
     right = span_score([item], [guess.__dict__], CATEGORIES, ["a", "b"])
     wrong = span_score([item], [{**guess.__dict__, "category": other}], CATEGORIES, ["a", "b"])
-    assert wrong.recall == pytest.approx(OTHER_CATEGORY_WEIGHT * right.recall)
     assert wrong.precision == pytest.approx(OTHER_CATEGORY_WEIGHT * right.precision)
+    # since issue 15, only from a highlight that stays within SLACK of the key: one reaching
+    # further, in another category, finds nothing (it was half, however far it reached)
+    if guess.end > item.end + SLACK:
+        assert (wrong.recall, wrong.items[0]["status"]) == (0.0, "missed")
+        return
+    assert wrong.recall == pytest.approx(OTHER_CATEGORY_WEIGHT * right.recall)
     if right.recall > 0:
         assert wrong.items[0]["status"] == "partly"
         assert right.items[0]["status"] == "found"
@@ -335,33 +346,111 @@ def as_span(h) -> Span:
     return Span(h.article, h.start, h.end, h.category)
 
 
-def reference_credit(target: Span, against: list[Span]) -> tuple[float, str]:
+def zone_chars(key: list[Span], article: str) -> set[int]:
+    """The characters of article within SLACK of a (non-empty) key item."""
+    return {
+        i
+        for k in key
+        if k.article == article and k.end > k.start
+        for i in range(max(0, k.start - SLACK), k.end + SLACK)
+    }
+
+
+def reference_credit(
+    target: Span, against: list[Span], key: list[Span] | None = None
+) -> tuple[float, str]:
+    """A key item's credit: its characters under highlights of its category, and at half
+    under highlights of another that lie wholly within SLACK of the key (key, else target)."""
     length = target.end - target.start
     if length <= 0:
         return 0.0, "missed"
+    zone = zone_chars(key if key is not None else [target], target.article)
+    fitting = [
+        h for h in against if h.category == target.category or set(range(h.start, h.end)) <= zone
+    ]
     under = set(range(target.start, target.end))
     same = len(under & chars(against, target.article, target.category)) / length
-    anywhere = len(under & chars(against, target.article)) / length
+    anywhere = len(under & chars(fitting, target.article)) / length
     status = "found" if same > 0 else "partly" if anywhere > 0 else "missed"
     return same + OTHER_CATEGORY_WEIGHT * (anywhere - same), status
+
+
+def reference_precision(h: Span, key: list[Span]) -> float:
+    """A highlight's share on the key, out of its characters less those within SLACK of the
+    key (at most 2 * SLACK of them), less one for each of its characters further away."""
+    mine = set(range(h.start, h.end))
+    anywhere = len(mine & chars(key, h.article))
+    if not anywhere:
+        return 0.0
+    same = len(mine & chars(key, h.article, h.category))
+    inside = len(mine & zone_chars(key, h.article))
+    near, far = inside - anywhere, len(mine) - inside
+    length = len(mine) - max(0, min(near, 2 * SLACK) - far)
+    same, anywhere = same / length, anywhere / length
+    return same + OTHER_CATEGORY_WEIGHT * (anywhere - same)
+
+
+def reference_problems(items: list[dict]) -> tuple[float, dict, dict]:
+    """Recall over problems (a group once, by its best item; core ones weighted), each group
+    and the counts, from the items' credits."""
+    rank = ["missed", "partly", "found"]
+    problems: dict = {}
+    for n, item in enumerate(items):
+        problems.setdefault(item["group"] or n, []).append(item)
+    best = {
+        name: {
+            "credit": max(i["credit"] for i in members),
+            "status": max((i["status"] for i in members), key=rank.index),
+            "core": any(i["core"] for i in members),
+        }
+        for name, members in problems.items()
+    }
+    weights = [CORE_WEIGHT if p["core"] else 1.0 for p in best.values()]
+    recall = (
+        sum(w * p["credit"] for w, p in zip(weights, best.values(), strict=True)) / sum(weights)
+        if best
+        else 1.0
+    )
+    groups = {
+        name: {
+            "size": len(problems[name]),
+            "found": sum(i["status"] == "found" for i in problems[name]),
+        }
+        | best[name]
+        for name in problems
+        if isinstance(name, str)
+    }
+    counts = {
+        "total": len(best),
+        "found": sum(p["status"] == "found" for p in best.values()),
+        "partly": sum(p["status"] == "partly" for p in best.values()),
+        "core": sum(p["core"] for p in best.values()),
+        "core_found": sum(p["core"] and p["status"] == "found" for p in best.values()),
+    }
+    return recall, groups, counts
+
+
+def field(item, name: str, default):
+    return item.get(name, default) if isinstance(item, dict) else getattr(item, name, default)
 
 
 def reference_span_score(key, highlights, categories, articles) -> SpanScore:
     key_spans = [as_span(k) for k in key]
     mine = [s for s in map(as_span, highlights) if s.article in articles]
     items = [
-        {"id": getattr(item, "id", ""), "credit": score, "status": status}
+        {"id": field(item, "id", ""), "credit": score, "status": status}
+        | {"core": bool(field(item, "core", False)), "group": field(item, "group", "") or ""}
         for item, (score, status) in zip(
-            key, [reference_credit(s, mine) for s in key_spans], strict=True
+            key, [reference_credit(s, mine, key_spans) for s in key_spans], strict=True
         )
     ]
-    # summed in key order and in highlight order, as span_score does
-    recall = sum(i["credit"] for i in items) / len(items) if items else 1.0
+    recall, groups, problems = reference_problems(items)
+    # summed in highlight order, as span_score does
     tagged = [s for s in mine if s.category in categories]
-    credits = [reference_credit(s, key_spans)[0] for s in tagged]
+    credits = [reference_precision(s, key_spans) for s in tagged]
     precision = sum(credits) / len(tagged) if tagged else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return SpanScore(precision, recall, f1, items)
+    return SpanScore(precision, recall, f1, items, groups, problems)
 
 
 # crowded: overlapping, nested, touching, empty and backwards spans on three short articles
@@ -373,7 +462,14 @@ tangled = st.builds(
     st.one_of(st.integers(-2, 0), st.integers(1, 12), st.integers(13, 80)),
     st.sampled_from(CATEGORIES),
 )
-tangled_keys = st.lists(st.one_of(tangled, tangled.map(lambda s: s.__dict__)), max_size=12)
+# key items as the loader makes them, or as a snapshot's dicts, some core and some in groups
+weighed = st.builds(
+    lambda s, core, group: {**s.__dict__, "core": core, "group": group},
+    tangled,
+    st.booleans(),
+    st.sampled_from(["", "", "g1", "g2"]),
+)
+tangled_keys = st.lists(st.one_of(tangled, tangled.map(lambda s: s.__dict__), weighed), max_size=12)
 tangled_highlights = st.lists(tangled.map(lambda s: s.__dict__), max_size=16)
 
 

@@ -11,6 +11,7 @@ import pytest
 from classroom import credit
 from classroom.db import get_db
 from classroom.exercises import library
+from classroom.grading import CORE_WEIGHT
 from classroom.store import attempts
 
 REPORT_1 = "la-detainers-report-1"
@@ -65,20 +66,38 @@ def form_action(html, pattern):
     return match.group(1).replace("&amp;", "&")
 
 
+def weights(app) -> tuple[int, int]:
+    """The weight of report 1's loaded-language key's problems (a group of repeats counts once,
+    a core problem CORE_WEIGHT times), and the weight of "slammed" among them."""
+    key = exercise(app).task("loaded-language").key
+    problems: dict = {}
+    for i, item in enumerate(key):
+        problems.setdefault(item.group or i, []).append(item)
+    weight = {
+        name: int(CORE_WEIGHT) if any(k.core for k in members) else 1
+        for name, members in problems.items()
+    }
+    slammed = next(k for k in key if k.quote == "slammed")
+    return sum(weight.values()), weight[slammed.group or key.index(slammed)]
+
+
 @pytest.fixture
 def marked(client, auth, app, school, highlight):
     """Ada's attempt at report 1: 'slammed' (in the key), an extra highlight, the right answer.
 
-    Hand-computed scores, with n items in the loaded-language key and four graded tasks of one
-    point each (loaded language, statistics, missing context, quiz):
-    - loaded language, before credit: recall 1/n, precision (1 + 0)/2, so F1 = 2/(n + 2);
-    - after crediting the extra: the key has n + 1 items, recall 2/(n + 1), precision 1,
-      so F1 = 4/(n + 3);
+    Hand-computed scores, with w the weight of the loaded-language key's problems (a group of
+    repeats counts once, a core problem CORE_WEIGHT times; w = n for n items without groups or
+    core), s the weight of "slammed" in it, and four graded tasks of one point each (loaded
+    language, statistics, missing context, quiz):
+    - loaded language, before credit: recall s/w, precision (1 + 0)/2, so F1 = 2s/(w + 2s);
+    - after crediting the extra: the key has one more item, of weight 1, recall (s + 1)/(w + 1),
+      precision 1, so F1 = 2(s + 1)/(w + s + 2);
     - statistics and missing context: no highlight in their categories, so precision and F1 0;
     - quiz: right, 1.
+    With n items and no groups or core (s = 1, w = n) these are 2/(n + 2) and 4/(n + 3).
     """
     ex = exercise(app)
-    n = len(ex.task("loaded-language").key)
+    w, s = weights(app)
     auth.login("ada")
     attempt_id = submit(
         client,
@@ -93,8 +112,8 @@ def marked(client, auth, app, school, highlight):
     auth.logout()
     return {
         "attempt": attempt_id,
-        "auto": (Fraction(2, n + 2) + 1) / 4,
-        "credited": (Fraction(4, n + 3) + 1) / 4,
+        "auto": (Fraction(2 * s, w + 2 * s) + 1) / 4,
+        "credited": (Fraction(2 * (s + 1), w + s + 2) + 1) / 4,
     }
 
 
@@ -180,9 +199,10 @@ def test_queue_shows_counts_late_flag_and_both_scores(client, app, busy_queue):
     ada_row = re.search(r"<td>Ada</td>.*?</tr>", html, re.S).group(0)
     ben_row = re.search(r"<td>Ben</td>.*?</tr>", html, re.S).group(0)
     assert "late" in ada_row and "late" not in ben_row
-    # 'slammed' alone: recall 1/n and precision 1 in one of four graded tasks, F1 2/(n + 1)
-    n = len(exercise(app).task("loaded-language").key)
-    automatic = percent(Fraction(2, n + 1) / 4)
+    # 'slammed' alone: recall s/w and precision 1 in one of four graded tasks, F1 2s/(w + s)
+    # (with n items and no groups or core, w = n and s = 1: 2/(n + 1))
+    w, s = weights(app)
+    automatic = percent(Fraction(2 * s, w + s) / 4)
     cells = re.findall(r"<td[^>]*>([^<]*)</td>", ben_row)
     assert cells[-2:] == [automatic, "50%"]
     assert re.findall(r"<td[^>]*>([^<]*)</td>", ada_row)[-2:] == [automatic, automatic]

@@ -333,6 +333,32 @@ def test_changing_one_explanation_changes_only_its_line(publishing, folder):
     ]
 
 
+def test_marking_an_item_core_and_grouping_it_changes_only_its_lines(publishing, folder):
+    _, teacher = publishing
+    path = folder / "la-detainers-report-1.yaml"
+    before = path.read_text().splitlines()
+    opened = teacher.post("/author/studio/from-exercise", data={"exercise_id": path.stem})
+    draft_id = int(opened.location.rsplit("/", 1)[1])
+    page = teacher.get(opened.location).text
+    key = json.loads(re.search(r'"key": (\[.*?\]), "problems"', page).group(1))
+    calling = next(k for k in key if k["why"].startswith("The writer’s words: a slangy"))
+    assert (calling["core"], calling["group"]) == (False, "")
+    calling |= {"core": True, "group": "combat-words"}
+    attack = next(k for k in key if k["why"].startswith("Lucero’s charge (ICE)"))
+    attack["group"] = "combat-words"
+    saved = teacher.put(f"/api/studio/drafts/{draft_id}", json={"revision": 1, "key": key})
+    assert saved.json["problems"] == []
+    teacher.post(f"/author/studio/{draft_id}/publish")
+    after = path.read_text().splitlines()
+    # three lines added, each after its item's explanation, and nothing else changed
+    calling = after.index('      - quote: "calling him out"')
+    attack = after.index('      - quote: "most severe attack"')
+    assert after[calling + 2 : calling + 4] == ["        core: true", "        group: combat-words"]
+    assert after[attack + 2] == "        group: combat-words"
+    del after[attack + 2], after[calling + 2 : calling + 4]
+    assert after == before
+
+
 def test_a_draft_with_problems_is_not_published(publishing, folder):
     _, teacher = publishing
     draft_id = start(teacher)

@@ -244,8 +244,8 @@ def test_grade_work_on_part_of_the_report_by_hand():
         REPORT,
         {
             "highlights": [
-                on("slammed"),  # one of the 24 loaded-language key items
-                on("virtually no"),  # one of the 6 statistics, tagged as loaded language
+                on("slammed"),  # one of the 24 loaded-language key items, a core one
+                on("virtually no"),  # one of the 6 statistics (not core), tagged as loaded
                 on("Jeff Sessions"),  # in no key: for the teacher to judge
             ],
             "answers": {"quiz": 0},  # a wrong answer
@@ -253,21 +253,23 @@ def test_grade_work_on_part_of_the_report_by_hand():
     )
     feedback = grade_work(REPORT, work)
     loaded = feedback["tasks"]["loaded-language"]
-    # recall 1/24; precision 1/3 (one of three loaded-language highlights is on the key)
-    assert (loaded["recall"], loaded["precision"]) == pytest.approx((1 / 24, 1 / 3))
-    assert loaded["score"] == pytest.approx(2 / 27)
+    # recall 2/29: the 24 items are 20 problems (five labels are one group), 9 of them core,
+    # so the weights add up to 9 x 2 + 11 = 29 and "slammed" (core) weighs 2; precision 1/3 (one
+    # of three loaded-language highlights is on the key). Before issue 15: recall 1/24.
+    assert (loaded["recall"], loaded["precision"]) == pytest.approx((2 / 29, 1 / 3))
+    assert loaded["score"] == pytest.approx(4 / 35)
     quotes = {k.id: k.quote for k in REPORT.key_items}
     assert [quotes[i["id"]] for i in loaded["items"] if i["status"] == "found"] == ["slammed"]
     statistics = feedback["tasks"]["statistics"]
     statuses = {quotes[i["id"]]: i["status"] for i in statistics["items"]}
     assert statuses.pop("virtually no") == "partly"  # the right words, another category
     assert set(statuses.values()) == {"missed"}
-    assert statistics["recall"] == pytest.approx(0.5 / 6)
+    assert statistics["recall"] == pytest.approx(0.5 / 10)  # 4 core statistics of 6: 4 x 2 + 2
     assert statistics["score"] == 0.0  # nothing was tagged as a statistic
     assert feedback["tasks"]["missing-context"]["score"] == 0.0
     assert feedback["tasks"]["quiz"] == {"score": 0.0, "chosen": [0]}
     assert feedback["tasks"]["reflect"]["score"] is None
-    assert feedback["score"] == pytest.approx((2 / 27) / 4)  # four scored tasks, 1 point each
+    assert feedback["score"] == pytest.approx((4 / 35) / 4)  # four scored tasks, 1 point each
     assert [work["highlights"][i]["quote"] for i in feedback["extras"]] == ["Jeff Sessions"]
 
 

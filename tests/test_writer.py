@@ -53,6 +53,24 @@ def line_of(text: str, fragment: str, after: int = 0) -> int:
     raise AssertionError(f"{fragment!r} is not in the text")
 
 
+def item_lines(text: str, line: int, backwards: bool = False) -> list[str]:
+    """The lines of the key item (or list element) that starts at line, or, backwards, that
+    ends at line: up to the next element, blank line or comment (its lines may grow fields,
+    such as core and group)."""
+    lines = text.splitlines()
+    if backwards:
+        first = line - 1
+        while not lines[first].lstrip().startswith("- "):
+            first -= 1
+        return lines[first:line]
+    last = line
+    while (
+        last < len(lines) and lines[last].strip() and lines[last].lstrip()[:2] not in ("- ", "# ")
+    ):
+        last += 1
+    return lines[line - 1 : last]
+
+
 def comments(text: str) -> list[str]:
     """Every comment of a YAML text, in order (none of our texts has ' #' inside quotes)."""
     return [m.group(0) for m in re.finditer(r"(?:^|\s)#.*$", text, re.M)]
@@ -289,10 +307,17 @@ def test_removing_a_key_item_before_a_comment_keeps_the_comment(folder):
     document.remove_key_item("compare-reports", 16)  # the last item before '# --- only_here'
     after = document.dump()
     header = line_of(before, "# --- only_here")
-    start = header - 5
-    assert hunks(before, after) == [(start, before.splitlines()[start - 1 : header - 1], [])]
+    start = header - len(item_lines(before, header - 1, backwards=True))
+    # the item's lines and only those are gone (said as the text left, not as difflib's hunks:
+    # the item ends with the same group line as the item before it, which makes the hunk
+    # ambiguous)
+    lines = before.splitlines()
+    assert after.splitlines() == lines[: start - 1] + lines[header - 1 :]
+    assert lines[start - 1].startswith("      - article:")
     path.write_text(after, encoding="utf-8")
-    assert problems_of(path) == []
+    # the file still passes the check; the other side of the disagreement is left a group of one
+    [warning] = problems_of(path)
+    assert ": warning: group 'policy-summary' of task 'compare-reports' has only this" in warning
 
 
 def test_removing_the_last_key_item_of_a_step_keeps_the_blank_line_after_it(report_1):
@@ -300,7 +325,8 @@ def test_removing_the_last_key_item_of_a_step_keeps_the_blank_line_after_it(repo
     document.remove_key_item("loaded-language", -1)
     after = document.dump()
     start = line_of(before, 'quote: "willing subversion"')
-    assert hunks(before, after) == [(start, before.splitlines()[start - 1 : start + 1], [])]
+    end = start + len(item_lines(before, start)) - 1
+    assert hunks(before, after) == [(start, before.splitlines()[start - 1 : end], [])]
 
 
 def test_removing_the_first_item_moves_the_comment_below_it_up():

@@ -94,7 +94,9 @@ class Article:
 
 @dataclass(frozen=True)
 class KeyItem:
-    """One answer-key span: where it is, what kind of problem it is, and why."""
+    """One answer-key span: where it is, what kind of problem it is, and why; whether every
+    careful reader should find it (core), and which repeats of one problem it is among (group,
+    unique in its task; "" for none). docs/scoring.md says how both weigh in the score."""
 
     id: str
     article: str
@@ -106,6 +108,8 @@ class KeyItem:
     check: str = ""
     prefix: str = ""
     suffix: str = ""
+    core: bool = False
+    group: str = ""
 
     def export(self) -> dict[str, Any]:
         """The item with its offsets and a W3C Web Annotation target other tools understand."""
@@ -118,6 +122,8 @@ class KeyItem:
             "category": self.category,
             "explanation": self.why,
             "check": self.check,
+            "core": self.core,
+            "group": self.group,
             "target": {
                 "source": self.article,
                 "selector": [

@@ -4,7 +4,7 @@ the problems `exercises check` would report, each tied to the part of the draft 
 A draft is plain JSON-able data:
     {"title", "summary", "articles": [{"id", "text", "title", "outlet", "date", "note"}],
      "tasks": [a task as the file has it, without its "key"],
-     "key": [{"task", "article", "start", "end", "category", "why", "check"}]}
+     "key": [{"task", "article", "start", "end", "category", "why", "check", "core", "group"}]}
 Key items are kept by their offsets in the article: the quote, and the prefix, suffix or
 occurrence that place it, are worked out here when the file is made, so an author never
 disambiguates by hand. No Flask here.
@@ -130,8 +130,7 @@ def draft_of(exercise: Exercise, document: Mapping[str, Any]) -> dict[str, Any]:
             "start": item.start,
             "end": item.end,
             "category": item.category,
-            "why": item.why,
-            "check": item.check,
+            **{f: getattr(item, f) for f in ("why", "check", "core", "group")},
         }
         for item in exercise.key_items
     ]
@@ -222,7 +221,15 @@ def _key_item(draft: Mapping[str, Any], item: Any) -> dict[str, Any]:
         "category": category,
         "why": _text(item.get("why", ""), "why", MAX_TEXT),
         "check": _text(item.get("check", ""), "check", MAX_TEXT),
+        "core": _core(item.get("core", False)),
+        "group": _text(item.get("group", ""), "group", MAX_ID),
     }
+
+
+def _core(value: Any) -> bool:
+    if type(value) is not bool:
+        raise InvalidEdit("'core' should be true or false")
+    return value
 
 
 # --- the file a draft becomes ------------------------------------------------------------------
@@ -265,7 +272,8 @@ def key_entry(task: Mapping[str, Any], item: Mapping[str, Any], text: str) -> di
     entry["why"] = item.get("why", "")
     if item.get("check"):
         entry["check"] = item["check"]
-    return entry
+    entry |= {"core": True} if item.get("core") else {}
+    return entry | ({"group": item["group"]} if item.get("group") else {})
 
 
 def task_categories(task: Mapping[str, Any]) -> list[str]:

@@ -16,7 +16,8 @@ from .publish import Change, exercise_path
 from .studio import KEYED_TYPES, document, key_entry
 from .writer import Document, new_article, new_exercise, open_exercise
 
-SAME = ("article", "start", "end", "category", "why", "check")  # what makes a key item the same
+# what makes a key item the same
+SAME = ("article", "start", "end", "category", "why", "check", "core", "group")
 
 
 def changes(folder: Path, exercise_id: str, draft: Mapping[str, Any]) -> list[Change]:
@@ -123,7 +124,7 @@ def _edit_key(
         for i, (old, new) in enumerate(zip(was, now, strict=True)):
             if old != new:
                 entry = key_entry(task, items[i], texts[items[i]["article"]])
-                stale = {f: None for f in ("prefix", "suffix", "occurrence", "check")}
+                stale = dict.fromkeys(("prefix", "suffix", "occurrence", "check", "core", "group"))
                 doc.update_key_item(task["id"], i, stale | entry)
         return
     doc.set_task_field(task["id"], "key", _entries(task, items, texts))

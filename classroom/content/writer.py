@@ -52,13 +52,14 @@ ARTICLE_SCHEMA = "# yaml-language-server: $schema=../../classroom/content/articl
 FIELD_ORDER = (
     "id", "type", "title", "title_added_by_editor", "outlet", "date", "note", "summary",
     "article", "articles", "label", "definition", "categories", "prompt", "instruction",
-    "multiple", "quote", "prefix", "suffix", "occurrence", "category", "why", "check", "text",
+    "multiple", "quote", "prefix", "suffix", "occurrence", "category", "why", "check", "core",
+    "group", "text",
     "correct", "feedback", "hint", "points", "options", "model_answer", "key_points", "key",
     "tasks",
 )  # fmt: skip
-# written plain where YAML reads them back unchanged, as the guide does: ids, and a category's
-# short label; every other text in double quotes
-PLAIN_FIELDS = {"id", "type", "article", "articles", "category", "categories", "label"}
+# written plain where YAML reads them back unchanged, as the guide does: ids, a category's
+# short label and a key item's group; every other text in double quotes
+PLAIN_FIELDS = {"id", "type", "article", "articles", "category", "categories", "label", "group"}
 FLOW_LISTS = {"articles", "categories"}  # a list of ids: `[a, b]` on one line
 
 

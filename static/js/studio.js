@@ -22,6 +22,9 @@ const tagger = document.getElementById("tagger");
 const taggerQuote = document.getElementById("tagger-quote");
 const taggerWhy = document.getElementById("tagger-why");
 const taggerCheck = document.getElementById("tagger-check");
+const taggerCore = document.getElementById("tagger-core");
+const taggerGroup = document.getElementById("tagger-group");
+const groupNames = document.getElementById("tagger-groups");
 const taggerError = document.getElementById("tagger-error");
 const taggerSave = document.getElementById("tagger-save");
 const taggerReason = document.getElementById("tagger-reason");
@@ -29,7 +32,8 @@ const suggestionList = document.getElementById("suggestion-list");
 const suggestionCount = document.getElementById("suggestion-count");
 const radios = () => [...tagger.querySelectorAll('input[name="tag-category"]')];
 
-// Each key item: {article, start, end, category, why, check, task}; task is the server's choice.
+// Each key item: {article, start, end, category, why, check, core, group, task}; task is the
+// server's choice.
 let key = data.key.map((k) => ({ ...k }));
 let problems = data.problems;
 // Suggestions: {id, article, start, end, category, quote, reason}; dismissed ones by their id.
@@ -51,13 +55,15 @@ const autosave = new Autosave({
   collect: () => ({
     title: titleField.value,
     summary: summaryField.value,
-    key: key.map(({ article, start, end, category, why, check }) => ({
+    key: key.map(({ article, start, end, category, why, check, core, group }) => ({
       article,
       start,
       end,
       category,
       why,
       check,
+      core: Boolean(core),
+      group: group || "",
     })),
     dismissed,
   }),
@@ -135,6 +141,12 @@ function keyItem(k, index) {
   why.textContent = k.why ? k.why : "No explanation yet.";
   if (!k.why) why.className = "small";
   li.append(badge, " ", quote, why);
+  if (k.core || k.group) {
+    const weight = document.createElement("p");
+    weight.className = "small";
+    weight.textContent = [k.core ? "Core" : "", k.group ? `Group: ${k.group}` : ""].filter(Boolean).join(" · ");
+    li.append(weight);
+  }
   if (k.check) {
     const check = document.createElement("p");
     check.className = "check";
@@ -252,6 +264,12 @@ function openTagger(target, from = null) {
   taggerReason.hidden = !target.suggestion;
   taggerWhy.value = target.item?.why || "";
   taggerCheck.value = target.item?.check || "";
+  taggerCore.checked = Boolean(target.item?.core);
+  taggerGroup.value = target.item?.group || "";
+  // the groups already named, offered as the author types: one name per problem
+  groupNames.replaceChildren(
+    ...[...new Set(key.map((k) => k.group).filter(Boolean))].sort().map((name) => new Option(name)),
+  );
   taggerSave.textContent = target.item ? "Save changes" : "Add key item";
   taggerError.hidden = true;
   tagger.hidden = false;
@@ -274,7 +292,13 @@ function saveTag() {
     radios()[0].focus();
     return;
   }
-  const values = { category: chosen.value, why: taggerWhy.value.trim(), check: taggerCheck.value.trim() };
+  const values = {
+    category: chosen.value,
+    why: taggerWhy.value.trim(),
+    check: taggerCheck.value.trim(),
+    core: taggerCore.checked,
+    group: taggerGroup.value.trim(),
+  };
   const accepted = pending.suggestion;
   const next = accepted ? after(accepted) : null;
   if (pending.item) {

@@ -5,6 +5,7 @@ alone does all of it."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -339,3 +340,40 @@ def test_a_save_answered_while_a_key_item_has_focus_leaves_the_focus_there(
         route.continue_()
     expect_saved(page)
     expect(page.locator(edit)).to_be_focused()
+
+
+def test_a_key_item_is_marked_core_and_grouped_and_keeps_both(studio_page, studio_site, log_in):
+    page = studio_page()
+    log_in(page, "teacher")
+    start_draft(page, "Ferry fares, weighed")
+    tagger = page.locator("#tagger")
+    for quote, group in (("Fury", "feelings"), ("anger", "feelings")):
+        page.get_by_role("button", name=f"Accept suggestion “{quote}”").click()
+        page.locator("#tagger-why").fill("A feeling named for a whole island.")
+        tagger.get_by_label("Core: every careful reader should find this").check()
+        tagger.get_by_label("Group (optional)").fill(group)
+        tagger.get_by_role("button", name="Add key item").click()
+        expect(tagger).to_be_hidden()
+    expect_saved(page)
+    items = page.locator("#step-0 .key-list > li.key-item")
+    expect(items.filter(has_text="Fury")).to_contain_text("Core · Group: feelings")
+
+    page.reload()
+    expect(items.filter(has_text="anger")).to_contain_text("Core · Group: feelings")
+    page.get_by_role("button", name="Edit key item “anger”").click()
+    expect(tagger.get_by_label("Core: every careful reader should find this")).to_be_checked()
+    expect(tagger.get_by_label("Group (optional)")).to_have_value("feelings")
+    # the names already given are offered, so each repeat gets the same one
+    expect(page.locator("#tagger-groups option")).to_have_text("feelings")
+    tagger.get_by_label("Core: every careful reader should find this").uncheck()
+    tagger.get_by_role("button", name="Save changes").click()
+    expect_saved(page)
+    expect(items.filter(has_text="anger")).to_contain_text("Group: feelings")
+    expect(items.filter(has_text="anger")).not_to_contain_text("Core")
+    with studio_site["app"].app_context():
+        row = get_db().execute("select draft from studio_drafts order by id desc").fetchone()
+    key = json.loads(row[0])["key"]
+    assert [(k["core"], k["group"]) for k in key if k["group"]] == [
+        (True, "feelings"),
+        (False, "feelings"),
+    ]

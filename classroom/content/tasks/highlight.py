@@ -163,6 +163,8 @@ class HighlightTask(Task):
             "precision": result.precision,
             "recall": result.recall,
             "items": result.items,
+            "groups": result.groups,
+            "problems": result.problems,
         }
 
     @classmethod

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ...grading import CORE_WEIGHT
 from ..anchoring import AnchorError, anchor
 from ..fields import Fields
 from ..model import KeyItem, did_you_mean, quoted
@@ -98,6 +99,23 @@ KEY_SCHEMA: dict[str, Any] = {
                 "type": ["integer", "null"],
                 "minimum": 1,
             },
+            "core": {
+                "description": (
+                    "true for what every careful reader should find: a core problem counts "
+                    f"{CORE_WEIGHT:g} times as much as the others in the score (docs/scoring.md). "
+                    "Default false. In a group, one core item makes the whole group core."
+                ),
+                "type": ["boolean", "null"],
+            },
+            "group": {
+                "description": (
+                    "A name shared by the repeats of one problem in this step, e.g. alien-label "
+                    "for the same label five times: finding any one of them finds the group, "
+                    "which counts once in the score, and the feedback says it recurs. Leave it out"
+                    " for an item that stands alone."
+                ),
+                "$ref": "#/$defs/text",
+            },
         },
     },
     "keyList": {
@@ -172,6 +190,7 @@ def read_key(
     if "key" in f.node and not nodes:
         f.report.error(f.pos("key"), f"task {quoted(task_id)} has an empty answer key")
     items: list[KeyItem] = []
+    members: dict[str, list[tuple[int, int]]] = {}  # each group's items, by where they say so
     for i, node in enumerate(nodes):
         where = f"key item {i + 1} of task {quoted(task_id)}"
         k = Fields(
@@ -179,13 +198,24 @@ def read_key(
             node,
             where,
             required=("quote", "why"),
-            optional=("category", "check", "article", "prefix", "suffix", "occurrence"),
+            optional=(
+                "category",
+                "check",
+                "article",
+                "prefix",
+                "suffix",
+                "occurrence",
+                "core",
+                "group",
+            ),
         )
         if not k.ok:
             continue
         # every text first, so that each TODO is reported even when the item has other errors
         quote, why = k.text("quote", nonempty=True), k.text("why", nonempty=True)
         check, prefix, suffix = k.text("check"), k.text("prefix"), k.text("suffix")
+        core = k.node.get("core") is not None and k.flag("core")
+        group = k.text("group").strip()
         article_id = k.text("article", article_ids[0] if len(article_ids) == 1 else "")
         if article_id not in article_ids:
             ctx.report.error(
@@ -246,7 +276,11 @@ def read_key(
             check,
             spot.prefix,
             spot.suffix,
+            core,
+            group,
         )
+        if group:
+            members.setdefault(group, []).append(k.pos("group"))
         for other in items:
             if (
                 other.article == item.article
@@ -262,4 +296,11 @@ def read_key(
                     "merge them into one item or shorten one",
                 )
         items.append(item)
+    for group, places in members.items():
+        if len(places) == 1:  # the file still loads: a group of one scores as the item alone
+            ctx.report.warning(
+                places[0],
+                f"group {quoted(group)} of task {quoted(task_id)} has only this item",
+                "give its repeats in this step the same group, or leave the group out",
+            )
     return tuple(items)
