@@ -70,13 +70,13 @@ def record_attempt(
         ):
             db.execute(
                 "insert into exercise_versions (exercise_id, version, title, snapshot, "
-                "created_at) values (?, ?, ?, ?, ?)",
+                "created_at) values (?, ?, ?, ?, ?) on conflict (exercise_id, version) do nothing",
                 [snapshot["id"], snapshot["version"], snapshot["title"], dumps(snapshot), now()],
             )
         attempt_id = db.execute(
             "insert into attempts (assignment_id, student_id, exercise_id, version, score, "
             "result, started_at, submitted_at, submission_key, after_answers) "
-            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id",
             [
                 assignment_id,
                 student_id,
@@ -89,7 +89,7 @@ def record_attempt(
                 key,
                 state["after_answers"],
             ],
-        ).lastrowid
+        ).fetchall()[0][0]  # all: a RETURNING statement is done once read out
         db.conn.executemany(
             'insert into attempt_highlights (attempt_id, article_id, start, "end", quote, '
             "category, note) values (?, ?, ?, ?, ?, ?, ?)",
@@ -142,7 +142,7 @@ def get_attempt(db: Database, attempt_id: int) -> dict[str, Any] | None:
     row["highlights"] = [
         {**h, "article": h.pop("article_id")}
         for h in db.query(
-            "select id, article_id, start, end, quote, category, note "
+            'select id, article_id, start, "end", quote, category, note '
             "from attempt_highlights where attempt_id = ? order by id",
             [attempt_id],
         )

@@ -70,7 +70,7 @@ def save_draft(
                on conflict (assignment_id, student_id) do update set
                  version = excluded.version, work = excluded.work, updated_at = excluded.updated_at,
                  revision = drafts.revision + 1
-               where ? is null or drafts.revision = ?
+               where cast(? as integer) is null or drafts.revision = cast(? as integer)
                returning revision""",
             [assignment_id, student_id, version, dumps(work), saved_at, saved_at, base, base],
         ).fetchall()  # all: a RETURNING statement is done once read out

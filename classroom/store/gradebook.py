@@ -77,7 +77,7 @@ GRADEBOOK_CELLS = f"""
     join users u on u.id = e.student_id
     left join assignments a on a.class_id = e.class_id
     where e.class_id = :class
-    order by u.display_name collate nocase, u.username, u.id"""
+    order by lower(u.display_name), u.username, u.id"""
 
 
 def class_gradebook(db: Database, class_id: int, titles: Mapping[str, str]) -> Iterator[str]:
@@ -121,6 +121,7 @@ def column_heading(assignment: Mapping[str, Any], titles: Mapping[str, str]) -> 
 
 # --- every attempt at one assignment --------------------------------------------------------
 
+# The union is sorted from outside: PostgreSQL sorts a UNION by its output columns only.
 ATTEMPT_ROWS = """
     with shown as (
       select t.id as attempt_id, u.display_name as student, u.username, t.submitted_at,
@@ -132,6 +133,7 @@ ATTEMPT_ROWS = """
       join users u on u.id = t.student_id
       join attempt_scores s on s.attempt_id = t.id
       where t.assignment_id = :assignment)
+    select * from (
     select 'highlight' as row_type, shown.*, h.article_id as article, h.start, h.end, h.quote,
            h.category, h.note, null as task, null as answer, 0 as part, h.id as seq
     from shown join attempt_highlights h on h.attempt_id = shown.attempt_id
@@ -144,7 +146,8 @@ ATTEMPT_ROWS = """
     from shown
     where not exists (select 1 from attempt_highlights h where h.attempt_id = shown.attempt_id)
       and not exists (select 1 from attempt_answers x where x.attempt_id = shown.attempt_id)
-    order by student collate nocase, username, attempt_id, part, seq"""
+    ) as parts
+    order by lower(student), username, attempt_id, part, seq"""
 
 
 def assignment_attempts(db: Database, assignment_id: int) -> Iterator[str]:

@@ -64,7 +64,7 @@ def score_distribution(db: Database, assignment_id: int) -> dict[str, Any]:
         for r in db.query(
             f"""with {LATEST}
         select case when score is null then null
-                    else min(cast(round(score * 100) as integer) / 10, :last) end as bucket,
+                    else min(cast(floor(score * 100 + 0.5) as integer) / 10, :last) end as bucket,
                count(*) as students
         from latest group by bucket""",
             {"assignment": assignment_id, "last": BUCKETS - 1},
@@ -97,7 +97,7 @@ def key_item_shares(db: Database, assignment_id: int, exercise: dict) -> list[di
                count(s.item_id) filter (where s.status = 'partly') as partly,
                (select count(*) from latest) as submitted
         from json_each(:items) k left join statuses s on s.item_id = k.value
-        group by k.key order by found, partly, k.key""",
+        group by k.key, k.value order by found, partly, k.key""",
             {"assignment": assignment_id, "items": json.dumps(list(items))},
         )
     )
@@ -267,7 +267,7 @@ def common_extras(
                  coalesce((select r.kind = 'credit' from review_events r
                            where r.attempt_id = m.attempt_id and r.highlight_id = m.id
                              and r.kind in ('credit', 'uncredit')
-                           order by r.id desc limit 1), 0) as credited
+                           order by r.id desc limit 1), false) as credited
           from marks m
           where not exists (
             select 1 from key k
@@ -281,10 +281,12 @@ def common_extras(
                  count(distinct start) as places,
                  count(*) filter (where credited) as credited,
                  json_group_array(id) filter (where not credited) as to_credit
-          from extra group by article_id, words)
-        select g.*, json_group_object(b.category, b.students) as categories
-        from groups g join by_category b on b.article_id = g.article_id and b.words = g.words
-        group by g.article_id, g.words
+          from extra group by article_id, words),
+        mixes as (
+          select article_id, words, json_group_object(category, students) as categories
+          from by_category group by article_id, words)
+        select g.*, m.categories
+        from groups g join mixes m on m.article_id = g.article_id and m.words = g.words
         order by g.students desc, g.article_id, g.first_start
         limit :limit""",
         {

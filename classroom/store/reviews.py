@@ -30,7 +30,7 @@ QUEUE = f"""
     queue as (
       select u.id as student_id, u.display_name, u.username,
              l.attempt_id, l.submitted_at, l.auto_score, l.score,
-             coalesce(a.due_at is not null and l.submitted_at > a.due_at, 0) as late,
+             coalesce(a.due_at is not null and l.submitted_at > a.due_at, false) as late,
              coalesce(l.attempts, 0) as attempts,
              (select min(n.at) from answers_seen n
               where n.assignment_id = a.id and n.student_id = u.id) as answers_seen,
@@ -59,13 +59,13 @@ def queue(db: Database, assignment_id: int, show: str | None = None) -> list[dic
             QUEUE
             + """
         select * from queue
-        where :show is null
+        where cast(:show as text) is null
            or (:show = 'late' and late)
            or (:show = 'missing' and rank = 2)
            or (:show = 'needs-review' and rank = 0)
         -- the oldest submission has waited longest; the rest are easier to find by name
         order by rank, case when rank = 0 then submitted_at end,
-                 display_name collate nocase, student_id""",
+                 lower(display_name), student_id""",
             {"assignment": assignment_id, "show": show if show in FILTERS else None},
         )
     )
@@ -78,9 +78,9 @@ def queue_counts(db: Database, assignment_id: int) -> dict[str, int]:
             QUEUE
             + """
         select count(*) as "all",
-               coalesce(sum(rank = 0), 0) as "needs-review",
-               coalesce(sum(late), 0) as "late",
-               coalesce(sum(rank = 2), 0) as "missing"
+               count(*) filter (where rank = 0) as "needs-review",
+               count(*) filter (where late) as "late",
+               count(*) filter (where rank = 2) as "missing"
         from queue""",
             {"assignment": assignment_id},
         )

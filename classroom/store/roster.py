@@ -41,7 +41,7 @@ def classes_overview(db: Database, teacher_id: int) -> list[dict[str, Any]]:
                 where a.class_id = c.id and a.closed_at is null) as open_assignments,
                (select count(*) from latest l join assignments a on a.id = l.assignment_id
                 where a.class_id = c.id and not l.reviewed) as to_review
-        from classes c where c.teacher_id = :teacher order by c.name collate nocase""",
+        from classes c where c.teacher_id = :teacher order by lower(c.name)""",
             {"teacher": teacher_id},
         )
     )
@@ -108,7 +108,7 @@ def roster(db: Database, class_id: int) -> list[dict[str, Any]]:
         from enrolments e join users u on u.id = e.student_id
         left join submitted s on s.student_id = u.id
         left join in_progress p on p.student_id = u.id
-        where e.class_id = :class order by u.display_name collate nocase""",
+        where e.class_id = :class order by lower(u.display_name)""",
             {"class": class_id},
         )
     )

@@ -18,12 +18,12 @@ def create_draft(db: Database, author_id: int, exercise_id: str, draft: dict[str
     """Store a new draft of the author's; returns its id."""
     at = now()
     with db.atomic():
-        cursor = db.execute(
+        rows = db.execute(
             "insert into studio_drafts (author_id, exercise_id, draft, revision, created, updated)"
-            " values (?, ?, ?, 1, ?, ?)",
+            " values (?, ?, ?, 1, ?, ?) returning id",
             [author_id, exercise_id, dumps(draft), at, at],
-        )
-    return cursor.lastrowid
+        ).fetchall()  # all: a RETURNING statement is done once read out
+    return rows[0][0]
 
 
 def get_draft(db: Database, draft_id: int, author_id: int) -> dict[str, Any] | None:
@@ -63,7 +63,7 @@ def save_draft(
         rows = db.execute(
             "update studio_drafts set exercise_id = ?, draft = ?, updated = ?, "
             "revision = revision + 1 where id = ? and author_id = ? "
-            "and (? is null or revision = ?) returning revision",
+            "and (cast(? as integer) is null or revision = cast(? as integer)) returning revision",
             [exercise_id, dumps(draft), at, draft_id, author_id, base, base],
         ).fetchall()
     return {"revision": rows[0][0], "saved_at": at} if rows else None

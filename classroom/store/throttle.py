@@ -70,7 +70,7 @@ def _count(db: Database, where: str, params: dict, limit: int) -> tuple[int, str
         db,
         f"""select (select count(*) from login_failures where {where} and at > :since) as n,
                    (select min(at) from (select at from login_failures where {where}
-                    and at > :since order by at desc limit :limit)) as oldest""",
+                    and at > :since order by at desc limit :limit) as recent) as oldest""",
         params | {"since": _since(), "limit": limit},
     )
     return row["n"], row["oldest"]
