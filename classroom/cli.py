@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import sqlite3
 import sys
 from collections import Counter
 from collections.abc import Mapping
@@ -30,6 +29,7 @@ from .exercises import library
 from .store import accounts, classes, roster
 from .store.backup import BackupError, backup
 from .store.connection import Database
+from .store.engine import DatabaseError
 
 DEMO_PASSWORD = "classroom-demo"  # a public demo login, printed and documented, never a secret
 DEMO_CLASS = "Demo class"
@@ -185,7 +185,7 @@ def backup_command(config: Mapping) -> click.Command:
         source = config["DATABASE"]
         try:
             size = backup(source, target)
-        except (BackupError, sqlite3.Error) as err:
+        except (BackupError, *DatabaseError) as err:
             raise click.ClickException(f"no backup made: {err}") from err
         click.echo(f"Backed up {source} to {target} ({size:,} bytes, integrity check ok).")
 

@@ -9,14 +9,15 @@ import click
 from flask import Flask, current_app, g
 from flask.cli import with_appcontext
 
-from .store.connection import Connections, Database
+from .store import engine
+from .store.connection import Database
 from .store.migrations import migrations
 
 
 def get_db() -> Database:
     """This request's database connection."""
     if "db" not in g:
-        g.db = current_app.extensions["classroom.db"].lend(current_app.config["DATABASE"])
+        g.db = current_app.extensions["classroom.db"].lend(engine.target(current_app.config))
     return g.db
 
 
@@ -44,6 +45,6 @@ def init_db_command() -> None:
 
 def init_app(app: Flask) -> None:
     """Register the connections, the teardown and the init-db command with the app."""
-    app.extensions["classroom.db"] = Connections()
+    app.extensions["classroom.db"] = engine.connections(app.config)
     app.teardown_appcontext(close_db)
     app.cli.add_command(init_db_command)

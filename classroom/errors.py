@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .auth import live
 from .auth.routes import BACK_TO, LOGGED_OUT, PASSWORD_RESET, to_login
+from .store import engine
 
 ADVICE = {
     400: "Something in the request was not as expected.",
@@ -27,15 +26,9 @@ FAILED_AFTER_SENDING = (
 )
 READ_ONLY_METHODS = ("GET", "HEAD", "OPTIONS")
 
-# The database could not take a write: the disk is full, the file or its disk is read-only, the
-# disk failed, or other writers held the lock past the busy timeout. The request's transaction
-# was rolled back, so nothing of it is stored; it may well work again in a few minutes.
-CANNOT_WRITE = {
-    sqlite3.SQLITE_FULL,
-    sqlite3.SQLITE_READONLY,
-    sqlite3.SQLITE_IOERR,
-    sqlite3.SQLITE_BUSY,
-}
+# When the database could not take a write (engine.cannot_write: the disk is full, the database
+# is read-only, the disk failed, or other writers held the lock too long), the request's
+# transaction was rolled back, so nothing of it is stored; it may well work again in a while.
 RETRY_AFTER = 120  # seconds
 # What the API says: the exercise page's script adds that the work is kept in the browser.
 NOT_STORED = "The server could not store it"
@@ -94,10 +87,10 @@ def handle_http_error(error: HTTPException):
     return render_template("errors/error.html", code=code, name=error.name, message=message), code
 
 
-def handle_database_error(error: sqlite3.OperationalError):
+def handle_database_error(error: Exception):
     """A write the database could not take answers 503, saying nothing was stored; any other
     database error is a crash (500) as before."""
-    if (getattr(error, "sqlite_errorcode", 0) & 0xFF) not in CANNOT_WRITE:
+    if not engine.cannot_write(error):
         raise error
     current_app.logger.error(
         "%s %s not done: the database could not be written (%s)",
@@ -135,4 +128,5 @@ def must_choose() -> bool:
 def init_app(app: Flask) -> None:
     """Register the handlers; Flask logs an uncaught exception, then hands it here as a 500."""
     app.register_error_handler(HTTPException, handle_http_error)
-    app.register_error_handler(sqlite3.OperationalError, handle_database_error)
+    for kind in engine.DatabaseError:
+        app.register_error_handler(kind, handle_database_error)

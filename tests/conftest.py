@@ -253,7 +253,7 @@ def trace_statements():
 
         def traced(self, path):
             db = lend(self, path)
-            db.conn.set_trace_callback(statements.append)
+            db.set_tracer(statements.append)
             return db
 
         patch.setattr(classroom.store.connection.Connections, "lend", traced)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -11,6 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import sessions, throttle
 from .connection import now, one
+from .engine import DatabaseError, is_unique_violation
 
 # How long a teacher's one-time code works; it also stops working once it has set a password.
 CODE_LIFETIME = timedelta(hours=24)
@@ -119,8 +119,8 @@ def _insert_user(db: Database, username: str, display_name: str, hashed: str, ro
     row = {"username": username.strip().lower(), "display_name": display_name, "role": role}
     try:
         return db["users"].insert(row | {"password_hash": hashed, "created_at": now()}).last_pk
-    except sqlite3.IntegrityError as error:
-        if "users.username" not in str(error):  # the unique index, not another constraint
+    except DatabaseError as error:
+        if not is_unique_violation(error, "users", "username"):  # not another constraint
             raise
         raise UsernameTaken(username) from error
 

@@ -90,7 +90,7 @@ def record_attempt(
                 state["after_answers"],
             ],
         ).fetchall()[0][0]  # all: a RETURNING statement is done once read out
-        db.conn.executemany(
+        db.executemany(
             'insert into attempt_highlights (attempt_id, article_id, start, "end", quote, '
             "category, note) values (?, ?, ?, ?, ?, ?, ?)",
             [
@@ -106,7 +106,7 @@ def record_attempt(
                 for h in work["highlights"]
             ],
         )
-        db.conn.executemany(
+        db.executemany(
             "insert into attempt_answers (attempt_id, task_id, answer, score) values (?, ?, ?, ?)",
             [
                 (attempt_id, task_id, dumps(answer), result["tasks"].get(task_id, {}).get("score"))

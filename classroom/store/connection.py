@@ -9,7 +9,7 @@ import os
 import sqlite3
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,15 +17,20 @@ import sqlite_utils
 
 
 class Database(sqlite_utils.Database):
-    """sqlite-utils' Database whose transactions take the write lock as they begin."""
+    """sqlite-utils' Database whose transactions take the write lock as they begin, with the
+    few methods the store uses that PostgreSQL's Database (postgres.py) has too."""
+
+    engine = "sqlite"
 
     @contextlib.contextmanager
-    def atomic(self) -> Iterator[Database]:
+    def atomic(self, lock: object = None) -> Iterator[Database]:
         """A transaction (a savepoint inside one) that waits its turn to write.
 
         sqlite-utils begins a deferred transaction; one that reads (even the table's schema,
         as insert does) before it writes fails at once with "database is locked" when another
         connection wrote in between, and the busy timeout cannot help. BEGIN IMMEDIATE waits.
+        lock names what the transaction must have to itself (see postgres.py); here the write
+        lock already serialises every writer, so it is not needed.
         """
         if self.conn.in_transaction:
             with super().atomic():
@@ -42,6 +47,23 @@ class Database(sqlite_utils.Database):
         except BaseException:
             self.rollback()
             raise
+
+    @property
+    def in_transaction(self) -> bool:
+        """Whether a transaction is open on the connection."""
+        return self.conn.in_transaction
+
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        """Run one statement for each row of parameters."""
+        self.conn.executemany(sql, rows)
+
+    def stream(self, sql: str, params: dict | Sequence = ()) -> Iterator[dict[str, Any]]:
+        """The rows of a query as dicts, read as they are consumed (for the large exports)."""
+        return self.query(sql, params)
+
+    def set_tracer(self, tracer: Callable[[str], object] | None) -> None:
+        """Call tracer with every statement run from now on (None: stop)."""
+        self.conn.set_trace_callback(tracer)
 
 
 def connect(path: str) -> Database:
@@ -90,7 +112,7 @@ class Connections:
     def give_back(self) -> None:
         """End what the request left open, so the next one starts clean."""
         db = getattr(self._local, "db", None)
-        if db is not None and db.conn.in_transaction:
+        if db is not None and db.in_transaction:
             db.conn.rollback()
 
     def close(self) -> None:

@@ -98,7 +98,7 @@ def _gradebook_rows(db: Database, class_id: int, titles: Mapping[str, str]) -> I
     yield ["Student", "Username", *(column_heading(a, titles) for a in assignments)]
     column = {a["id"]: i for i, a in enumerate(assignments)}
     cells_by_student = groupby(
-        db.query(GRADEBOOK_CELLS, {"class": class_id}), key=itemgetter("student_id")
+        db.stream(GRADEBOOK_CELLS, {"class": class_id}), key=itemgetter("student_id")
     )
     for _, cells in cells_by_student:
         scores = [""] * len(assignments)
@@ -174,7 +174,7 @@ def assignment_attempts(db: Database, assignment_id: int) -> Iterator[str]:
 def _attempt_rows(db: Database, assignment_id: int) -> Iterator[list[Any]]:
     """The header, then each stored row with its scores, lateness and answer made readable."""
     yield list(ATTEMPT_COLUMNS)
-    for r in db.query(ATTEMPT_ROWS, {"assignment": assignment_id}):
+    for r in db.stream(ATTEMPT_ROWS, {"assignment": assignment_id}):
         yield [
             r["row_type"],
             r["attempt_id"],
