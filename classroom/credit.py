@@ -59,6 +59,7 @@ def _change_credit(
 ) -> bool:
     """Record a credit or uncredit with the score it leads to, in one transaction."""
     with db.atomic():
+        reviews.lock_attempt(db, attempt_id)
         attempt = attempts.get_attempt(db, attempt_id)
         if highlight_id not in {h["id"] for h in attempt["highlights"]}:
             raise reviews.ReviewError("This attempt has no such highlight.")

@@ -40,8 +40,8 @@ def record_attempt(
     Plain INSERTs rather than sqlite-utils' insert(): on this path, the busiest write, its
     schema look-ups were twenty statements of thirty-seven and a fifth of the time.
     """
-    with db.atomic():
-        # inside the write lock, so a repeat sent at the same moment waits and finds this one,
+    with db.atomic(lock=("submit", assignment_id, student_id)):
+        # inside the lock, so a repeat sent at the same moment waits and finds this one,
         # and two submissions sent at once cannot both take the last attempt
         state = one(
             db,

@@ -193,6 +193,7 @@ def set_score(db: Database, attempt_id: int, score: float, teacher_id: int) -> N
     if not 0 <= score <= 1:
         raise ReviewError("A score is between 0 and 100%.")
     with db.atomic():
+        lock_attempt(db, attempt_id)
         old = one(db, "select score from attempt_scores where attempt_id = ?", [attempt_id])[
             "score"
         ]
@@ -211,11 +212,20 @@ def set_comment(db: Database, attempt_id: int, comment: str, teacher_id: int) ->
     """Write (or clear, with '') the comment the student sees; False if it is unchanged."""
     comment = comment.strip()
     with db.atomic():
+        lock_attempt(db, attempt_id)
         old = current_comment(db, attempt_id)
         if comment == old:
             return False
         record(db, attempt_id, teacher_id, "comment", old=old, new=comment)
     return True
+
+
+def lock_attempt(db: Database, attempt_id: int) -> None:
+    """Keep other review decisions on the attempt waiting until this transaction ends: each
+    decision is worked out from the events before it, and two at once would each miss the
+    other's. SQLite's write lock already makes them wait; PostgreSQL locks the attempt's row."""
+    if db.engine == "postgresql":
+        db.execute("select 1 from attempts where id = ? for update", [attempt_id])
 
 
 def record(db: Database, attempt_id: int, teacher_id: int, kind: str, **fields: Any) -> None:

@@ -80,7 +80,7 @@ def take_turn(db: Database, username: str, address: str, device_tokens: Iterable
     """Let a login attempt through to the password check, or say how long it must wait."""
     username = username.strip().lower()
     ids = json.dumps([digest(t) for t in device_tokens])
-    with db.atomic():
+    with db.atomic(lock="throttle"):
         db.execute("delete from login_failures where at <= ?", [_since()])
         trusted = one(
             db,
@@ -154,7 +154,7 @@ def join_turn(db: Database, address: str, code: str) -> tuple[dict[str, Any] | N
     The code is looked up in the same write transaction that counts, so codes sent at once from
     one address never get more than the limit checked.
     """
-    with db.atomic():
+    with db.atomic(lock="throttle"):
         db.execute("delete from join_failures where at <= ?", [_since()])
         row = one(
             db,
