@@ -96,12 +96,12 @@ def ready() -> tuple[str, int, dict[str, str]]:
     """A readiness check for load balancers: the database can be read and written, and is up
     to date; else 503 with the reason, in plain text."""
     from .db import get_db
-    from .store.engine import DatabaseError
+    from .store.engine import database_errors
     from .store.readiness import not_ready
 
     try:
         reason = not_ready(get_db())
-    except DatabaseError as err:  # the database could not even be opened
+    except database_errors() as err:  # the database could not even be opened
         reason = f"database cannot be opened: {err}"
     headers = {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
     return (f"{reason}\n", 503, headers) if reason else ("ready\n", 200, headers)

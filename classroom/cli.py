@@ -27,9 +27,9 @@ from .content.suggest import suggest
 from .db import get_db, init_db
 from .exercises import library
 from .store import accounts, classes, roster
-from .store.backup import BackupError, backup
+from .store.backup import BackupError, backup, dump
 from .store.connection import Database
-from .store.engine import DatabaseError
+from .store.engine import database_errors
 
 DEMO_PASSWORD = "classroom-demo"  # a public demo login, printed and documented, never a secret
 DEMO_CLASS = "Demo class"
@@ -182,10 +182,17 @@ def backup_command(config: Mapping) -> click.Command:
     @click.argument("target", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
     def command(target: Path) -> None:
         """Copy the database to FILE while the app runs: a consistent online backup."""
+        if config.get("DATABASE_URL"):
+            try:
+                size = dump(config["DATABASE_URL"], target)
+            except BackupError as err:
+                raise click.ClickException(f"no backup made: {err}") from err
+            click.echo(f"Backed up the PostgreSQL database to {target} ({size:,} bytes, pg_dump).")
+            return
         source = config["DATABASE"]
         try:
             size = backup(source, target)
-        except (BackupError, *DatabaseError) as err:
+        except (BackupError, *database_errors()) as err:
             raise click.ClickException(f"no backup made: {err}") from err
         click.echo(f"Backed up {source} to {target} ({size:,} bytes, integrity check ok).")
 

@@ -9,9 +9,8 @@ import click
 from flask import Flask, current_app, g
 from flask.cli import with_appcontext
 
-from .store import engine
+from .store import engine, migrate
 from .store.connection import Database
-from .store.migrations import migrations
 
 
 def get_db() -> Database:
@@ -29,10 +28,7 @@ def close_db(exception: BaseException | None = None) -> None:
 
 def init_db() -> list[str]:
     """Apply pending migrations; returns the names of those applied."""
-    db = get_db()
-    pending = [m.name for m in migrations.pending(db)]
-    migrations.apply(db)
-    return pending
+    return migrate.apply(get_db())
 
 
 @click.command("init-db")

@@ -128,5 +128,5 @@ def must_choose() -> bool:
 def init_app(app: Flask) -> None:
     """Register the handlers; Flask logs an uncaught exception, then hands it here as a 500."""
     app.register_error_handler(HTTPException, handle_http_error)
-    for kind in engine.DatabaseError:
+    for kind in engine.database_errors():
         app.register_error_handler(kind, handle_database_error)

@@ -27,7 +27,7 @@ def test_a_taken_username_is_told_from_other_constraints(app):
         accounts.create_user(db, "ada", "Ada", "pw-long-enough", "student")
         with pytest.raises(accounts.UsernameTaken):
             accounts.create_user(db, "Ada", "Another Ada", "pw-long-enough", "student")
-        with pytest.raises(engine.DatabaseError) as caught:
+        with pytest.raises(engine.database_errors()) as caught:
             db.execute("insert into users (username) values ('nobody')")  # no display name
         assert not engine.is_unique_violation(caught.value, "users", "username")
 

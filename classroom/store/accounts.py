@@ -10,7 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import sessions, throttle
 from .connection import now, one
-from .engine import DatabaseError, is_unique_violation
+from .engine import database_errors, is_unique_violation
 
 # How long a teacher's one-time code works; it also stops working once it has set a password.
 CODE_LIFETIME = timedelta(hours=24)
@@ -119,7 +119,7 @@ def _insert_user(db: Database, username: str, display_name: str, hashed: str, ro
     row = {"username": username.strip().lower(), "display_name": display_name, "role": role}
     try:
         return db["users"].insert(row | {"password_hash": hashed, "created_at": now()}).last_pk
-    except DatabaseError as error:
+    except database_errors() as error:
         if not is_unique_violation(error, "users", "username"):  # not another constraint
             raise
         raise UsernameTaken(username) from error

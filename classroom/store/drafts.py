@@ -13,6 +13,12 @@ from sqlite_utils import Database
 
 from .connection import dumps, now, one
 
+# The draft's unplaced work as JSON text ('[]' if it has none), read without the rest.
+UNPLACED = {
+    "sqlite": "coalesce(json_extract(work, '$.unplaced'), '[]')",
+    "postgresql": "coalesce(nullif(cast(cast(work as json) -> 'unplaced' as text), 'null'), '[]')",
+}
+
 
 def get_draft(db: Database, assignment_id: int, student_id: int) -> dict[str, Any] | None:
     """The saved work in progress: its version, work, revision and when it was saved."""
@@ -36,8 +42,8 @@ def draft_state(
     """
     row = one(
         db,
-        "select version, revision, started_at, coalesce(json_extract(work, '$.unplaced'), '[]') "
-        "as unplaced, case when version = ? then null else work end as work "
+        f"select version, revision, started_at, {UNPLACED[db.engine]} as unplaced, "
+        "case when version = ? then null else work end as work "
         "from drafts where assignment_id = ? and student_id = ?",
         [version, assignment_id, student_id],
     )

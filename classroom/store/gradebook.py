@@ -121,8 +121,10 @@ def column_heading(assignment: Mapping[str, Any], titles: Mapping[str, str]) -> 
 
 # --- every attempt at one assignment --------------------------------------------------------
 
-# The union is sorted from outside: PostgreSQL sorts a UNION by its output columns only.
-ATTEMPT_ROWS = """
+# The union is sorted from outside: PostgreSQL sorts a UNION by its output columns only. An
+# attempt's answers come in the order they were stored: SQLite's rowid, PostgreSQL's seq
+# (migration m010).
+_ATTEMPT_ROWS = """
     with shown as (
       select t.id as attempt_id, u.display_name as student, u.username, t.submitted_at,
              a.due_at is not null and t.submitted_at > a.due_at as late,
@@ -139,7 +141,7 @@ ATTEMPT_ROWS = """
     from shown join attempt_highlights h on h.attempt_id = shown.attempt_id
     union all
     select 'answer', shown.*, null, null, null, null, null, null, x.task_id, x.answer,
-           1, x.rowid
+           1, {answer_order}
     from shown join attempt_answers x on x.attempt_id = shown.attempt_id
     union all
     select 'attempt', shown.*, null, null, null, null, null, null, null, null, 2, 0
@@ -148,6 +150,10 @@ ATTEMPT_ROWS = """
       and not exists (select 1 from attempt_answers x where x.attempt_id = shown.attempt_id)
     ) as parts
     order by lower(student), username, attempt_id, part, seq"""
+ATTEMPT_ROWS = {
+    "sqlite": _ATTEMPT_ROWS.format(answer_order="x.rowid"),
+    "postgresql": _ATTEMPT_ROWS.format(answer_order="x.seq"),
+}
 
 
 def assignment_attempts(db: Database, assignment_id: int) -> Iterator[str]:
@@ -174,7 +180,7 @@ def assignment_attempts(db: Database, assignment_id: int) -> Iterator[str]:
 def _attempt_rows(db: Database, assignment_id: int) -> Iterator[list[Any]]:
     """The header, then each stored row with its scores, lateness and answer made readable."""
     yield list(ATTEMPT_COLUMNS)
-    for r in db.stream(ATTEMPT_ROWS, {"assignment": assignment_id}):
+    for r in db.stream(ATTEMPT_ROWS[db.engine], {"assignment": assignment_id}):
         yield [
             r["row_type"],
             r["attempt_id"],

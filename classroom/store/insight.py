@@ -32,6 +32,43 @@ MARKS = """
       from attempt_highlights h join latest l on l.attempt_id = h.attempt_id
       where l.version = :version)"""
 
+# What SQLite and PostgreSQL say differently in the statements below: JSON is read with
+# json_each/json_extract on one and with json's operators and set-returning functions on the
+# other; SQLite's min() of two values is PostgreSQL's least().
+DIALECT = {
+    "sqlite": {
+        "least": "min",
+        "item_statuses": """json_extract(i.value, '$.id') as item_id,
+                 json_extract(i.value, '$.status') as status
+          from latest l join attempts t on t.id = l.attempt_id,
+               json_each(t.result, '$.tasks') task, json_each(task.value, '$.items') i""",
+        "key_items": "json_each(:items) k",
+        "key_spans": """json_extract(value, '$.article') as article_id,
+                 json_extract(value, '$.start') as start, json_extract(value, '$.end') as "end"
+          from json_each(:key)""",
+        "ids_to_credit": "json_group_array(id) filter (where not credited)",
+        "mix": "json_group_object(category, students)",
+        "highlight_ids": "select value from json_each(:ids)",
+    },
+    "postgresql": {
+        "least": "least",
+        "item_statuses": """i.value ->> 'id' as item_id, i.value ->> 'status' as status
+          from latest l join attempts t on t.id = l.attempt_id,
+               json_each(cast(t.result as json) -> 'tasks') task,
+               json_array_elements(task.value -> 'items') i""",
+        "key_items": "json_array_elements_text(cast(:items as json)) with ordinality k(value, key)",
+        "key_spans": """value ->> 'article' as article_id,
+                 cast(value ->> 'start' as integer) as start,
+                 cast(value ->> 'end' as integer) as "end"
+          from json_array_elements(cast(:key as json))""",
+        "ids_to_credit": "cast(json_agg(id) filter (where not credited) as text)",
+        "mix": "cast(json_object_agg(category, students) as text)",
+        "highlight_ids": (
+            "select cast(value as bigint) from json_array_elements_text(cast(:ids as json))"
+        ),
+    },
+}
+
 BUCKETS = 10
 # Stripped from both ends of a quote before grouping, so "slammed," and "slammed" are one.
 QUOTE_EDGES = " \t\n.,;:!?\"'“”‘’()[]…-–—"
@@ -59,12 +96,14 @@ def completion(db: Database, assignment_id: int, version: str) -> dict[str, int]
 
 def score_distribution(db: Database, assignment_id: int) -> dict[str, Any]:
     """Latest scores in ten buckets (0-9 %, ..., 90-100 %) by whole percent, and the unscored."""
+    sql = DIALECT[db.engine]
     counts = {
         r["bucket"]: r["students"]
         for r in db.query(
             f"""with {LATEST}
         select case when score is null then null
-                    else min(cast(floor(score * 100 + 0.5) as integer) / 10, :last) end as bucket,
+                    else {sql["least"]}(cast(floor(score * 100 + 0.5) as integer) / 10, :last)
+               end as bucket,
                count(*) as students
         from latest group by bucket""",
             {"assignment": assignment_id, "last": BUCKETS - 1},
@@ -84,19 +123,17 @@ def score_distribution(db: Database, assignment_id: int) -> dict[str, Any]:
 def key_item_shares(db: Database, assignment_id: int, exercise: dict) -> list[dict[str, Any]]:
     """Each key item with how many submitters found it, or its place in another category."""
     items = {item["id"]: item for item in key_items_of(exercise)}
+    sql = DIALECT[db.engine]
     rows = list(
         db.query(
             f"""with {LATEST},
         statuses as (
-          select json_extract(i.value, '$.id') as item_id,
-                 json_extract(i.value, '$.status') as status
-          from latest l join attempts t on t.id = l.attempt_id,
-               json_each(t.result, '$.tasks') task, json_each(task.value, '$.items') i)
+          select {sql["item_statuses"]})
         select k.value as id,
                count(s.item_id) filter (where s.status = 'found') as found,
                count(s.item_id) filter (where s.status = 'partly') as partly,
                (select count(*) from latest) as submitted
-        from json_each(:items) k left join statuses s on s.item_id = k.value
+        from {sql["key_items"]} left join statuses s on s.item_id = k.value
         group by k.key, k.value order by found, partly, k.key""",
             {"assignment": assignment_id, "items": json.dumps(list(items))},
         )
@@ -255,12 +292,11 @@ def common_extras(
         {"article": k["article"], "start": k["start"], "end": k["end"]}
         for k in key_items_of(exercise)
     ]
+    sql = DIALECT[db.engine]
     rows = db.query(
         f"""with {LATEST}, {MARKS},
         key as materialized (
-          select json_extract(value, '$.article') as article_id,
-                 json_extract(value, '$.start') as start, json_extract(value, '$.end') as "end"
-          from json_each(:key)),
+          select {sql["key_spans"]}),
         extra as materialized (
           select m.*, lower(trim(m.quote, :edges)) as words,
                  -- the highlight's latest credit or uncredit decides whether it is credited
@@ -280,10 +316,10 @@ def common_extras(
                  count(distinct student_id) as students,
                  count(distinct start) as places,
                  count(*) filter (where credited) as credited,
-                 json_group_array(id) filter (where not credited) as to_credit
+                 {sql["ids_to_credit"]} as to_credit
           from extra group by article_id, words),
         mixes as (
-          select article_id, words, json_group_object(category, students) as categories
+          select article_id, words, {sql["mix"]} as categories
           from by_category group by article_id, words)
         select g.*, m.categories
         from groups g join mixes m on m.article_id = g.article_id and m.words = g.words
@@ -316,7 +352,7 @@ def creditable(db: Database, assignment_id: int, highlight_ids: Iterable[int]) -
             f"""with {LATEST}
         select h.id as highlight_id, h.attempt_id
         from attempt_highlights h join latest l on l.attempt_id = h.attempt_id
-        where h.id in (select value from json_each(:ids)) order by h.id""",
+        where h.id in ({DIALECT[db.engine]["highlight_ids"]}) order by h.id""",
             {"assignment": assignment_id, "ids": json.dumps(list(highlight_ids))},
         )
     )

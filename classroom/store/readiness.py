@@ -9,12 +9,12 @@ its start). So the check commits a real write, and also looks at the room left t
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from .migrations import migrations
+from . import migrate
+from .engine import database_errors
 
 # Less room than this (on the disk, or under SQLite's page limit) and the database is as good
 # as full: a submission with its snapshot takes tens of kilobytes, and a checkpoint more.
@@ -28,16 +28,25 @@ def touch(db: Database) -> None:
     fails as the app's own writes would (read-only, disk full, I/O error, locked past the busy
     timeout). Nothing reads user_version (the migrations keep their own table), and it is not
     the schema cookie, so other connections keep their prepared statements.
+    On PostgreSQL, a transaction that takes a transaction id, so that its commit is written
+    (and fails on a read-only standby).
     """
+    if db.engine == "postgresql":
+        with db.atomic():
+            db.execute("select pg_current_xact_id()")
+        return
     with db.atomic():
         version = int(db.execute("PRAGMA user_version").fetchone()[0])
         # a PRAGMA takes no parameters; the value is the integer just read
         db.execute(f"PRAGMA user_version = {version}")
 
 
-def room(db: Database) -> int:
+def room(db: Database) -> int | None:
     """Bytes the database can still grow by: the least of its disk's free space and what
-    SQLite's page limit leaves (unlimited unless a connection sets max_page_count)."""
+    SQLite's page limit leaves (unlimited unless a connection sets max_page_count). None on
+    PostgreSQL, whose disk a client cannot see: it is watched on the database's own host."""
+    if db.engine == "postgresql":
+        return None
     page_size = db.execute("PRAGMA page_size").fetchone()[0]
     limit = db.execute("PRAGMA max_page_count").fetchone()[0]
     pages = db.execute("PRAGMA page_count").fetchone()[0]
@@ -52,16 +61,16 @@ def room(db: Database) -> int:
 def not_ready(db: Database) -> str | None:
     """Why the app cannot serve from this database now (None: it can read and write it)."""
     try:
-        pending = [m.name for m in migrations.pending(db)]
-    except sqlite3.Error as err:
+        pending = [m.name for m in migrate.pending(db)]
+    except database_errors() as err:
         return f"database cannot be read: {err}"
     if pending:
         return f"database is not up to date: run init-db (not applied: {', '.join(pending)})"
     try:
         touch(db)
         left = room(db)
-    except (sqlite3.Error, OSError) as err:
+    except (*database_errors(), OSError) as err:
         return f"database cannot be written: {err}"
-    if left < MIN_ROOM:
+    if left is not None and left < MIN_ROOM:
         return f"database cannot be written: the disk is full ({left // 1024} KB left)"
     return None

@@ -13,6 +13,12 @@ from sqlite_utils import Database
 
 from .connection import dumps, now, one
 
+# The draft's title, read out of its JSON.
+TITLE = {
+    "sqlite": "json_extract(draft, '$.title')",
+    "postgresql": "cast(draft as json) ->> 'title'",
+}
+
 
 def create_draft(db: Database, author_id: int, exercise_id: str, draft: dict[str, Any]) -> int:
     """Store a new draft of the author's; returns its id."""
@@ -41,7 +47,7 @@ def author_drafts(db: Database, author_id: int) -> list[dict[str, Any]]:
     """The author's drafts, the last changed first: id, exercise id, title, when."""
     return list(
         db.query(
-            "select id, exercise_id, json_extract(draft, '$.title') as title, updated, published "
+            f"select id, exercise_id, {TITLE[db.engine]} as title, updated, published "
             "from studio_drafts where author_id = ? order by updated desc, id desc",
             [author_id],
         )

@@ -30,6 +30,12 @@ from .classes import class_by_join_code
 from .connection import now, one
 from .sessions import digest
 
+# The ids in a JSON array of strings, as rows.
+IDS = {
+    "sqlite": "select value from json_each(?)",
+    "postgresql": "select value from json_array_elements_text(cast(? as json))",
+}
+
 WINDOW = timedelta(minutes=15)
 MAX_PER_ACCOUNT = 5  # failures from untrusted clients, per username
 MAX_PER_DEVICE = 5  # failures from one trusted browser, per account
@@ -84,8 +90,8 @@ def take_turn(db: Database, username: str, address: str, device_tokens: Iterable
         db.execute("delete from login_failures where at <= ?", [_since()])
         trusted = one(
             db,
-            """select d.id from devices d join users u on u.id = d.user_id
-               where u.username = ? and d.id in (select value from json_each(?))""",
+            f"""select d.id from devices d join users u on u.id = d.user_id
+               where u.username = ? and d.id in ({IDS[db.engine]})""",
             [username, ids],
         )
         device = trusted["id"] if trusted else None
