@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import os
 import re
 import shutil
@@ -18,6 +19,7 @@ import time
 from collections.abc import Iterable, Iterator
 from importlib.util import find_spec
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -33,6 +35,108 @@ ROOT = Path(__file__).resolve().parent.parent
 EXERCISES = ROOT / "exercises"
 STATIC = ROOT / "static"
 PASSWORD = "correct horse battery"
+# Set by tests/pg_cluster.py (make test-postgres): the whole suite then runs on PostgreSQL, each
+# app on a database of its own, and the tests marked sqlite_only are left out.
+POSTGRES = os.environ.get("CLASSROOM_TEST_POSTGRES")
+
+
+class PostgresServer:
+    """The test run's PostgreSQL server: a database per app, cloned from one migrated once
+    (about 30 ms), dropped when the test that made it ends."""
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+
+        self.url = url
+        self.admin = psycopg.connect(url, autocommit=True)
+        self.prefix = f"classroom_{os.getpid()}"
+        self.numbers = itertools.count(1)
+        self.migrated: str | None = None
+        self.by_file: dict[str, str] = {}  # an app's DATABASE (never made) -> its database
+        self.made: list[tuple[object, str]] = []  # (app, database) in the order made
+
+    def url_of(self, name: str) -> str:
+        parts = urlsplit(self.url)
+        return urlunsplit(parts._replace(path=f"/{name}"))
+
+    def create(self, template: str | None = None) -> str:
+        """A new database, empty or a copy of template (whose connections are ended)."""
+        name = f"{self.prefix}_{next(self.numbers)}"
+        if template:
+            self.admin.execute(
+                "select pg_terminate_backend(pid) from pg_stat_activity "
+                "where datname = %s and pid <> pg_backend_pid()",
+                [template],
+            )
+            self.admin.execute(f"create database {name} template {template} strategy file_copy")
+        else:
+            self.admin.execute(f"create database {name}")
+        return name
+
+    def drop(self, name: str) -> None:
+        self.admin.execute(f"drop database if exists {name} with (force)")
+
+    def new_app_database(self) -> str:
+        """A database with every migration applied, for a new app."""
+        if self.migrated is None:
+            name = self.create()
+            config = {"TESTING": True, "SECRET_KEY": "-", "DATABASE_URL": self.url_of(name)}
+            app = create_app(config)
+            with app.app_context():
+                init_db()
+            app.extensions["classroom.db"].close()
+            self.migrated = name
+        return self.create(template=self.migrated)
+
+    def forget(self, since: int) -> None:
+        """Close the apps made since then, and drop their databases."""
+        for app, name in self.made[since:]:
+            app.extensions["classroom.db"].close()
+            self.drop(name)
+        del self.made[since:]
+
+    def sweep(self) -> None:
+        """Drop every database this run made."""
+        rows = self.admin.execute(
+            "select datname from pg_database where datname like %s", [self.prefix + "%"]
+        )
+        for (name,) in rows.fetchall():
+            self.drop(name)
+        self.admin.close()
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """The PostgreSQL server the suite runs on, or None (SQLite, as by default)."""
+    if not POSTGRES:
+        yield None
+        return
+    server = PostgresServer(POSTGRES)
+    yield server
+    server.sweep()
+
+
+@pytest.fixture(autouse=True)
+def _drop_the_tests_databases(postgres):
+    """On PostgreSQL, the databases of the apps a test made are dropped when it ends (those of
+    longer-lived fixtures, made before this runs, are kept for them)."""
+    if postgres is None:
+        yield
+        return
+    since = len(postgres.made)
+    yield
+    postgres.forget(since)
+
+
+def pytest_collection_modifyitems(config, items):
+    """On PostgreSQL, leave out the tests of what only SQLite has (its file, its backup API)."""
+    if not POSTGRES:
+        return
+    kept = [item for item in items if item.get_closest_marker("sqlite_only") is None]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
+
 
 # One profile for every run, on a laptop or on CI (Hypothesis would load its own "ci" profile
 # when CI is set, and its default elsewhere). Tests that need more examples say so with their
@@ -63,20 +167,26 @@ def exercises_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def make_app():
-    """make_app(tmp_path, **config): an app on a database in tmp_path, with the real exercises
-    unless told otherwise, its database created as `flask init-db` would."""
+def make_app(postgres):
+    """make_app(tmp_path, **config): an app on a database in tmp_path (on PostgreSQL, a
+    database of its own), with the real exercises unless told otherwise, its database created
+    as `flask init-db` would."""
 
     def make_app(tmp_path: Path, **config):
-        app = create_app(
-            {
-                "TESTING": True,
-                "SECRET_KEY": "test-only-secret",
-                "DATABASE": str(tmp_path / "test.sqlite"),
-                "EXERCISES_DIR": str(EXERCISES),
-                **config,
-            }
-        )
+        config = {
+            "TESTING": True,
+            "SECRET_KEY": "test-only-secret",
+            "DATABASE": str(tmp_path / "test.sqlite"),
+            "EXERCISES_DIR": str(EXERCISES),
+            **config,
+        }
+        if postgres is not None:
+            name = postgres.new_app_database()
+            config["DATABASE_URL"] = postgres.url_of(name)
+        app = create_app(config)
+        if postgres is not None:
+            postgres.by_file[app.config["DATABASE"]] = name
+            postgres.made.append((app, name))
         with app.app_context():
             init_db()
         app.extensions["classroom.db"].close()  # as after `flask init-db`: the file is complete
@@ -226,18 +336,88 @@ def folder(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def copy_database():
+def copy_database(postgres):
     """copy_database(source, app): put a copy of the database file source under app, as an
     administrator restoring a backup would: with the app's connections closed and no -wal or
-    -shm file left beside it."""
+    -shm file left beside it. (On PostgreSQL: the database of the app whose file it is.)"""
 
     def copy_database(source, app) -> None:
         app.extensions["classroom.db"].close()
+        if postgres is not None:
+            copy = postgres.create(template=postgres.by_file[str(source)])
+            old = postgres.by_file[app.config["DATABASE"]]
+            app.config["DATABASE_URL"] = postgres.url_of(copy)
+            postgres.by_file[app.config["DATABASE"]] = copy
+            postgres.made = [(a, copy if n == old else n) for a, n in postgres.made]
+            postgres.drop(old)
+            return
         for leftover in ("-wal", "-shm"):
             Path(app.config["DATABASE"] + leftover).unlink(missing_ok=True)
         shutil.copyfile(source, app.config["DATABASE"])
 
     return copy_database
+
+
+@pytest.fixture(scope="session")
+def snapshot(postgres):
+    """snapshot(app): a copy of the app's database as it is now, for copy_database to put back
+    (a file beside it; on PostgreSQL, a database of its own)."""
+
+    def snapshot(app) -> str:
+        app.extensions["classroom.db"].close()
+        copy = app.config["DATABASE"] + ".snapshot"
+        if postgres is not None:
+            source = postgres.by_file[app.config["DATABASE"]]
+            postgres.by_file[copy] = postgres.create(template=source)
+        else:
+            shutil.copyfile(app.config["DATABASE"], copy)
+        return copy
+
+    return snapshot
+
+
+@pytest.fixture(scope="session")
+def integrity_check():
+    """integrity_check(app): "ok" if the app's database is sound, else what is wrong (SQLite's
+    integrity_check; on PostgreSQL, amcheck's check of every B-tree index)."""
+
+    def integrity_check(app) -> str:
+        with app.app_context():
+            db = get_db()
+            if db.engine == "sqlite":
+                return db.execute("PRAGMA integrity_check").fetchone()[0]
+            db.execute("create extension if not exists amcheck")
+            db.execute(
+                "select bt_index_check(c.oid) from pg_index i join pg_class c "
+                "on c.oid = i.indexrelid join pg_am a on a.oid = c.relam where a.amname = 'btree'"
+            ).fetchall()
+            return "ok"  # bt_index_check raises on the first index that is not
+
+    return integrity_check
+
+
+@pytest.fixture(scope="session")
+def elsewhere(postgres):
+    """elsewhere(app): a context manager giving a connection of its own to the app's database,
+    as another process would have (each statement commits by itself)."""
+    from classroom.store.connection import connect
+
+    @contextlib.contextmanager
+    def elsewhere(app) -> Iterator:
+        if postgres is None:
+            db = connect(app.config["DATABASE"])
+        else:
+            import psycopg
+
+            from classroom.store.postgres import Database
+
+            db = Database(psycopg.connect(app.config["DATABASE_URL"], autocommit=True), {})
+        try:
+            yield db
+        finally:
+            db.conn.close()
+
+    return elsewhere
 
 
 @pytest.fixture(scope="session")
@@ -247,16 +427,22 @@ def trace_statements():
     ends)."""
     import classroom.store.connection
 
+    kinds = [classroom.store.connection.Connections]
+    if POSTGRES:
+        import classroom.store.postgres
+
+        kinds.append(classroom.store.postgres.Connections)
+
     def trace_statements(patch) -> list[str]:
         statements: list[str] = []
-        lend = classroom.store.connection.Connections.lend
+        for kind in kinds:
 
-        def traced(self, path):
-            db = lend(self, path)
-            db.set_tracer(statements.append)
-            return db
+            def traced(self, path, lend=kind.lend):
+                db = lend(self, path)
+                db.set_tracer(statements.append)
+                return db
 
-        patch.setattr(classroom.store.connection.Connections, "lend", traced)
+            patch.setattr(kind, "lend", traced)
         return statements
 
     return trace_statements
@@ -393,7 +579,7 @@ def threaded_server():
 
 
 @pytest.fixture(scope="session")
-def gunicorn_server():
+def gunicorn_server(postgres):
     """gunicorn_server(instance, log, *flags): a context manager running the app under gunicorn
     with the project's settings and the flags given, on the instance folder, on a free loopback
     port, giving the port. Without gunicorn, fails on CI and skips elsewhere."""
@@ -410,6 +596,10 @@ def gunicorn_server():
         command += ["--bind", f"127.0.0.1:{port}", *flags, "classroom.wsgi:app"]
         env = {k: v for k, v in os.environ.items() if not k.startswith(("CLASSROOM_", "GUNICORN"))}
         env["CLASSROOM_INSTANCE_PATH"] = str(instance)
+        if postgres is not None:  # the database of the app made on the instance folder's file
+            env["CLASSROOM_DATABASE_URL"] = postgres.url_of(
+                postgres.by_file[str(instance / "classroom.sqlite")]
+            )
         with log.open("ab") as out:
             process = subprocess.Popen(
                 command, cwd=ROOT, env=env, stdout=out, stderr=out, start_new_session=True

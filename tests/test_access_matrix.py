@@ -12,7 +12,6 @@ import hashlib
 import itertools
 import json
 import re
-import shutil
 import tempfile
 from functools import cache
 from pathlib import Path
@@ -198,7 +197,7 @@ def route_id(route) -> str:
 
 
 @pytest.fixture(scope="module")
-def build_world(school_template, make_app, copy_database, log_in, csrf_token, password):
+def build_world(school_template, make_app, copy_database, snapshot, log_in, csrf_token, password):
     """build_world(folder, **config): an app on a copy of the school, where Ada has submitted an
     attempt at report 1 with a highlight in the key and one outside it, and report 2 is free to
     be assigned again; the database is kept as a template that restore() puts back before each
@@ -243,9 +242,7 @@ def build_world(school_template, make_app, copy_database, log_in, csrf_token, pa
             # the teacher's draft in the studio, which only they may open
             draft = studio.new_draft("A draft", article.text, "a-draft")
             draft_id = studio_drafts.create_draft(db, school["teacher"], "a-draft", draft)
-        template = folder / "template.sqlite"
-        app.extensions["classroom.db"].close()
-        shutil.copyfile(app.config["DATABASE"], template)
+        template = snapshot(app)
         users = {
             "anonymous": None,
             "student": school["students"][0],
@@ -431,7 +428,13 @@ ALLOWED_HERE = {
 def fingerprint(app) -> str:
     """A hash of every row of the database, to tell that nothing changed."""
     with app.app_context():
-        dump = "\n".join(get_db().conn.iterdump())
+        db = get_db()
+        if db.engine == "sqlite":
+            dump = "\n".join(db.conn.iterdump())
+        else:  # every row of every table, in an order that does not depend on where it lies
+            dump = "\n".join(
+                sorted(repr(r) for t in db.table_names() for r in db.query(f"select * from {t}"))
+            )
     return hashlib.sha256(dump.encode()).hexdigest()
 
 

@@ -14,6 +14,9 @@ import pytest
 from classroom import create_app
 from classroom.store.backup import BackupError, backup
 
+# SQLite's backup API (on PostgreSQL, backup runs pg_dump): left out on PostgreSQL.
+pytestmark = pytest.mark.sqlite_only
+
 REPORT_1 = "la-detainers-report-1"
 BEFORE, AFTER = 6, 3  # confirmed writes per student before the backup, and after it
 

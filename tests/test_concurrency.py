@@ -93,7 +93,9 @@ def test_fifty_submissions_at_once_all_land(crowd, client_of):
     assert answers == {s: f"answer {n}" for n, s in enumerate(students)}
 
 
-def test_a_teacher_reviewing_while_the_class_submits_loses_nothing(crowd, client_of):
+def test_a_teacher_reviewing_while_the_class_submits_loses_nothing(
+    crowd, client_of, integrity_check
+):
     """Review decisions read, then write, in one transaction: the case a deferred transaction
     fails at once when another connection writes in between."""
     app, teacher, students, aid = crowd
@@ -119,7 +121,7 @@ def test_a_teacher_reviewing_while_the_class_submits_loses_nothing(crowd, client
         comments = {r["attempt_id"]: r["new"] for r in db.query("select * from review_events")}
         assert comments == {t: f"comment on {t}" for t in attempt_of.values()}
         assert db["attempts"].count == WRITERS
-        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert integrity_check(app) == "ok"
 
 
 def test_one_submission_sent_ten_times_at_once_is_one_attempt(crowd, client_of):

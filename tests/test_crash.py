@@ -15,17 +15,16 @@ import re
 import shutil
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import threading
 import time
-from contextlib import closing
 from importlib.util import find_spec
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT_1 = "la-detainers-report-1"
@@ -51,22 +50,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def seed(make_app, make_class, instance: Path) -> tuple[int, list[str]]:
-    """A teacher, a class of STUDENTS students with report 1 assigned: (assignment, usernames)."""
+def seed(make_app, make_class, instance: Path) -> tuple[int, list[str], Flask]:
+    """A teacher, a class of STUDENTS students with report 1 assigned: (assignment, usernames,
+    the app that made them, whose database the server is to use)."""
     database = instance / "classroom.sqlite"  # where the server will look for it
     app = make_app(instance, DATABASE=str(database))
     names = [f"student{n}" for n in range(STUDENTS)]
     klass = make_class(app, names, assign=[REPORT_1], password=PASSWORD)
     app.extensions["classroom.db"].close()  # everything in the file before the server opens it
-    return klass["assignments"][REPORT_1], names
+    return klass["assignments"][REPORT_1], names, app
 
 
 class Gunicorn:
     """The app under gunicorn with the project's settings, 2 workers on a free loopback port,
     in a process group of its own so that master and workers can be killed together."""
 
-    def __init__(self, instance: Path, log: Path):
-        self.instance, self.log = instance, log
+    def __init__(self, instance: Path, log: Path, database_url: str | None = None):
+        self.instance, self.log, self.database_url = instance, log, database_url
         self.port = free_port()
         self.process: subprocess.Popen | None = None
 
@@ -77,6 +77,8 @@ class Gunicorn:
         command += ["--bind", f"127.0.0.1:{self.port}", "--workers", "2", "classroom.wsgi:app"]
         env = {k: v for k, v in os.environ.items() if not k.startswith(("CLASSROOM_", "GUNICORN"))}
         env["CLASSROOM_INSTANCE_PATH"] = str(self.instance)
+        if self.database_url:  # PostgreSQL (make test-postgres): the seeded database
+            env["CLASSROOM_DATABASE_URL"] = self.database_url
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 command, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True
@@ -214,12 +216,15 @@ def gone(pid: int) -> bool:
     return state == "Z"
 
 
-def test_writes_confirmed_before_a_kill_survive_it(tmp_path, make_app, make_class):
+def test_writes_confirmed_before_a_kill_survive_it(
+    tmp_path, make_app, make_class, elsewhere, integrity_check
+):
     gunicorn_or_skip()
     instance = tmp_path / "instance"
     instance.mkdir()
-    assignment, names = seed(make_app, make_class, instance)
-    server = Gunicorn(instance, tmp_path / "gunicorn.log")
+    assignment, names, app = seed(make_app, make_class, instance)
+    url = app.config.get("DATABASE_URL")
+    server = Gunicorn(instance, tmp_path / "gunicorn.log", url)
     restarted = None
     try:
         server.start()
@@ -247,22 +252,22 @@ def test_writes_confirmed_before_a_kill_survive_it(tmp_path, make_app, make_clas
             assert time.monotonic() < deadline, "a worker outlived SIGKILL"
             time.sleep(0.05)
 
-        restarted = Gunicorn(instance, tmp_path / "gunicorn.log").start()
-        database = instance / "classroom.sqlite"
-        with closing(sqlite3.connect(database)) as db:
-            assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        restarted = Gunicorn(instance, tmp_path / "gunicorn.log", url).start()
+        assert integrity_check(app) == "ok"
+        with elsewhere(app) as db:
             for student in students:
                 (user_id,) = db.execute(
                     "select id from users where username = ?", [student.username]
                 ).fetchone()
-                stored = dict(
-                    db.execute(
-                        "select t.id, json_extract(a.answer, '$') from attempts t "
+                stored = {
+                    attempt: json.loads(answer)
+                    for attempt, answer in db.execute(
+                        "select t.id, a.answer from attempts t "
                         "join attempt_answers a on a.attempt_id = t.id and a.task_id = 'reflect' "
                         "where t.student_id = ?",
                         [user_id],
                     ).fetchall()
-                )
+                }
                 assert student.attempts.items() <= stored.items(), student.username
                 confirmed = student.drafts + [int(a.split()[1]) for a in student.attempts.values()]
                 if not confirmed:

@@ -12,6 +12,10 @@ import pytest
 
 from classroom.db import get_db
 
+# SQLite's connection per thread, kept between requests (PostgreSQL lends from a pool): left
+# out on PostgreSQL.
+pytestmark = pytest.mark.sqlite_only
+
 
 def lent(app):
     """The connection one request is lent."""

@@ -16,6 +16,9 @@ import pytest
 
 from classroom.store.connection import now
 
+# SQLite's page limit and a read-only file: left out on PostgreSQL.
+pytestmark = pytest.mark.sqlite_only
+
 REPORT_1 = "la-detainers-report-1"
 LONG_ANSWER = "A careful reader asks who is quoted, and why. " * 100  # 4,700 characters
 NOT_SUBMITTED = "Your answers were not submitted"

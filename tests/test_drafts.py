@@ -17,6 +17,9 @@ from classroom.store.connection import connect, now
 from classroom.store.migrations import migrations
 from classroom.work import InvalidWork
 
+# the store's drafts on a SQLite file of the test's own: left out on PostgreSQL.
+pytestmark = pytest.mark.sqlite_only
+
 EXERCISES = Path(__file__).resolve().parent.parent / "exercises"
 REPORT = load_library(EXERCISES).exercises["la-detainers-report-1"]
 TEXT = REPORT.article(REPORT.id).text

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
 import re
-import sqlite3
 from datetime import date
 
 import pytest
@@ -464,7 +462,7 @@ def test_downloads_are_streamed_csv_attachments(teacher, school, url, name):
 @pytest.mark.parametrize("url", [gradebook_url, attempts_url])
 @pytest.mark.parametrize("read_to_the_end", [True, False])
 def test_a_download_leaves_nothing_open(
-    teacher, auth, app, school, url, read_to_the_end, enrol_students
+    teacher, auth, app, school, url, read_to_the_end, enrol_students, elsewhere
 ):
     """Read to the end or dropped after a few lines, a download leaves no transaction open on
     the connection the next request is lent: that request sees what was written since."""
@@ -475,8 +473,8 @@ def test_a_download_leaves_nothing_open(
     if read_to_the_end:
         assert len(b"".join([*first, *lines]).splitlines()) > 10
     response.close()
-    with contextlib.closing(sqlite3.connect(app.config["DATABASE"])) as elsewhere, elsewhere:
-        elsewhere.execute(
+    with elsewhere(app) as db:
+        db.execute(
             "update users set display_name = 'Renamed Pupil' where username = ?", ["pupil1-39"]
         )
     assert "Renamed Pupil" in teacher.get(url(school)).get_data(as_text=True)
