@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-fast lint format clean
+.PHONY: run test test-fast test-postgres lint format clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -38,6 +38,13 @@ test: $(VENV)/.installed-test
 test-fast: $(VENV)/.installed-test
 	$(BIN)/ruff check classroom tests
 	$(BIN)/pytest --ignore=tests/browser
+
+## test-postgres: the same suite on PostgreSQL: a throwaway server (Debian's postgresql, installed
+## if missing) started for the run and deleted after it (tests/pg_cluster.py)
+test-postgres: $(VENV)/.installed-test
+	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || command -v pg_ctl >/dev/null 2>&1 || \
+		{ $(SUDO) apt-get update && $(SUDO) apt-get install -y postgresql; }
+	$(PYTHON) tests/pg_cluster.py -- $(BIN)/pytest
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check classroom tests
