@@ -13,6 +13,7 @@ import pytest
 
 from classroom.db import get_db
 from classroom.store import classes
+from classroom.store.engine import database_errors
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -51,8 +52,13 @@ def test_init_db_is_safe_to_run_again(runner, app):
     with app.app_context():
         db = get_db()
         assert {"users", "classes", "attempts", "drafts"} <= set(db.table_names())
-        assert db.journal_mode == "wal"
-        assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        if db.engine == "sqlite":
+            assert db.journal_mode == "wal"
+            assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        with pytest.raises(database_errors()):  # foreign keys are enforced, on either engine
+            db.execute(
+                "insert into enrolments (class_id, student_id, joined_at) values (998, 999, 'x')"
+            )
 
 
 def test_create_teacher_then_log_in(runner, app, client, auth):

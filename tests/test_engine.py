@@ -10,10 +10,11 @@ from classroom.db import get_db
 from classroom.store import accounts, engine
 
 
-def test_the_app_speaks_sqlite_without_a_database_url(app):
+def test_the_app_speaks_the_engine_its_config_names(app):
+    url = app.config.get("DATABASE_URL")  # set when the suite runs on PostgreSQL
     with app.app_context():
-        assert get_db().engine == "sqlite"
-    assert engine.target(app.config) == app.config["DATABASE"]
+        assert get_db().engine == ("postgresql" if url else "sqlite")
+    assert engine.target(app.config) == (url or app.config["DATABASE"])
 
 
 def test_a_database_url_is_what_the_connections_open():
