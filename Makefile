@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-fast test-postgres lint format clean
+.PHONY: run test test-fast test-postgres ci lint format clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -45,6 +45,15 @@ test-postgres: $(VENV)/.installed-test
 	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || command -v pg_ctl >/dev/null 2>&1 || \
 		{ $(SUDO) apt-get update && $(SUDO) apt-get install -y postgresql; }
 	$(PYTHON) tests/pg_cluster.py -- $(BIN)/pytest
+
+## ci: lint once, then the whole suite on SQLite and on PostgreSQL at the same time, one run per
+## core (tests/both_engines.py), with one closing line of the sums
+ci: $(VENV)/.installed-test
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
+	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || command -v pg_ctl >/dev/null 2>&1 || \
+		{ $(SUDO) apt-get update && $(SUDO) apt-get install -y postgresql; }
+	$(BIN)/ruff check classroom tests
+	$(PYTHON) tests/both_engines.py $(BIN)/pytest
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check classroom tests
