@@ -28,11 +28,12 @@ def touch(db: Database) -> None:
     fails as the app's own writes would (read-only, disk full, I/O error, locked past the busy
     timeout). Nothing reads user_version (the migrations keep their own table), and it is not
     the schema cookie, so other connections keep their prepared statements.
-    On PostgreSQL, a transaction that takes a transaction id, so that its commit is written
-    (and fails on a read-only standby).
+    On PostgreSQL, a transaction that updates no row (refused when the database or the server
+    is read-only, a standby included) and takes a transaction id, so that its commit is written.
     """
     if db.engine == "postgresql":
         with db.atomic():
+            db.execute("update schema_migrations set name = name where false")
             db.execute("select pg_current_xact_id()")
         return
     with db.atomic():
