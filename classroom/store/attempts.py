@@ -87,7 +87,7 @@ def record_attempt(
                 started_at or now(),
                 now(),
                 key,
-                state["after_answers"],
+                int(state["after_answers"]),  # PostgreSQL's exists() is a boolean
             ],
         ).fetchall()[0][0]  # all: a RETURNING statement is done once read out
         db.executemany(

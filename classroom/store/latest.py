@@ -76,9 +76,9 @@ def counted_id(assignment: str, student: str, counting: str) -> str:
     return f"""(case {counting}
         when 'first' then {first}
         when 'best' then (select c.attempt_id from attempt_scores c where {pair}
-                          order by c.score desc, c.attempt_id limit 1)
+                          order by c.score desc nulls last, c.attempt_id limit 1)
         when 'best_before_answers' then coalesce(
-            (select c.attempt_id from attempt_scores c where {pair} and not c.after_answers
-             order by c.score desc, c.attempt_id limit 1),
+            (select c.attempt_id from attempt_scores c where {pair} and c.after_answers = 0
+             order by c.score desc nulls last, c.attempt_id limit 1),
             {first})
         else {latest_id(assignment, student)} end)"""

@@ -160,9 +160,10 @@ class Database:
             self._keys[table] = [r[0] for r in rows]
         return self._keys[table]
 
-    def create_view(self, name: str, sql: str) -> None:
-        """A view, as sqlite-utils' create_view makes it."""
-        self.execute(f"create view {quoted(name)} as {sql}")
+    def create_view(self, name: str, sql: str, replace: bool = False) -> None:
+        """A view, as sqlite-utils' create_view makes it (replace: in place of the one there,
+        whose columns must come first and alike, as PostgreSQL requires)."""
+        self.execute(f"create {'or replace ' if replace else ''}view {quoted(name)} as {sql}")
 
     def table_names(self) -> list[str]:
         """The tables in the database's default schema."""
