@@ -195,11 +195,15 @@ def _empty_the_tests_databases(postgres):
     postgres.forget(since)
 
 
+# What only PostgreSQL does is tested on PostgreSQL only.
+collect_ignore = [] if POSTGRES else ["test_on_postgres.py"]
+
+
 def pytest_collection_modifyitems(config, items):
-    """Leave out the tests of what only the other engine has: on PostgreSQL, SQLite's file and
-    backup API (sqlite_only); on SQLite, what PostgreSQL alone does (postgres_only)."""
-    other = "sqlite_only" if POSTGRES else "postgres_only"
-    kept = [item for item in items if item.get_closest_marker(other) is None]
+    """On PostgreSQL, leave out the tests of what only SQLite has (its file, its backup API)."""
+    if not POSTGRES:
+        return
+    kept = [item for item in items if item.get_closest_marker("sqlite_only") is None]
     if len(kept) < len(items):
         config.hook.pytest_deselected(items=[i for i in items if i not in kept])
         items[:] = kept
