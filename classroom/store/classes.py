@@ -56,9 +56,7 @@ def set_join_code(db: Database, class_id: int, code: str) -> bool:
 def open_classes(db: Database) -> list[dict[str, Any]]:
     """Every class that students can join now, by name: its name and join code."""
     return list(
-        db.query(
-            "select name, join_code from classes where join_open = 1 order by name collate nocase"
-        )
+        db.query("select name, join_code from classes where join_open = 1 order by lower(name)")
     )
 
 
@@ -75,9 +73,10 @@ def assign(db: Database, class_id: int, exercise_id: str, due_at: str | None = N
     """Assign an exercise to a class, last in its list; assigning it again returns the existing
     assignment."""
     db.execute(
-        """insert or ignore into assignments (class_id, exercise_id, due_at, created_at, position)
+        """insert into assignments (class_id, exercise_id, due_at, created_at, position)
            select :class, :exercise, :due, :now, coalesce(max(position), 0) + 1
-           from assignments where class_id = :class""",
+           from assignments where class_id = :class
+           on conflict do nothing""",
         {"class": class_id, "exercise": exercise_id, "due": due_at, "now": now()},
     )
     row = one(

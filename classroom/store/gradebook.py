@@ -123,7 +123,7 @@ def column_heading(assignment: Mapping[str, Any], titles: Mapping[str, str]) -> 
 
 # The union is sorted from outside: PostgreSQL sorts a UNION by its output columns only. An
 # attempt's answers come in the order they were stored: SQLite's rowid, PostgreSQL's seq
-# (migration m010).
+# (migration m012_answer_order).
 _ATTEMPT_ROWS = """
     with shown as (
       select t.id as attempt_id, u.display_name as student, u.username, t.submitted_at,

@@ -197,11 +197,21 @@ def move_assignment(db: Database, assignment_id: int, class_id: int, step: int) 
     return True
 
 
+# The ids in a JSON array with their place in it, from 1: as `placed`, (value, place).
+PLACED = {
+    "sqlite": "(select value, key + 1 as place from json_each(:ids)) placed",
+    "postgresql": (
+        "(select cast(value as bigint) as value, place from "
+        "json_array_elements_text(cast(:ids as json)) with ordinality as t(value, place)) placed"
+    ),
+}
+
+
 def set_order(db: Database, class_id: int, assignment_ids: list[int]) -> None:
     """Number the class's assignments in this order, 1 upward (ids of other classes ignored)."""
     db.execute(
-        """update assignments set position = placed.key + 1
-           from json_each(:ids) placed
+        f"""update assignments set position = placed.place
+           from {PLACED[db.engine]}
            where assignments.id = placed.value and assignments.class_id = :class""",
         {"ids": json.dumps(assignment_ids), "class": class_id},
     )
