@@ -22,6 +22,7 @@ ARTICLE = FIXTURE.read_text(encoding="utf-8")
 TITLE = "Ferry fares on the island"
 CHOICE_WHY = "Right: the words are the reporter's, and who the critics are is not said."
 EXERCISE = "ferry-fares-on-the-island"
+FURY_WHY = "Fury is a feeling the reporter names for a whole island."
 
 
 @pytest.fixture(scope="module")
@@ -198,6 +199,17 @@ def test_a_teacher_turns_a_new_article_into_an_exercise_a_student_then_completes
     assert attempts == 1
 
 
+def accept_by_keyboard(page: Page, tab_to, quote: str, why: str) -> None:
+    """Accept a suggestion, write its why and save it, with the keyboard alone."""
+    tab_to(page, f'button[aria-label="Accept suggestion “{quote}”"]')
+    page.keyboard.press("Enter")
+    expect(page.locator("#tagger-why")).to_be_focused()
+    page.keyboard.type(why)
+    tab_to(page, "#tagger-save", limit=5)
+    page.keyboard.press("Enter")
+    expect(page.locator("#tagger")).to_be_hidden()
+
+
 def test_the_keyboard_alone_accepts_dismisses_and_marks(studio_page, log_in, tab_to):
     page = studio_page()
     log_in(page, "teacher")
@@ -206,13 +218,7 @@ def test_the_keyboard_alone_accepts_dismisses_and_marks(studio_page, log_in, tab
     announcer = page.locator("#announcer")
     count = page.locator("#suggestion-count")
 
-    tab_to(page, 'button[aria-label="Accept suggestion “Fury”"]')
-    page.keyboard.press("Enter")
-    expect(page.locator("#tagger-why")).to_be_focused()
-    page.keyboard.type("Fury is a feeling the reporter names for a whole island.")
-    tab_to(page, "#tagger-save", limit=5)
-    page.keyboard.press("Enter")
-    expect(page.locator("#tagger")).to_be_hidden()
+    accept_by_keyboard(page, tab_to, "Fury", FURY_WHY)
     expect(count).to_have_text("11 suggestions left.")
     # the focus went on to the next suggestion, "anger": dismiss it with the keyboard
     expect(page.locator(":focus")).to_have_attribute("aria-label", "Accept suggestion “anger”")
@@ -317,19 +323,14 @@ def test_a_save_answered_while_a_key_item_has_focus_leaves_the_focus_there(
     held: list = []  # the saves, answered only when the test says
 
     def hold(route):
-        if route.request.method == "PUT" and held is not None:
+        if route.request.method == "PUT":
             held.append(route)
         else:
             route.continue_()
 
     page.route("**/drafts/*", hold)
 
-    tab_to(page, 'button[aria-label="Accept suggestion “Fury”"]')
-    page.keyboard.press("Enter")
-    page.keyboard.type("Fury is a feeling the reporter names for a whole island.")
-    tab_to(page, "#tagger-save", limit=5)
-    page.keyboard.press("Enter")
-    expect(page.locator("#tagger")).to_be_hidden()
+    accept_by_keyboard(page, tab_to, "Fury", FURY_WHY)
     edit = 'button[aria-label="Edit key item “Fury”"]'
     tab_to(page, edit)
     expect(page.locator(edit)).to_be_focused()
