@@ -313,14 +313,19 @@ def test_a_hand_written_exercise_published_unchanged_stays_byte_for_byte(
     assert (folder / f"{exercise_id}.yaml").read_bytes() == before
 
 
+def open_in_studio(teacher, exercise_id: str) -> tuple[int, list[dict]]:
+    """Open a shipped exercise as a studio draft: its id and the key its page was given."""
+    opened = teacher.post("/author/studio/from-exercise", data={"exercise_id": exercise_id})
+    page = teacher.get(opened.location).text
+    key = json.loads(re.search(r'"key": (\[.*?\]), "problems"', page).group(1))
+    return int(opened.location.rsplit("/", 1)[1]), key
+
+
 def test_changing_one_explanation_changes_only_its_line(publishing, folder):
     _, teacher = publishing
     path = folder / "la-detainers-report-1.yaml"
     before = path.read_text().splitlines()
-    opened = teacher.post("/author/studio/from-exercise", data={"exercise_id": path.stem})
-    draft_id = int(opened.location.rsplit("/", 1)[1])
-    page = teacher.get(opened.location).text
-    key = json.loads(re.search(r'"key": (\[.*?\]), "problems"', page).group(1))
+    draft_id, key = open_in_studio(teacher, path.stem)
     slammed = next(k for k in key if k["why"].startswith("The writer’s verb"))
     slammed["why"] = "A verb that makes a statement sound like a blow."
     saved = teacher.put(f"/api/studio/drafts/{draft_id}", json={"revision": 1, "key": key})
@@ -337,10 +342,7 @@ def test_marking_an_item_core_and_grouping_it_changes_only_its_lines(publishing,
     _, teacher = publishing
     path = folder / "la-detainers-report-1.yaml"
     before = path.read_text().splitlines()
-    opened = teacher.post("/author/studio/from-exercise", data={"exercise_id": path.stem})
-    draft_id = int(opened.location.rsplit("/", 1)[1])
-    page = teacher.get(opened.location).text
-    key = json.loads(re.search(r'"key": (\[.*?\]), "problems"', page).group(1))
+    draft_id, key = open_in_studio(teacher, path.stem)
     calling = next(k for k in key if k["why"].startswith("The writer’s words: a slangy"))
     assert (calling["core"], calling["group"]) == (False, "")
     calling |= {"core": True, "group": "combat-words"}

@@ -38,18 +38,32 @@ def submit(page: Page) -> None:
     expect(page).to_have_url(re.compile(r"/attempts/\d+$"))
 
 
-def test_guided_practice_hints_retry_answers_on_request_recorded_for_the_teacher(
-    make_page, guided_site, log_in, open_exercise, select_word, tag_selection
-):
-    teacher = make_page(base_url=guided_site)
+def set_guided(make_page, site: str, log_in, attempts: str, counting: str = "") -> Page:
+    """The teacher sets the assignment to guided practice with this many attempts (and this
+    attempt counting, by its label); the teacher's page, for what the test does next."""
+    teacher = make_page(base_url=site)
     log_in(teacher, "teacher")
     teacher.get_by_role("link", name="Period 1").click()
     teacher.get_by_role("link", name="Settings").click()
     teacher.get_by_label("Guided practice: hints first, the answers when the student asks").check()
-    teacher.get_by_label("Attempts allowed").fill("3")
-    teacher.get_by_label("The best attempt made before seeing the answers").check()
+    teacher.get_by_label("Attempts allowed").fill(attempts)
+    if counting:
+        teacher.get_by_label(counting).check()
     teacher.get_by_role("button", name="Save").click()
     expect(teacher.get_by_text("Assignment saved.")).to_be_visible()
+    return teacher
+
+
+def test_guided_practice_hints_retry_answers_on_request_recorded_for_the_teacher(
+    make_page, guided_site, log_in, open_exercise, select_word, tag_selection
+):
+    teacher = set_guided(
+        make_page,
+        guided_site,
+        log_in,
+        attempts="3",
+        counting="The best attempt made before seeing the answers",
+    )
     rules = "guided practice · 3 attempts · best before seeing the answers counts"
     expect(teacher.locator("tr", has_text="report 1")).to_contain_text(rules)
 
@@ -125,14 +139,7 @@ def test_guided_practice_hints_retry_answers_on_request_recorded_for_the_teacher
 def test_once_the_attempts_are_used_the_answers_show_and_the_draft_stays(
     make_page, guided_site, log_in, open_exercise, select_word, tag_selection
 ):
-    teacher = make_page(base_url=guided_site)
-    log_in(teacher, "teacher")
-    teacher.get_by_role("link", name="Period 1").click()
-    teacher.get_by_role("link", name="Settings").click()
-    teacher.get_by_label("Guided practice: hints first, the answers when the student asks").check()
-    teacher.get_by_label("Attempts allowed").fill("1")
-    teacher.get_by_role("button", name="Save").click()
-    expect(teacher.get_by_text("Assignment saved.")).to_be_visible()
+    set_guided(make_page, guided_site, log_in, attempts="1")
 
     student = make_page(base_url=guided_site)
     log_in(student, "ben")
