@@ -28,32 +28,34 @@ run: $(VENV)/.installed
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## test: install the test dependencies and, if missing, Debian's chromium; lint, and run the whole
-## suite (browser tests included)
+## suite (browser tests included), a worker per core (WORKERS=1 for one process)
+WORKERS ?= auto
+PYTEST := $(BIN)/pytest -n $(WORKERS) --dist loadfile
 test: $(VENV)/.installed-test
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
 	$(BIN)/ruff check classroom tests
-	$(BIN)/pytest
+	$(PYTEST)
 
 ## test-fast: install the test dependencies, lint, and run every test but the browser tests
 test-fast: $(VENV)/.installed-test
 	$(BIN)/ruff check classroom tests
-	$(BIN)/pytest --ignore=tests/browser
+	$(PYTEST) --ignore=tests/browser
 
 ## test-postgres: the same suite on PostgreSQL: a throwaway server (Debian's postgresql, installed
 ## if missing) started for the run and deleted after it (tests/pg_cluster.py)
 test-postgres: $(VENV)/.installed-test
 	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || command -v pg_ctl >/dev/null 2>&1 || \
 		{ $(SUDO) apt-get update && $(SUDO) apt-get install -y postgresql; }
-	$(PYTHON) tests/pg_cluster.py -- $(BIN)/pytest
+	$(PYTHON) tests/pg_cluster.py -- $(PYTEST)
 
-## ci: lint once, then the whole suite on SQLite and on PostgreSQL at the same time, one run per
-## core (tests/both_engines.py), with one closing line of the sums
+## ci: what CI runs (.ci/run): lint once, then the whole suite on SQLite and on PostgreSQL at the
+## same time, two workers each (tests/both_engines.py), with one closing line of the sums
 ci: $(VENV)/.installed-test
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
 	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || command -v pg_ctl >/dev/null 2>&1 || \
 		{ $(SUDO) apt-get update && $(SUDO) apt-get install -y postgresql; }
 	$(BIN)/ruff check classroom tests
-	$(PYTHON) tests/both_engines.py $(BIN)/pytest
+	$(PYTHON) tests/both_engines.py $(BIN)/pytest -n 2 --dist loadfile
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check classroom tests
