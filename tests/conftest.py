@@ -648,13 +648,27 @@ def threaded_server():
 
 
 @pytest.fixture(scope="session")
+def free_port():
+    """free_port(): a loopback port nothing listens on just now."""
+    return _free_port
+
+
+# The secret key of every server gunicorn_server starts: shared, as several servers need
+# (with CLASSROOM_DATABASE_URL the app refuses to start without one).
+SERVERS_SECRET_KEY = "the key every test server shares, and no one else"
+
+
+@pytest.fixture(scope="session")
 def gunicorn_server(postgres):
-    """gunicorn_server(instance, log, *flags): a context manager running the app under gunicorn
-    with the project's settings and the flags given, on the instance folder, on a free loopback
+    """gunicorn_server(instance, log, *flags, variables={}): a context manager running the app
+    under gunicorn with the project's settings, the flags given and the CLASSROOM_* variables
+    given (CLASSROOM_SECRET_KEY is set for all), on the instance folder, on a free loopback
     port, giving the port. Without gunicorn, fails on CI and skips elsewhere."""
 
     @contextlib.contextmanager
-    def gunicorn_server(instance: Path, log: Path, *flags: str) -> Iterator[int]:
+    def gunicorn_server(
+        instance: Path, log: Path, *flags: str, variables: dict[str, str] | None = None
+    ) -> Iterator[int]:
         if find_spec("gunicorn") is None:
             reason = "gunicorn is not installed (pip install -e '.[test]')"
             if os.environ.get("CI") == "true":
@@ -665,10 +679,12 @@ def gunicorn_server(postgres):
         command += ["--bind", f"127.0.0.1:{port}", *flags, "classroom.wsgi:app"]
         env = {k: v for k, v in os.environ.items() if not k.startswith(("CLASSROOM_", "GUNICORN"))}
         env["CLASSROOM_INSTANCE_PATH"] = str(instance)
+        env["CLASSROOM_SECRET_KEY"] = SERVERS_SECRET_KEY
         if postgres is not None:  # the database of the app made on the instance folder's file
             env["CLASSROOM_DATABASE_URL"] = postgres.url_of(
                 postgres.by_file[str(instance / "classroom.sqlite")]
             )
+        env.update(variables or {})
         with log.open("ab") as out:
             process = subprocess.Popen(
                 command, cwd=ROOT, env=env, stdout=out, stderr=out, start_new_session=True
