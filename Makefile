@@ -27,10 +27,12 @@ run: $(VENV)/.installed
 	@echo "Serving on http://$(HOST):$(PORT) (Ctrl+C to stop)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-## test: install the test dependencies and, if missing, Debian's chromium; lint, and run the whole
-## suite (browser tests included)
+## test: install the test dependencies and, if missing, Debian's chromium, nginx and openssl (the
+## proxy test runs its own nginx; Debian's package also starts one on port 80); lint, and run the
+## whole suite (browser tests included)
 test: $(VENV)/.installed-test
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
+	@[ -x /usr/sbin/nginx ] && command -v openssl >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) apt-get install -y nginx openssl; }
 	$(BIN)/ruff check classroom tests
 	$(BIN)/pytest
 
@@ -40,16 +42,19 @@ test-fast: $(VENV)/.installed-test
 	$(BIN)/pytest --ignore=tests/browser
 
 ## test-postgres: the same suite on PostgreSQL: a throwaway server (Debian's postgresql, installed
-## if missing) started for the run and deleted after it (tests/pg_cluster.py)
+## if missing, as nginx and openssl are) started for the run and deleted after it
+## (tests/pg_cluster.py)
 test-postgres: $(VENV)/.installed-test
 	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || command -v pg_ctl >/dev/null 2>&1 || \
 		{ $(SUDO) apt-get update && $(SUDO) apt-get install -y postgresql; }
+	@[ -x /usr/sbin/nginx ] && command -v openssl >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) apt-get install -y nginx openssl; }
 	$(PYTHON) tests/pg_cluster.py -- $(BIN)/pytest
 
 ## ci: lint once, then the whole suite on SQLite and on PostgreSQL at the same time, one run per
 ## core (tests/both_engines.py), with one closing line of the sums
 ci: $(VENV)/.installed-test
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
+	@[ -x /usr/sbin/nginx ] && command -v openssl >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) apt-get install -y nginx openssl; }
 	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || command -v pg_ctl >/dev/null 2>&1 || \
 		{ $(SUDO) apt-get update && $(SUDO) apt-get install -y postgresql; }
 	$(BIN)/ruff check classroom tests

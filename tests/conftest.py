@@ -647,10 +647,45 @@ def threaded_server():
     return threaded_server
 
 
+def _required(found: object, reason: str) -> None:
+    """Go on if what a test needs is found; else fail on CI (CI=true), where it must be
+    installed, and skip elsewhere."""
+    if not found:
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def required():
+    """required(found, reason): go on if found is true; else fail on CI, skip elsewhere."""
+    return _required
+
+
 @pytest.fixture(scope="session")
 def free_port():
     """free_port(): a loopback port nothing listens on just now."""
     return _free_port
+
+
+def _wait_until_listening(port: int, process: subprocess.Popen, log: Path, name: str) -> None:
+    """Until the process listens on the loopback port; fails, with its log, if it exits or
+    takes over 20 s (a slow, shared machine)."""
+    for _ in range(200):
+        assert process.poll() is None, f"{name} exited:\n{log.read_text()}"
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"{name} did not start:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def wait_until_listening():
+    """wait_until_listening(port, process, log, name): until the process started listens on
+    the loopback port; fails with its log if it exits first, or takes over 20 s."""
+    return _wait_until_listening
 
 
 # The secret key of every server gunicorn_server starts: shared, as several servers need
@@ -669,11 +704,7 @@ def gunicorn_server(postgres):
     def gunicorn_server(
         instance: Path, log: Path, *flags: str, variables: dict[str, str] | None = None
     ) -> Iterator[int]:
-        if find_spec("gunicorn") is None:
-            reason = "gunicorn is not installed (pip install -e '.[test]')"
-            if os.environ.get("CI") == "true":
-                pytest.fail(reason, pytrace=False)
-            pytest.skip(reason)
+        _required(find_spec("gunicorn"), "gunicorn is not installed (pip install -e '.[test]')")
         port = _free_port()
         command = [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py")]
         command += ["--bind", f"127.0.0.1:{port}", *flags, "classroom.wsgi:app"]
@@ -690,15 +721,7 @@ def gunicorn_server(postgres):
                 command, cwd=ROOT, env=env, stdout=out, stderr=out, start_new_session=True
             )
         try:
-            for _ in range(200):  # up to 20 s for a slow, shared machine
-                assert process.poll() is None, f"gunicorn exited:\n{log.read_text()}"
-                try:
-                    with socket.create_connection(("127.0.0.1", port), timeout=1):
-                        break
-                except OSError:
-                    time.sleep(0.1)
-            else:
-                raise AssertionError(f"gunicorn did not start:\n{log.read_text()}")
+            _wait_until_listening(port, process, log, "gunicorn")
             yield port
         finally:
             os.killpg(process.pid, signal.SIGTERM)
