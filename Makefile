@@ -27,12 +27,13 @@ run: $(VENV)/.installed
 	@echo "Serving on http://$(HOST):$(PORT) (Ctrl+C to stop)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-## test: install the test dependencies and, if missing, Debian's chromium; lint, and run the whole
-## suite (browser tests included), a worker per core (WORKERS=1 for one process)
+## test: install the test dependencies and what the tests run that is missing (Debian's chromium,
+## and nginx and openssl for the proxy test, which runs its own nginx: Debian's package also starts
+## one on port 80); lint, and run the whole suite (browser tests included), a worker per core
+## (WORKERS=1 for one process)
 WORKERS ?= auto
 PYTEST := $(BIN)/pytest -n $(WORKERS) --dist loadfile
-test: $(VENV)/.installed-test
-	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
+test: $(VENV)/.installed-test test-packages
 	$(BIN)/ruff check classroom tests
 	$(PYTEST)
 
@@ -43,19 +44,23 @@ test-fast: $(VENV)/.installed-test
 
 ## test-postgres: the same suite on PostgreSQL: a throwaway server (Debian's postgresql, installed
 ## if missing) started for the run and deleted after it (tests/pg_cluster.py)
-test-postgres: $(VENV)/.installed-test
-	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || command -v pg_ctl >/dev/null 2>&1 || \
-		{ $(SUDO) apt-get update && $(SUDO) apt-get install -y postgresql; }
+test-postgres: $(VENV)/.installed-test test-packages postgresql-package
 	$(PYTHON) tests/pg_cluster.py -- $(PYTEST)
 
 ## ci: what CI runs (.ci/run): lint once, then the whole suite on SQLite and on PostgreSQL at the
 ## same time, two workers each (tests/both_engines.py), with one closing line of the sums
-ci: $(VENV)/.installed-test
-	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
-	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || command -v pg_ctl >/dev/null 2>&1 || \
-		{ $(SUDO) apt-get update && $(SUDO) apt-get install -y postgresql; }
+ci: $(VENV)/.installed-test test-packages postgresql-package
 	$(BIN)/ruff check classroom tests
 	$(PYTHON) tests/both_engines.py $(BIN)/pytest -n 2 --dist loadfile
+
+.PHONY: test-packages postgresql-package
+test-packages:
+	@command -v chromium >/dev/null 2>&1 && [ -x /usr/sbin/nginx ] && command -v openssl >/dev/null 2>&1 || \
+		{ $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium nginx openssl; }
+
+postgresql-package:
+	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || command -v pg_ctl >/dev/null 2>&1 || \
+		{ $(SUDO) apt-get update && $(SUDO) apt-get install -y postgresql; }
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check classroom tests

@@ -45,6 +45,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
+        from .security import refuse_a_key_of_its_own
+
+        refuse_a_key_of_its_own(app)
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 
     csrf.init_app(app)

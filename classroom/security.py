@@ -114,6 +114,19 @@ def check_secret_key(app: Flask) -> None:
         )
 
 
+def refuse_a_key_of_its_own(app: Flask) -> None:
+    """Refuse to generate a secret key into the instance folder where several servers may serve
+    the same users (a PostgreSQL database: CLASSROOM_DATABASE_URL), outside development and
+    tests: each would make its own, and refuse the cookies and forms the others signed."""
+    if app.config.get("DATABASE_URL") and not (app.debug or app.testing):
+        raise RuntimeError(
+            "CLASSROOM_SECRET_KEY is not set: with CLASSROOM_DATABASE_URL, set it (or "
+            "SECRET_KEY in instance/config.py) to the same random value of 24+ characters on "
+            "every app server, or each signs cookies the others refuse "
+            "(docs/deployment.md#beyond-one-machine)."
+        )
+
+
 def init_app(app: Flask) -> None:
     """Check the key, bound ids in URLs, add the headers to every response, and trust
     proxies only if told to."""

@@ -662,42 +662,81 @@ def threaded_server():
     return threaded_server
 
 
+def _required(found: object, reason: str) -> None:
+    """Go on if what a test needs is found; else fail on CI (CI=true), where it must be
+    installed, and skip elsewhere."""
+    if not found:
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def required():
+    """required(found, reason): go on if found is true; else fail on CI, skip elsewhere."""
+    return _required
+
+
+@pytest.fixture(scope="session")
+def free_port():
+    """free_port(): a loopback port nothing listens on just now."""
+    return _free_port
+
+
+def _wait_until_listening(port: int, process: subprocess.Popen, log: Path, name: str) -> None:
+    """Until the process listens on the loopback port; fails, with its log, if it exits or
+    takes over 20 s (a slow, shared machine)."""
+    for _ in range(200):
+        assert process.poll() is None, f"{name} exited:\n{log.read_text()}"
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"{name} did not start:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def wait_until_listening():
+    """wait_until_listening(port, process, log, name): until the process started listens on
+    the loopback port; fails with its log if it exits first, or takes over 20 s."""
+    return _wait_until_listening
+
+
+# The secret key of every server gunicorn_server starts: shared, as several servers need
+# (with CLASSROOM_DATABASE_URL the app refuses to start without one).
+SERVERS_SECRET_KEY = "the key every test server shares, and no one else"
+
+
 @pytest.fixture(scope="session")
 def gunicorn_server(postgres):
-    """gunicorn_server(instance, log, *flags): a context manager running the app under gunicorn
-    with the project's settings and the flags given, on the instance folder, on a free loopback
+    """gunicorn_server(instance, log, *flags, variables={}): a context manager running the app
+    under gunicorn with the project's settings, the flags given and the CLASSROOM_* variables
+    given (CLASSROOM_SECRET_KEY is set for all), on the instance folder, on a free loopback
     port, giving the port. Without gunicorn, fails on CI and skips elsewhere."""
 
     @contextlib.contextmanager
-    def gunicorn_server(instance: Path, log: Path, *flags: str) -> Iterator[int]:
-        if find_spec("gunicorn") is None:
-            reason = "gunicorn is not installed (pip install -e '.[test]')"
-            if os.environ.get("CI") == "true":
-                pytest.fail(reason, pytrace=False)
-            pytest.skip(reason)
+    def gunicorn_server(
+        instance: Path, log: Path, *flags: str, variables: dict[str, str] | None = None
+    ) -> Iterator[int]:
+        _required(find_spec("gunicorn"), "gunicorn is not installed (pip install -e '.[test]')")
         port = _free_port()
         command = [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py")]
         command += ["--bind", f"127.0.0.1:{port}", *flags, "classroom.wsgi:app"]
         env = {k: v for k, v in os.environ.items() if not k.startswith(("CLASSROOM_", "GUNICORN"))}
         env["CLASSROOM_INSTANCE_PATH"] = str(instance)
+        env["CLASSROOM_SECRET_KEY"] = SERVERS_SECRET_KEY
         if postgres is not None:  # the database of the app made on the instance folder's file
             env["CLASSROOM_DATABASE_URL"] = postgres.url_of(
                 postgres.by_file[str(instance / "classroom.sqlite")]
             )
+        env.update(variables or {})
         with log.open("ab") as out:
             process = subprocess.Popen(
                 command, cwd=ROOT, env=env, stdout=out, stderr=out, start_new_session=True
             )
         try:
-            for _ in range(200):  # up to 20 s for a slow, shared machine
-                assert process.poll() is None, f"gunicorn exited:\n{log.read_text()}"
-                try:
-                    with socket.create_connection(("127.0.0.1", port), timeout=1):
-                        break
-                except OSError:
-                    time.sleep(0.1)
-            else:
-                raise AssertionError(f"gunicorn did not start:\n{log.read_text()}")
+            _wait_until_listening(port, process, log, "gunicorn")
             yield port
         finally:
             os.killpg(process.pid, signal.SIGTERM)

@@ -77,8 +77,9 @@ class Gunicorn:
         command += ["--bind", f"127.0.0.1:{self.port}", "--workers", "2", "classroom.wsgi:app"]
         env = {k: v for k, v in os.environ.items() if not k.startswith(("CLASSROOM_", "GUNICORN"))}
         env["CLASSROOM_INSTANCE_PATH"] = str(self.instance)
-        if self.database_url:  # PostgreSQL (make test-postgres): the seeded database
-            env["CLASSROOM_DATABASE_URL"] = self.database_url
+        if self.database_url:  # PostgreSQL (make test-postgres): the seeded database, and the
+            env["CLASSROOM_DATABASE_URL"] = self.database_url  # key the app then asks for
+            env["CLASSROOM_SECRET_KEY"] = "the crash test's servers share this key"
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 command, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True

@@ -148,6 +148,20 @@ def test_a_secret_key_is_generated_into_the_instance_folder_once(tmp_path, monke
     assert again.config["SECRET_KEY"] == first.config["SECRET_KEY"]
 
 
+def test_on_postgresql_the_app_refuses_to_start_without_a_secret_key_set(tmp_path, monkeypatch):
+    """With CLASSROOM_DATABASE_URL, several servers may serve the same users: a key generated
+    per instance folder would sign cookies that the other servers refuse."""
+    monkeypatch.setenv("CLASSROOM_INSTANCE_PATH", str(tmp_path / "instance"))
+    config = {"DATABASE_URL": "postgresql://db.example.org/school", "DATABASE": "unused"}
+    with pytest.raises(RuntimeError, match="^CLASSROOM_SECRET_KEY is not set: with CLASS") as err:
+        create_app(config)
+    assert "\n" not in str(err.value)  # one line, the last of the traceback
+    assert not (tmp_path / "instance" / "secret_key").exists()
+    key = "the same on every server, 24+ characters"
+    assert create_app(config | {"SECRET_KEY": key}).secret_key == key
+    assert create_app(config | {"DEBUG": True}).secret_key  # generated, for development
+
+
 def test_the_api_says_logged_out_instead_of_redirecting(client, school):
     response = client.put(
         f"/api/assignments/{school['assignments']['la-detainers-report-1']}/draft",
