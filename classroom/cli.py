@@ -1,4 +1,4 @@
-"""Command-line tasks: create-teacher, demo, join-link, backup, and exercises
+"""Command-line tasks: create-teacher, demo, join-link, backup, copy-db, and exercises
 check/new/export/suggest.
 
 (init-db lives with the database, in db.py.)
@@ -29,7 +29,8 @@ from .exercises import library
 from .store import accounts, classes, roster
 from .store.backup import BackupError, backup, dump
 from .store.connection import Database
-from .store.engine import database_errors
+from .store.copy import Check, CopyError, Mismatch, copy, shown
+from .store.engine import database_errors, target
 
 DEMO_PASSWORD = "classroom-demo"  # a public demo login, printed and documented, never a secret
 DEMO_CLASS = "Demo class"
@@ -199,6 +200,48 @@ def backup_command(config: Mapping) -> click.Command:
     return command
 
 
+def copy_db_command(config: Mapping) -> click.Command:
+    """The `copy-db TARGET` command, from the database named in the app's config."""
+
+    @click.command("copy-db")
+    @click.argument("destination", metavar="TARGET")
+    def command(destination: str) -> None:
+        """Copy the database into the empty database TARGET: postgresql://..., sqlite:///PATH
+        or a file's path (made if missing).
+
+        Stop the app first: what it writes during the copy is not in it. TARGET is migrated,
+        then filled in one transaction, committed only once every table has the source's
+        rows and SHA-256. Exits 1, nothing committed, if TARGET is the app's own database,
+        has rows, or was migrated by another version, or if any table differs.
+        """
+        try:
+            checks = copy(
+                target(config),
+                destination,
+                lambda total: click.progressbar(length=total, label="Copying", show_pos=True),
+            )
+        except Mismatch as err:
+            _echo_checks(err.checks)
+            raise click.ClickException(str(err)) from err
+        except (CopyError, *database_errors()) as err:
+            raise click.ClickException(f"nothing copied: {err}") from err
+        _echo_checks(checks)
+        rows = sum(c.rows for c in checks if c.table != "migrations")
+        click.echo(f"Copied {rows:,} rows into {shown(destination)}, every table checked.")
+
+    return command
+
+
+def _echo_checks(checks: list[Check]) -> None:
+    """A table's rows and SHA-256 (its first 16 digits), a line each, and whether the copy
+    has the same."""
+    width = max(len(c.table) for c in checks)
+    click.echo(f"{'table':<{width}}  {'rows':>8}  {'sha256':<16}  ok")
+    for c in checks:
+        verdict = "ok" if c.ok else f"DIFFERS: {c.copied_rows} rows, {c.copied_sha256[:16]}"
+        click.echo(f"{c.table:<{width}}  {c.rows:>8}  {c.sha256[:16]}  {verdict}")
+
+
 exercises_cli = AppGroup("exercises", help="Check, create and export exercise files.")
 
 
@@ -283,3 +326,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(join_link_command)
     app.cli.add_command(exercises_cli)
     app.cli.add_command(backup_command(app.config))
+    app.cli.add_command(copy_db_command(app.config))

@@ -31,6 +31,7 @@ OUR_COMMANDS = (
     "exercises export",
     "exercises suggest",
     "backup",
+    "copy-db",
 )
 
 

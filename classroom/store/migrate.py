@@ -45,6 +45,17 @@ def pending(db: Any) -> list[Step]:
     return [step for step in steps() if step.name not in done]
 
 
+def applied(db: Any) -> list[str]:
+    """The names of the migrations recorded as applied to the database, in the order applied
+    (those of another version of Classroom too)."""
+    if db.engine == "sqlite":
+        return [m.name for m in migrations.applied(db)]
+    if TABLE not in db.table_names():
+        return []
+    rows = db.query(f"select name from {TABLE} where migration_set = ? order by id", [SET])
+    return [r["name"] for r in rows]
+
+
 def apply(db: Any) -> list[str]:
     """Apply the pending migrations; the names of those this call applied."""
     if db.engine == "sqlite":
