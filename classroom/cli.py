@@ -27,9 +27,10 @@ from .content.suggest import suggest
 from .db import get_db, init_db
 from .exercises import library
 from .store import accounts, classes, roster
+from .store.addresses import AddressError, shown
 from .store.backup import BackupError, backup, dump
 from .store.connection import Database
-from .store.copy import Check, CopyError, Mismatch, copy, shown
+from .store.copy import Check, CopyError, Mismatch, copy
 from .store.engine import database_errors, target
 
 DEMO_PASSWORD = "classroom-demo"  # a public demo login, printed and documented, never a secret
@@ -223,7 +224,7 @@ def copy_db_command(config: Mapping) -> click.Command:
         except Mismatch as err:
             _echo_checks(err.checks)
             raise click.ClickException(str(err)) from err
-        except (CopyError, *database_errors()) as err:
+        except (AddressError, CopyError, *database_errors()) as err:
             raise click.ClickException(f"nothing copied: {err}") from err
         _echo_checks(checks)
         rows = sum(c.rows for c in checks if c.table != "migrations")

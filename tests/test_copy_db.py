@@ -17,6 +17,7 @@ from classroom import credit as crediting
 from classroom.db import get_db, init_db
 from classroom.exercises import library
 from classroom.store import accounts, attempts, copy, drafts, migrate, reviews, studio, throttle
+from classroom.store.addresses import opened
 from classroom.store.engine import target
 
 REPORT_1 = "la-detainers-report-1"
@@ -150,7 +151,7 @@ def rows_of(app) -> dict[str, int]:
 
 def fingerprint(address: str) -> dict:
     """Every table's rows and checksum in the database at address, and its migrations."""
-    with copy.opened(address, source=True) as db:
+    with opened(address, source=True) as db:
         return {t.name: copy.checksum(db, t) for t in copy.tables()} | {
             "migrations": migrate.applied(db)
         }
@@ -324,6 +325,18 @@ def test_a_copy_that_differs_is_rolled_back_naming_the_table(app, full_school, d
     assert set(rows_of(databases.app_on(address)).values()) == {0}
 
 
+@pytest.mark.parametrize("kind", ENGINES)
+def test_a_target_whose_schema_was_changed_by_hand_is_refused(app, full_school, databases, kind):
+    address = databases.new(kind)
+    with databases.app_on(address).app_context():
+        init_db()
+        get_db().execute("alter table users add column nickname text")
+    result = copy_db(app, address)
+    assert result.exit_code == 1
+    assert "users has the columns id, username" in result.output
+    assert "nickname where the migrations make id, username" in result.output
+
+
 def test_the_apps_own_database_is_refused(app, full_school, tmp_path):
     address = target(app.config)
     if address.startswith("postgresql://"):
@@ -376,7 +389,10 @@ def test_a_source_not_up_to_date_is_refused_and_no_file_is_left(app, full_school
 @pytest.mark.parametrize(
     "address, message",
     [
-        ("mysql://school@db.example.org/classroom", "cannot copy into mysql://"),
+        (
+            "mysql://me:s3cret@db.example.org/classroom",
+            "mysql://me:***@db.example.org/classroom names no",
+        ),
         (
             "postgresql://nobody:s3cret@127.0.0.1:1/classroom",
             "cannot connect to postgresql://nobody:***@127.0.0.1:1/classroom: connection failed",

@@ -13,8 +13,6 @@ import contextlib
 import functools
 import hashlib
 import json
-import os
-import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager as ContextManager
 from dataclasses import dataclass
@@ -23,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from . import migrate
-from .connection import Database, connect
-from .engine import SCHEMES, database_errors
+from .addresses import identity, opened, parse, shown
+from .connection import Database
 from .migrations import migrations
 from .postgres_table import quoted
 
@@ -34,6 +32,7 @@ BATCH = 1000  # rows read, written and counted on the progress bar at a time
 # PostgreSQL (m012_answer_order). The copy carries it over as it is.
 IN_ORDER = {"attempt_answers"}
 ORDER_COLUMN = {"sqlite": "rowid", "postgresql": "seq"}
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # as json.dumps, made once
 IDENTITY_COLUMNS = """select table_name, column_name from information_schema.columns
                       where table_schema = current_schema() and is_identity = 'YES'"""
 
@@ -96,72 +95,6 @@ def tables() -> tuple[Table, ...]:
     return tuple(ordered)
 
 
-def parse(address: str) -> tuple[str, str]:
-    """("postgresql", url) or ("sqlite", path), for postgresql://..., sqlite:///PATH (as
-    SQLAlchemy writes it: sqlite:////srv/x.sqlite is absolute) or a file's path."""
-    if address.startswith(SCHEMES):
-        return "postgresql", address
-    if address.startswith("sqlite:///") and len(address) > len("sqlite:///"):
-        return "sqlite", address.removeprefix("sqlite:///")
-    if re.match(r"[A-Za-z][\w+.-]*://", address):
-        raise CopyError(
-            f"cannot copy into {shown(address)}: give postgresql://..., sqlite:///PATH "
-            "or the path of a file"
-        )
-    return "sqlite", address
-
-
-def shown(address: str) -> str:
-    """The address with any password in it hidden, for messages."""
-    address = re.sub(r"(://[^/:@]*:)[^/@]*@", r"\1***@", address)
-    return re.sub(r"(password=)[^&]*", r"\1***", address)
-
-
-@contextlib.contextmanager
-def opened(address: str, source: bool) -> Iterator[Any]:
-    """A connection of its own to the database at address, either engine's Database (the
-    source must exist; a target file is made if missing)."""
-    kind, where = parse(address)
-    db = _postgres(where) if kind == "postgresql" else _sqlite(Path(where), source)
-    try:
-        yield db
-    finally:
-        db.conn.close()
-
-
-def _postgres(url: str) -> Any:
-    try:
-        import psycopg
-
-        from .postgres import Database as PostgresDatabase
-    except ImportError as err:
-        raise CopyError(
-            "PostgreSQL needs the postgres extra: pip install -e '.[postgres]'"
-        ) from err
-    timeout = {} if "connect_timeout" in url else {"connect_timeout": 10}
-    try:
-        conn = psycopg.connect(url, autocommit=True, **timeout)
-    except psycopg.Error as err:
-        reason = " ".join(str(err).split())
-        raise CopyError(f"cannot connect to {shown(url)}: {reason}") from err
-    return PostgresDatabase(conn, {})
-
-
-def _sqlite(path: Path, source: bool) -> Database:
-    if source and not path.is_file():
-        raise CopyError(f"there is no database at {path}")
-    if path.is_dir():
-        raise CopyError(f"{path} is a folder: give the path of a database file")
-    if not path.parent.is_dir():
-        raise CopyError(f"the folder {path.parent} does not exist")
-    try:
-        db = connect(str(path))
-        db.execute("select count(*) from sqlite_master").fetchone()
-    except database_errors() as err:
-        raise CopyError(f"cannot open {path}: {err}") from err
-    return db
-
-
 def copy(
     source: str,
     target: str,
@@ -179,7 +112,7 @@ def copy(
     made = kind == "sqlite" and not Path(where).exists()
     try:
         with opened(source, source=True) as reading, opened(target, source=False) as writing:
-            if _identity(reading, source) == _identity(writing, target):
+            if identity(reading, source) == identity(writing, target):
                 raise CopyError("the target is the database the app uses: copy into another")
             _check_migrations(reading, writing)
             if held := _tables_with_rows(writing):
@@ -230,18 +163,6 @@ def _quietly(total: int) -> ContextManager[_Quiet]:
     return contextlib.nullcontext(_Quiet())
 
 
-def _identity(db: Any, address: str) -> tuple:
-    """What tells two databases apart: the file (its device and inode), or the PostgreSQL
-    server (when it started) and the database's name there, however the address names them."""
-    if db.engine == "sqlite":
-        found = os.stat(parse(address)[1])
-        return ("sqlite", found.st_dev, found.st_ino)
-    row = db.execute(
-        "select current_database(), cast(pg_postmaster_start_time() as text)"
-    ).fetchone()
-    return ("postgresql", *row)
-
-
 def _check_migrations(reading: Any, writing: Any) -> None:
     """Refuse a source not up to date, or either side migrated by another version."""
     known = [step.name for step in migrate.steps()]
@@ -280,7 +201,7 @@ def _check_columns(db: Any, table: Table) -> None:
     if sorted(found) != sorted(expected):
         raise CopyError(
             f"{table.name} has the columns {', '.join(found)} where the migrations make "
-            f"{', '.join(expected)}: its schema was changed by hand"
+            f"{', '.join(expected)}: its schema is not the migrations' (changed by hand?)"
         )
 
 
@@ -301,7 +222,7 @@ def _count(db: Any, name: str) -> int:
 def _line(row: Sequence[Any]) -> bytes:
     """A row as the checksums take it: both engines read these columns as int, float (JSON
     writes its repr), str or None."""
-    return json.dumps(list(row), ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
+    return _JSON.encode(list(row)).encode() + b"\n"
 
 
 def checksum(db: Any, table: Table) -> tuple[int, str]:
