@@ -52,6 +52,7 @@ def opened(address: str, source: bool) -> Iterator[Any]:
 
 
 def _postgres(url: str) -> Any:
+    """PostgreSQL's Database on a connection of its own (not the app's pool), autocommitting."""
     try:
         import psycopg
 
@@ -70,6 +71,7 @@ def _postgres(url: str) -> Any:
 
 
 def _sqlite(path: Path, source: bool) -> Database:
+    """SQLite's Database on the file, opened as the app opens it (WAL, foreign keys on)."""
     if source and not path.is_file():
         raise AddressError(f"there is no database at {path}")
     if path.is_dir():

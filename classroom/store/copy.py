@@ -133,6 +133,7 @@ def copy(
 
 
 def _copy(reading: Any, writing: Any, progress: Callable[[int], ContextManager[Any]]) -> list:
+    """Every table, from one snapshot of reading into one transaction on writing, checked."""
     for table in tables():
         _check_columns(reading, table)
         _check_columns(writing, table)
@@ -155,11 +156,14 @@ def _copy(reading: Any, writing: Any, progress: Callable[[int], ContextManager[A
 
 
 class _Quiet:
+    """A progress bar that shows nothing."""
+
     def update(self, rows: int) -> None:
         """Nothing shows the progress."""
 
 
 def _quietly(total: int) -> ContextManager[_Quiet]:
+    """No progress shown (copy called without a progress bar)."""
     return contextlib.nullcontext(_Quiet())
 
 
@@ -216,6 +220,7 @@ def _select(db: Any, table: Table) -> str:
 
 
 def _count(db: Any, name: str) -> int:
+    """How many rows the table has."""
     return db.execute(f"select count(*) from {quoted(name)}").fetchone()[0]
 
 
