@@ -61,6 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         db,
         errors,
         exercises,
+        lti,
         practice,
         security,
         student,
@@ -84,6 +85,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(studio.bp)
     app.register_blueprint(studio.api_bp)
+    lti.init_app(app)
     app.add_url_rule("/", endpoint="index", view_func=auth.index)
     app.add_url_rule("/healthz", endpoint="health", view_func=health)
     app.add_url_rule("/readyz", endpoint="ready", view_func=ready)

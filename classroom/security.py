@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from flask import Flask, Request, Response, g, has_request_context, request
+from flask import Flask, Request, Response, g, has_request_context, request, session
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -20,10 +20,16 @@ CSP = (
 
 
 def add_headers(response: Response) -> Response:
-    """A strict Content-Security-Policy and its companions."""
-    response.headers.setdefault("Content-Security-Policy", CSP)
+    """A strict Content-Security-Policy and its companions. Only a page that classroom.lti lets
+    a learning platform frame (g.frame_ancestors) names who may frame it, instead of nobody."""
+    framed = g.get("frame_ancestors")
+    if framed:
+        csp = CSP.replace("frame-ancestors 'none'", f"frame-ancestors {framed}")
+        response.headers.setdefault("Content-Security-Policy", csp)
+    else:
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     if request.is_secure:  # over HTTPS (behind a proxy: see PROXY_COUNT), stay on HTTPS
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
@@ -66,6 +72,20 @@ class SessionInterface(SecureCookieSessionInterface):
         return bool(app.config["SESSION_COOKIE_SECURE"]) or (
             has_request_context() and request.is_secure
         )
+
+    def framed(self, app: Flask) -> bool:
+        """Whether this is a session an LTI launch began, sent securely: inside the platform's
+        frame its cookie is a third party's, which browsers send only when SameSite=None (and
+        so Secure), and keep in the platform's partition (CHIPS) when they block the rest."""
+        return has_request_context() and bool(session.get("lti")) and self.get_cookie_secure(app)
+
+    def get_cookie_samesite(self, app: Flask) -> str | None:
+        """SameSite=None for a session in a platform's frame, else as configured (Lax)."""
+        return "None" if self.framed(app) else super().get_cookie_samesite(app)
+
+    def get_cookie_partitioned(self, app: Flask) -> bool:
+        """Partitioned for a session in a platform's frame."""
+        return self.framed(app) or super().get_cookie_partitioned(app)
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         """Flask's serializer, made once for the app's keys rather than twice a request."""

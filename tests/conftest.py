@@ -262,6 +262,7 @@ def make_app(postgres, migrated_file):
             "SECRET_KEY": "test-only-secret",
             "DATABASE": str(tmp_path / "test.sqlite"),
             "EXERCISES_DIR": str(EXERCISES),
+            "LTI_KEY_FILE": str(tmp_path / "lti_private_key.pem"),  # not the project's instance/
             **config,
         }
         if postgres is not None:  # two apps on one file share a database, as on SQLite
@@ -743,3 +744,18 @@ def gunicorn_server(postgres):
             process.wait(timeout=30)
 
     return gunicorn_server
+
+
+@pytest.fixture
+def platform(app):
+    """An LTI 1.3 platform of our own (tests/lti_platform.py), registered with the app (issuer,
+    client id, deployment) and answering the app's outgoing requests in process. A teacher and
+    a student (Ada) are in its course."""
+    from classroom.store import lti
+    from tests.lti_platform import DEPLOYMENT, Platform
+
+    found = Platform(app)
+    with app.app_context():
+        lti.add_platform(get_db(), found.registration(), [DEPLOYMENT], added_by=None)
+    app.extensions["classroom.lti.transport"] = found.adapter()
+    return found

@@ -32,6 +32,9 @@ OUR_COMMANDS = (
     "exercises suggest",
     "backup",
     "copy-db",
+    "lti add-platform",
+    "lti add-deployment",
+    "lti platforms",
 )
 
 

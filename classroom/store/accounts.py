@@ -115,6 +115,16 @@ def create_user(db: Database, username: str, display_name: str, password: str, r
     return _insert_user(db, username, display_name, generate_password_hash(password), role)
 
 
+# Stored as the password hash of an account that has none (one made by an LTI launch): it is
+# not a hash werkzeug made, so no password matches it.
+NO_PASSWORD = "!no password"
+
+
+def create_without_password(db: Database, username: str, display_name: str, role: str) -> int:
+    """A new account nobody can log in to with a password (an LTI launch logs it in)."""
+    return _insert_user(db, username, display_name, NO_PASSWORD, role)
+
+
 def _insert_user(db: Database, username: str, display_name: str, hashed: str, role: str) -> int:
     row = {"username": username.strip().lower(), "display_name": display_name, "role": role}
     try:

@@ -1,0 +1,396 @@
+"""The only module that knows the LTI library (pylti1p3next, imported as pylti1p3): the rest
+of Classroom hands it plain values and gets plain values back (classroom.lti.claims).
+
+The library's storage is ours: OIDC states, nonces and launch data live in the database
+(store.lti's values), so that a login begun on one app server is finished on any other, and a
+nonce is taken (deleted) when a launch uses it, so that a launch sent again is refused. Its
+cookies are ours too: the state cookie is SameSite=None; Secure; Partitioned, on /lti/ only.
+Every request it sends goes through classroom.lti.http.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+from flask import Response, current_app, request
+from pylti1p3.assignments_grades import AssignmentsGradesService
+from pylti1p3.cookie import CookieService
+from pylti1p3.deep_link import DeepLink
+from pylti1p3.deep_link_resource import DeepLinkResource
+from pylti1p3.deployment import Deployment
+from pylti1p3.exception import LtiException, OIDCException
+from pylti1p3.grade import Grade
+from pylti1p3.launch_data_storage.base import LaunchDataStorage
+from pylti1p3.lineitem import LineItem
+from pylti1p3.message_launch import MessageLaunch
+from pylti1p3.names_roles import NamesRolesProvisioningService
+from pylti1p3.oidc_login import OIDCLogin
+from pylti1p3.registration import Registration
+from pylti1p3.request import Request
+from pylti1p3.roles import DesignerRole, StudentRole, TeacherRole, TeachingAssistantRole
+from pylti1p3.service_connector import ServiceConnector
+from pylti1p3.session import SessionService
+from pylti1p3.tool_config import ToolConfAbstract
+
+from ..db import get_db
+from ..store import lti as store
+from . import http, keys
+from .claims import Launch, Refused
+
+COOKIE_PATH = "/lti/"
+STATE_LIFETIME = 5 * 60  # a login must come back as a launch within this
+LAUNCH_LIFETIME = 24 * 60 * 60  # a launch's data, for the deep linking page that follows it
+KEY_SET_LIFETIME = 5 * 60  # a platform's public keys are read again after this
+
+
+def private_key() -> str:
+    """The tool's private key (PEM), made on first use."""
+    return keys.private_pem(
+        keys.key_path(current_app.instance_path, current_app.config.get("LTI_KEY_FILE"))
+    )
+
+
+class ToolRegistration(Registration):
+    """A platform's registration, signing with the tool's key under the id its key set gives."""
+
+    def get_kid(self) -> str:
+        return keys.kid(self.get_tool_private_key())
+
+    def get_jwks(self) -> list:
+        return keys.jwks(self.get_tool_private_key())["keys"]
+
+
+def registration(row: dict[str, Any]) -> ToolRegistration:
+    """The library's registration for a platform row."""
+    found = ToolRegistration()
+    pem = private_key()
+    found.set_issuer(row["issuer"]).set_client_id(row["client_id"])
+    found.set_auth_login_url(row["login_url"]).set_auth_token_url(row["token_url"])
+    found.set_key_set_url(row["keyset_url"]).set_tool_private_key(pem)
+    found.set_tool_public_key(keys.public_pem(pem))
+    if row.get("token_audience"):
+        found.set_auth_audience(row["token_audience"])
+    return found
+
+
+class ToolConf(ToolConfAbstract):
+    """The platforms registered in the database, looked up by issuer and client id."""
+
+    def check_iss_has_one_client(self, iss: str) -> bool:
+        return False  # an issuer may have several client ids: always look up by both
+
+    def find_registration_by_issuer(self, iss, *args, **kwargs):
+        return self.find_registration_by_params(iss, None)
+
+    def find_registration_by_params(self, iss, client_id, *args, **kwargs):
+        row = store.platform_by_client(get_db(), iss, client_id)
+        return registration(row) if row else None
+
+    def find_deployment(self, iss, deployment_id):
+        return self.find_deployment_by_params(iss, deployment_id, None)
+
+    def find_deployment_by_params(self, iss, deployment_id, client_id, *args, **kwargs):
+        row = store.platform_by_client(get_db(), iss, client_id)
+        if row is None or not store.has_deployment(get_db(), row["id"], deployment_id):
+            return None
+        return Deployment().set_deployment_id(deployment_id)
+
+
+class Storage(LaunchDataStorage):
+    """Launch data, states and nonces in the database, without a cookie of their own: the
+    state cookie ties a launch to the browser that began the login."""
+
+    _session_cookie_name = None
+
+    def can_set_keys_expiration(self) -> bool:
+        return True
+
+    def get_value(self, key: str) -> Any:
+        return store.get_value(get_db(), self._prepare_key(key))
+
+    def set_value(self, key: str, value: Any, exp: int | None = None) -> None:
+        store.put_value(get_db(), self._prepare_key(key), value, exp or LAUNCH_LIFETIME)
+
+    def check_value(self, key: str) -> bool:
+        return self.get_value(key) is not None
+
+
+class Sessions(SessionService):
+    """The library's session service on our storage: a nonce works once, and a state is only
+    ever proved by its cookie."""
+
+    def __init__(self, req: Request) -> None:
+        super().__init__(req)
+        self.data_storage = Storage()
+        self.data_storage.set_request(req)
+
+    def check_nonce(self, nonce: str) -> bool:
+        key = self.data_storage._prepare_key(self._get_key("nonce", nonce))
+        return store.take_value(get_db(), key)
+
+    def set_state_valid(self, state: str, id_token_hash: str) -> None:
+        return None  # a launch sent again must not pass on a remembered state
+
+    def check_state_is_valid(self, state: str, id_token_hash: str) -> bool:
+        return False
+
+
+class Cookies(CookieService):
+    """The state cookie: set on the login's redirect, read back by the launch."""
+
+    def __init__(self) -> None:
+        self.to_set: dict[str, tuple[str, int | None]] = {}
+
+    def get_cookie(self, name: str) -> str | None:
+        return request.cookies.get(f"{self._cookie_prefix}-{name}")
+
+    def set_cookie(self, name: str, value, exp: int | None = 3600) -> None:
+        self.to_set[f"{self._cookie_prefix}-{name}"] = (str(value), exp)
+
+    def apply(self, response: Response) -> Response:
+        """Put the cookies on the response: inside the platform's frame a cookie is a third
+        party's, so it must be SameSite=None (and so Secure) to come back with the launch."""
+        for key, (value, exp) in self.to_set.items():
+            response.set_cookie(
+                key,
+                value,
+                max_age=exp,
+                path=COOKIE_PATH,
+                secure=True,
+                httponly=True,
+                samesite="None",
+                partitioned=True,
+            )
+        return response
+
+
+class WebRequest(Request):
+    """This Flask request, as the library reads it."""
+
+    @property
+    def session(self):
+        raise NotImplementedError("launch data is kept in the database, not the session")
+
+    def is_secure(self) -> bool:
+        return request.is_secure
+
+    def get_param(self, key: str) -> str | None:
+        return (request.form if request.method == "POST" else request.args).get(key)
+
+
+class Login(OIDCLogin):
+    """The library's OIDC login, handing back the platform's address rather than a response."""
+
+    def get_redirect(self, url: str):
+        return url
+
+
+LOGIN_PARAMS = ("iss", "login_hint", "target_link_uri", "lti_message_hint", "client_id")
+LOGIN_PARAMS += ("lti_deployment_id",)
+
+
+def begin_login(launch_url: str) -> tuple[str, Cookies]:
+    """The platform's authorization address to send the browser to, and the state cookie to
+    set on the way; Refused if the platform is not registered. What the login was begun with
+    is kept with the state, for the new window a browser that blocks the cookie needs."""
+    req, cookies = WebRequest(), Cookies()
+    params = {k: v for k in LOGIN_PARAMS if (v := req.get_param(k))}
+    login = Login(req, ToolConf(), session_service=Sessions(req), cookie_service=cookies)
+    login.set_launch_data_storage(Storage())
+    login.pass_params_to_launch({"login": params})
+    try:
+        return login.get_redirect_object(launch_url), cookies
+    except OIDCException as err:
+        raise Refused("unknown_platform", str(err)) from err
+
+
+class ToolLaunch(MessageLaunch):
+    """A launch read from this request, validated step by step so that each refusal says
+    which check failed; the signature is checked before the nonce is taken."""
+
+    def _get_request_param(self, key: str) -> str | None:
+        return self._request.get_param(key)
+
+    def check(self) -> ToolLaunch:
+        self._validated = True  # the steps below read the body without validating again
+        self.set_jwt_verify_options({"verify_aud": False, "require": ["exp", "iat", "nonce"]})
+        try:
+            self.validate_state()
+        except LtiException as err:
+            raise Refused("no_state", str(err)) from err
+        steps = [
+            (self.validate_jwt_format, "unreadable"),
+            (self.validate_registration, "wrong_audience"),
+            (self.validate_jwt_signature, "bad_signature"),
+            (self.validate_nonce, "replayed"),
+            (self.validate_deployment, "unknown_deployment"),
+            (self.validate_message, "unreadable"),
+        ]
+        for step, reason in steps:
+            try:
+                step()
+            except LtiException as err:
+                if isinstance(err.__cause__, jwt.ExpiredSignatureError):
+                    reason = "expired"
+                raise Refused(reason, str(err)) from err
+        self.save_launch_data()
+        return self
+
+
+def _tools() -> tuple[WebRequest, dict]:
+    req = WebRequest()
+    services = {"session_service": Sessions(req), "cookie_service": Cookies()}
+    return req, services
+
+
+def finish_launch() -> Launch:
+    """The launch this request carries, every check passed and its data kept on the server
+    (under its launch_id); Refused saying which check failed."""
+    req, services = _tools()
+    launch = ToolLaunch(
+        req, ToolConf(), **services, launch_data_storage=Storage(), requests_session=_http()
+    )
+    launch.set_public_key_caching(Storage(), KEY_SET_LIFETIME)
+    launch.check()
+    row = store.platform_by_client(get_db(), launch.get_iss(), launch.get_client_id())
+    return Launch.from_claims(
+        launch.get_launch_id(), row["id"], launch.get_launch_data(), role_of(launch)
+    )
+
+
+def login_params(state: str | None) -> dict[str, str] | None:
+    """What the login of this state was begun with (while it is live), for a new window."""
+    if not state:
+        return None
+    req, services = _tools()
+    kept = services["session_service"].get_state_params(state)
+    return kept.get("login") if kept else None
+
+
+def role_of(launch: MessageLaunch) -> str | None:
+    """teacher or student as the launch's roles say (those in the course first), else None."""
+    body = launch.get_launch_data()
+    if any(r(body).check() for r in (TeacherRole, TeachingAssistantRole, DesignerRole)):
+        return "teacher"
+    return "student" if StudentRole(body).check() else None
+
+
+def _http():
+    return http.session()
+
+
+def restored(launch_id: str) -> MessageLaunch:
+    """A launch kept on the server, by its id (LtiException if it has expired)."""
+    req, services = _tools()
+    return ToolLaunch.from_cache(
+        launch_id,
+        req,
+        ToolConf(),
+        **services,
+        launch_data_storage=Storage(),
+        requests_session=_http(),
+    )
+
+
+def kept_launch(launch_id: str) -> Launch | None:
+    """A launch kept on the server by its id, as it was when it passed (None once expired)."""
+    if not launch_id:
+        return None
+    try:
+        launch = restored(launch_id)
+    except LtiException:
+        return None
+    row = store.platform_by_client(get_db(), launch.get_iss(), launch.get_client_id())
+    if row is None:
+        return None
+    return Launch.from_claims(launch_id, row["id"], launch.get_launch_data(), role_of(launch))
+
+
+@dataclass(frozen=True)
+class Item:
+    """What a deep link returns to the platform: an assignment to launch, and its column."""
+
+    title: str
+    url: str
+    assignment_id: int
+    score_maximum: float = 100
+
+
+def deep_link_answer(launch_id: str, items: list[Item]) -> tuple[str, str]:
+    """The platform's deep linking return address and the signed answer to post to it."""
+    launch = restored(launch_id)
+    resources = []
+    for item in items:
+        line = LineItem().set_label(item.title).set_score_maximum(item.score_maximum)
+        line.set_resource_id(str(item.assignment_id)).set_tag("classroom")
+        resource = DeepLinkResource().set_url(item.url).set_title(item.title)
+        resource.set_custom_params({"assignment": str(item.assignment_id)})
+        resources.append(resource.set_lineitem(line))
+    link: DeepLink = launch.get_deep_link()
+    return launch.get_launch_data()[DEEP_LINK_CLAIM]["deep_link_return_url"], (
+        link.get_response_jwt(resources)
+    )
+
+
+DEEP_LINK_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
+
+
+class Connector(ServiceConnector):
+    """Service tokens asked for each time (no cache shared across platforms or servers)."""
+
+    def _get_cached_access_token(self, scope_key: str) -> None:
+        return None
+
+    def _cache_access_token(self, scope_key: str, access_token: str, expires_in: float) -> None:
+        return None
+
+
+def _connector(platform: dict[str, Any]) -> Connector:
+    return Connector(registration(platform), _http())
+
+
+def send_score(
+    platform: dict[str, Any],
+    lineitem_url: str,
+    scopes: list[str],
+    subject: str,
+    score: float | None,
+    comment: str | None = None,
+) -> None:
+    """Send a student's score (0 to 1, None for no score) to the platform's gradebook column;
+    LtiException, or requests' exceptions, if the platform refuses or does not answer."""
+    grade = Grade().set_user_id(subject).set_score_maximum(100)
+    grade.set_timestamp(time.strftime("%Y-%m-%dT%H:%M:%S+0000", time.gmtime()))
+    grade.set_activity_progress("Completed").set_grading_progress(
+        "FullyGraded" if score is not None else "Pending"
+    )
+    if score is not None:
+        grade.set_score_given(round(score * 100, 2))
+    if comment:
+        grade.set_comment(comment)
+    service = AssignmentsGradesService(
+        _connector(platform), {"scope": scopes, "lineitem": lineitem_url}
+    )
+    service.put_grade(grade)
+
+
+def members(platform: dict[str, Any], memberships_url: str) -> list[dict[str, Any]]:
+    """The course's members as the platform lists them (every page)."""
+    service = NamesRolesProvisioningService(
+        _connector(platform), {"context_memberships_url": memberships_url}
+    )
+    return list(service.get_members())
+
+
+def member_role(member: dict[str, Any]) -> str | None:
+    """teacher or student as a roster entry's roles say, else None."""
+    body = {"https://purl.imsglobal.org/spec/lti/claim/roles": member.get("roles", [])}
+    if any(r(body).check() for r in (TeacherRole, TeachingAssistantRole, DesignerRole)):
+        return "teacher"
+    return "student" if StudentRole(body).check() else None
+
+
+__all__ = ["LtiException", "Refused", "begin_login", "finish_launch", "login_params"]
