@@ -64,6 +64,9 @@ class Person:
 class Platform:
     """The platform: its people, its course, its gradebook and what it received."""
 
+    issuer = ISSUER
+    instructor = INSTRUCTOR
+    learner = LEARNER
     tool_app: object
     course_id: str = "course-42"
     course_title: str = "Period 3 Media Literacy"

@@ -114,6 +114,8 @@ MATRIX = {
     ("GET", "lti.jwks"):                      ALL_OK,
     ("GET", "lti.link_course"):               (LOGIN, 403, 403, 403, 403, 403),
     ("POST", "lti.link_course"):              (LOGIN, 403, 403, 403, 403, 403),
+    ("GET", "lti.deep_link"):                 (LOGIN, 403, 403, 403, 403, 403),
+    ("POST", "lti.deep_link"):                (LOGIN, 403, 403, 403, 403, 403),
 }
 # fmt: on
 

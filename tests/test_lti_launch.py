@@ -12,7 +12,6 @@ import pytest
 from classroom.db import get_db
 from classroom.store import accounts, classes
 from classroom.store import lti as lti_store
-from tests.lti_platform import INSTRUCTOR, ISSUER, LEARNER
 
 TOOL = "https://localhost"
 
@@ -32,7 +31,7 @@ def link_new_class(client, platform, csrf_token):
 
 def user_of(app, platform, who):
     with app.app_context():
-        user_id = lti_store.account(get_db(), ISSUER, platform.people[who].sub)
+        user_id = lti_store.account(get_db(), platform.issuer, platform.people[who].sub)
         return accounts.get_user(get_db(), user_id) if user_id else None
 
 
@@ -61,9 +60,9 @@ def test_a_teacher_launch_links_the_course_to_a_new_class(app, platform, csrf_to
     teacher = user_of(app, platform, "teacher")
     assert teacher["role"] == "teacher" and teacher["display_name"] == "Grace Hopper"
     with app.app_context():
-        course = lti_store.course(get_db(), ISSUER, platform.course_id)
+        course = lti_store.course(get_db(), platform.issuer, platform.course_id)
         assert course["teacher_id"] == teacher["id"]
-        assert course["memberships_url"] == f"{ISSUER}/memberships/{platform.course_id}"
+        assert course["memberships_url"] == f"{platform.issuer}/memberships/{platform.course_id}"
         # no password opens the account: the platform's launch is the only way in
         for guess in ("", "password", accounts.NO_PASSWORD):
             assert accounts.check_login(get_db(), teacher["username"], guess) is None
@@ -84,7 +83,8 @@ def test_a_teacher_may_link_the_course_to_a_class_they_have(app, platform, csrf_
     )
     assert answer.location == f"/teacher/classes/{mine['id']}"
     with app.app_context():
-        assert lti_store.course(get_db(), ISSUER, platform.course_id)["class_id"] == mine["id"]
+        course = lti_store.course(get_db(), platform.issuer, platform.course_id)
+    assert course["class_id"] == mine["id"]
 
 
 def test_a_student_is_refused_until_the_teacher_has_linked_the_course(app, platform, csrf_token):
@@ -172,7 +172,7 @@ def test_the_state_cookie_is_for_a_third_party_frame_on_the_launch_path(app, pla
     answer = app.test_client().post(
         "/lti/login",
         base_url=TOOL,
-        data={"iss": ISSUER, "login_hint": "x", "target_link_uri": f"{TOOL}/lti/launch"},
+        data={"iss": platform.issuer, "login_hint": "x", "target_link_uri": f"{TOOL}/lti/launch"},
     )
     (cookie,) = answer.headers.getlist("Set-Cookie")
     assert cookie.startswith("lti1p3-state-")
@@ -190,7 +190,7 @@ def test_a_launched_session_may_be_framed_by_the_platform_and_its_cookie_goes_th
         assert flag in session_cookie
     page = client.get(launched.location, base_url=TOOL)
     csp = page.headers["Content-Security-Policy"]
-    assert f"frame-ancestors 'self' {ISSUER}" in csp
+    assert f"frame-ancestors 'self' {platform.issuer}" in csp
     assert "X-Frame-Options" not in page.headers
     # a session logged in with a password is not framed, as before
     other = app.test_client()
@@ -236,9 +236,9 @@ def test_roles_come_from_the_launch(app, platform, csrf_token):
     refused = platform.launch(app.test_client(), "observer")
     assert refused.status_code == 403
     assert "Classroom has pages for teachers and students only" in refused.text
-    platform.add("ta", "Tara Assistant", INSTRUCTOR)
+    platform.add("ta", "Tara Assistant", platform.instructor)
     platform.launch(app.test_client(), "ta")
     assert user_of(app, platform, "ta")["role"] == "teacher"
-    platform.add("bo", "Bo Learner", LEARNER)
+    platform.add("bo", "Bo Learner", platform.learner)
     platform.launch(app.test_client(), "bo")
     assert user_of(app, platform, "bo")["role"] == "student"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from . import deep_linking  # noqa: F401  (its views join bp)
 from .routes import bp
 
 __all__ = ["bp", "init_app"]
