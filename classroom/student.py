@@ -13,6 +13,7 @@ from .db import get_db
 from .exercises import get_exercise, library
 from .feedback import FILTERS, filter_counts, shown_filter, step_results, summary
 from .held import feedback_held, feedback_shown, guided_feedback, unscored
+from .lti import grades
 from .marks import item_statuses, marked_articles, reviewed_highlights
 from .parts import exercise_parts
 from .practice import attempts_in_words, attempts_left
@@ -111,6 +112,7 @@ def submit(assignment_id: int):
         )
     except InvalidWork as err:
         abort(400, f"{err}. Your saved draft is kept; reload the page and submit again.")
+    grades.changed(get_db(), assignment_id, [g.user["id"]])  # to a platform's gradebook, after
     return redirect(url_for("student.feedback", attempt_id=attempt_id))
 
 

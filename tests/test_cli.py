@@ -35,6 +35,7 @@ OUR_COMMANDS = (
     "lti add-platform",
     "lti add-deployment",
     "lti platforms",
+    "lti send-grades",
 )
 
 

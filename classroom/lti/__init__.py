@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import deep_linking  # noqa: F401  (its views join bp)
 from .routes import bp
 
 __all__ = ["bp", "init_app"]
@@ -16,7 +15,7 @@ __all__ = ["bp", "init_app"]
 
 def init_app(app: Flask) -> None:
     """Register the blueprint and the `flask lti` commands."""
-    from . import cli
+    from . import cli, deep_linking  # noqa: F401  (deep linking's views join bp)
 
     app.register_blueprint(bp)
     app.cli.add_command(cli.lti)

@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 
 from ..db import get_db
 from ..store import lti as store
-from . import urls
+from . import grades, urls
 
 
 @click.group("lti")
@@ -69,3 +69,15 @@ def platforms_command(base: str | None) -> None:
     click.echo("Paste into the platform:")
     for label, value in urls.tool_urls(base).items():
         click.echo(f"  {label}: {value}")
+
+
+@lti.command("send-grades")
+@click.option("--limit", default=1000, show_default=True, help="At most this many scores.")
+@with_appcontext
+def send_grades_command(limit: int) -> None:
+    """Send the scores waiting for a platform's gradebook (run it every few minutes)."""
+    done = grades.send_due(get_db(), limit=limit)
+    click.echo(
+        f"Sent {done['sent']}; not sent {done['failed']} (tried again later); held until the "
+        f"due date {done['held']}; nowhere to send {done['dropped']}."
+    )

@@ -10,6 +10,7 @@ from ..auth import login_required
 from ..content.snapshot import snapshot
 from ..db import get_db
 from ..exercises import get_exercise
+from ..lti import grades
 from ..store import insight, reviews
 from . import bp
 from .forms import CreditAllForm
@@ -58,6 +59,7 @@ def credit_for_all(assignment_id: int):
             )
     except reviews.ReviewError as err:
         abort(400, f"Nothing was credited: {err}")
+    grades.changed_attempts(db, sorted({t["attempt_id"] for t in targets}))
     flash(
         f"Credited {credited} highlight{'' if credited == 1 else 's'}; "
         "the students' scores are updated.",

@@ -12,6 +12,7 @@ from ..auth import login_required
 from ..db import get_db
 from ..exercises import library
 from ..feedback import step_results
+from ..lti import grades
 from ..marks import item_statuses, marked_articles, reviewed_highlights
 from ..store import accounts, attempts, practice, reviews, roster
 from . import bp
@@ -42,6 +43,7 @@ def review_queue(assignment_id: int):
         exercise=library().exercises.get(assignment["exercise_id"]),
         students=reviews.queue(db, assignment_id, show),
         counts=reviews.queue_counts(db, assignment_id),
+        gradebook=grades.gradebook_states(db, assignment_id),
         filters=reviews.FILTERS,
         show=show,
     )
@@ -126,6 +128,8 @@ def credit_highlight(attempt_id: int, highlight_id: int, change: str):
     except reviews.ReviewError as err:
         abort(400, str(err))
     score = attempts.get_attempt(get_db(), attempt_id)["score"]
+    if changed:
+        grades.changed_attempts(get_db(), [attempt_id])
     if not changed:
         flash(f"Nothing changed: that highlight was already {change}ed.", "info")
     elif change == "credit":
@@ -145,6 +149,7 @@ def set_score(attempt_id: int):
         return render_review(attempt, score_form=form, status=400)
     score = float(form.percent.data) / 100
     reviews.set_score(get_db(), attempt_id, score, g.user["id"])
+    grades.changed_attempts(get_db(), [attempt_id])
     flash(
         f"Score set to {percent(score)}. The automatic score, {percent(attempt['auto_score'])}, "
         "is kept.",
