@@ -116,6 +116,7 @@ MATRIX = {
     ("POST", "lti.link_course"):              (LOGIN, 403, 403, 403, 403, 403),
     ("GET", "lti.deep_link"):                 (LOGIN, 403, 403, 403, 403, 403),
     ("POST", "lti.deep_link"):                (LOGIN, 403, 403, 403, 403, 403),
+    ("POST", "lti.sync_roster"):              (LOGIN, 403, 403, 403, 400, 404),  # not linked
 }
 # fmt: on
 

@@ -36,6 +36,7 @@ OUR_COMMANDS = (
     "lti add-deployment",
     "lti platforms",
     "lti send-grades",
+    "lti sync-rosters",
 )
 
 

@@ -15,7 +15,7 @@ __all__ = ["bp", "init_app"]
 
 def init_app(app: Flask) -> None:
     """Register the blueprint and the `flask lti` commands."""
-    from . import cli, deep_linking  # noqa: F401  (deep linking's views join bp)
+    from . import cli, deep_linking, pages  # noqa: F401  (their views join bp)
 
     app.register_blueprint(bp)
     app.cli.add_command(cli.lti)

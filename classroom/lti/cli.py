@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 
 from ..db import get_db
 from ..store import lti as store
-from . import grades, urls
+from . import grades, rosters, urls
 
 
 @click.group("lti")
@@ -81,3 +81,23 @@ def send_grades_command(limit: int) -> None:
         f"Sent {done['sent']}; not sent {done['failed']} (tried again later); held until the "
         f"due date {done['held']}; nowhere to send {done['dropped']}."
     )
+
+
+@lti.command("sync-rosters")
+@with_appcontext
+def sync_rosters_command() -> None:
+    """Make every linked class's students follow its platform course's roster."""
+    db, failed = get_db(), 0
+    for class_id in store.linked_classes(db):
+        try:
+            counts = rosters.sync(db, class_id)
+        except Exception as err:  # one platform down must not stop the others
+            failed += 1
+            click.echo(f"class {class_id}: not read ({type(err).__name__}: {err})", err=True)
+            continue
+        click.echo(
+            f"class {class_id}: {counts['added']} added, {counts['removed']} removed, "
+            f"{counts['kept']} kept"
+        )
+    if failed:
+        raise SystemExit(1)

@@ -188,6 +188,31 @@ def mark_synced(db: Database, class_id: int) -> None:
     db.execute("update lti_courses set synced_at = ? where class_id = ?", [now(), class_id])
 
 
+def platform_students(db: Database, class_id: int, issuer: str) -> dict[str, int]:
+    """The class's students who came from this issuer, as {subject: user id} (those who joined
+    with a code are not there)."""
+    return {
+        r["subject"]: r["user_id"]
+        for r in db.query(
+            """select a.subject, a.user_id from enrolments e
+               join lti_accounts a on a.user_id = e.student_id and a.issuer = ?
+               join users u on u.id = e.student_id
+               where e.class_id = ? and u.role = 'student'""",
+            [issuer, class_id],
+        )
+    }
+
+
+def linked_classes(db: Database) -> list[int]:
+    """Every class linked to a platform course with a roster to read."""
+    return [
+        r["class_id"]
+        for r in db.query(
+            "select class_id from lti_courses where memberships_url is not null order by class_id"
+        )
+    ]
+
+
 def link(db: Database, issuer: str, resource_link_id: str) -> dict[str, Any] | None:
     """The assignment this platform link opens, with its gradebook column."""
     return one(

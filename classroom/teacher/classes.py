@@ -12,7 +12,7 @@ from ..auth import login_required
 from ..clock import local, to_utc
 from ..db import get_db
 from ..exercises import library
-from ..store import classes, practice, roster
+from ..store import classes, lti, practice, roster
 from . import bp, school_zone
 from .forms import ActionForm, AssignForm, AssignmentForm, ClassForm
 
@@ -68,6 +68,7 @@ def class_page(class_id: int):
         "teacher/class.html",
         klass=klass,
         students=roster.roster(db, class_id),
+        course=lti.course_of_class(db, class_id),
         assignments=assignments,
         rename_form=ClassForm(name=klass["name"], prefix="rename"),
         assign_form=assign_form({a["exercise_id"] for a in assignments}),
