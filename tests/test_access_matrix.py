@@ -117,6 +117,10 @@ MATRIX = {
     ("GET", "lti.deep_link"):                 (LOGIN, 403, 403, 403, 403, 403),
     ("POST", "lti.deep_link"):                (LOGIN, 403, 403, 403, 403, 403),
     ("POST", "lti.sync_roster"):              (LOGIN, 403, 403, 403, 400, 404),  # not linked
+    # registering platforms: the teachers named in LTI_ADMINS only ('teacher' in this world)
+    ("GET", "lti.platforms"):                 (LOGIN, 403, 403, 403, 200, 403),
+    ("POST", "lti.platforms"):                (LOGIN, 403, 403, 403, 200, 403),  # form again
+    ("POST", "lti.add_deployment"):           (LOGIN, 403, 403, 403, 404, 403),  # no platform
 }
 # fmt: on
 
@@ -276,6 +280,7 @@ def build_world(school_template, make_app, copy_database, snapshot, log_in, csrf
             "filename": "app.css",
             "draft_id": draft_id,
             "index": 0,  # the draft's first step
+            "platform_id": 1,  # no platform is registered in this world
             "password": password,  # for the bodies only: no URL has a part of that name
         }
         return SimpleNamespace(app=app, template=template, users=users, values=values)
@@ -357,12 +362,14 @@ def assert_described(response) -> None:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory, build_world):
-    return build_world(tmp_path_factory.mktemp("matrix"), WTF_CSRF_ENABLED=False)
+    return build_world(
+        tmp_path_factory.mktemp("matrix"), WTF_CSRF_ENABLED=False, LTI_ADMINS=["teacher"]
+    )
 
 
 @pytest.fixture(scope="module")
 def csrf_world(tmp_path_factory, build_world):
-    return build_world(tmp_path_factory.mktemp("csrf-matrix"))
+    return build_world(tmp_path_factory.mktemp("csrf-matrix"), LTI_ADMINS=["teacher"])
 
 
 def test_every_route_has_an_entry_in_the_matrix(world):
