@@ -76,6 +76,7 @@ class Platform:
     scores: list[dict] = field(default_factory=list)  # every score posted, in order
     tokens_issued: int = 0
     down: bool = False  # every request answered 503
+    registered: dict | None = None  # what a tool registering dynamically sent
     key_name: str = "main"
 
     def __post_init__(self) -> None:
@@ -243,6 +244,10 @@ class Platform:
             answer = self._score(request)
         elif path == f"/memberships/{self.course_id}":
             answer = self._roster(request)
+        elif path == "/.well-known/openid-configuration":
+            answer = Response(json.dumps(self.openid_configuration()), mimetype="application/json")
+        elif path == "/register" and request.method == "POST":
+            answer = self._register(request)
         else:
             answer = Response("no such page", 404)
         return answer(environ, start_response)
@@ -295,6 +300,37 @@ class Platform:
         return Response(
             json.dumps(body), mimetype="application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
         )
+
+    def openid_configuration(self) -> dict:
+        """What the platform says of itself to a tool registering dynamically."""
+        return {
+            "issuer": ISSUER,
+            "authorization_endpoint": f"{ISSUER}/auth",
+            "token_endpoint": f"{ISSUER}/token",
+            "jwks_uri": f"{ISSUER}/jwks",
+            "registration_endpoint": f"{ISSUER}/register",
+            "https://purl.imsglobal.org/spec/lti-platform-configuration": {
+                "product_family_code": "test-platform",
+                "version": "1.0",
+                "messages_supported": [
+                    {"type": "LtiResourceLinkRequest"},
+                    {"type": "LtiDeepLinkingRequest"},
+                ],
+            },
+        }
+
+    def _register(self, request: Request) -> Response:
+        if request.headers.get("Authorization") != "Bearer registration-token-1":
+            return Response("no registration token", 401)
+        self.registered = json.loads(request.get_data())
+        answer = self.registered | {
+            "client_id": CLIENT_ID,
+            "https://purl.imsglobal.org/spec/lti-tool-configuration": self.registered[
+                "https://purl.imsglobal.org/spec/lti-tool-configuration"
+            ]
+            | {"deployment_id": DEPLOYMENT},
+        }
+        return Response(json.dumps(answer), mimetype="application/json")
 
     def grade_of(self, who: str) -> list[dict]:
         """The scores the platform received for someone, in order."""

@@ -121,6 +121,9 @@ MATRIX = {
     ("GET", "lti.platforms"):                 (LOGIN, 403, 403, 403, 200, 403),
     ("POST", "lti.platforms"):                (LOGIN, 403, 403, 403, 200, 403),  # form again
     ("POST", "lti.add_deployment"):           (LOGIN, 403, 403, 403, 404, 403),  # no platform
+    ("POST", "lti.new_registration"):         (LOGIN, 403, 403, 403, MOVED, 403),
+    # a platform opens a one-time link: the link is the credential, not a session
+    ("GET", "lti.dynamic_registration"):      (404, 404, 404, 404, 404, 404),  # no such link
 }
 # fmt: on
 
@@ -281,6 +284,7 @@ def build_world(school_template, make_app, copy_database, snapshot, log_in, csrf
             "draft_id": draft_id,
             "index": 0,  # the draft's first step
             "platform_id": 1,  # no platform is registered in this world
+            "token": "no-such-registration-link",
             "password": password,  # for the bodies only: no URL has a part of that name
         }
         return SimpleNamespace(app=app, template=template, users=users, values=values)
@@ -331,7 +335,7 @@ def outcome(response):
 
 # The LTI launch path's own pages (a refusal, the new-window page), which hold nothing and no
 # form: a platform shows them in its frame (docs/security.md).
-FRAMED_BY_ANY = {"lti.login", "lti.launch"}
+FRAMED_BY_ANY = {"lti.login", "lti.launch", "lti.dynamic_registration"}
 
 
 def assert_security_headers(response, logged_in: bool, endpoint: str | None = None) -> None:

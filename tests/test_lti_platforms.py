@@ -3,11 +3,14 @@ page (for the teachers named in LTI_ADMINS), with the values to paste into the p
 
 from __future__ import annotations
 
+import ast
 import re
+from pathlib import Path
 
 import pytest
 
 from classroom.db import get_db
+from classroom.store import accounts
 from classroom.store import lti as lti_store
 
 TOOL = "https://localhost"
@@ -57,8 +60,6 @@ def admin(make_app, tmp_path, client_of):
     """An app whose LTI_ADMINS names the teacher 'head', and head's client."""
     app = make_app(tmp_path, WTF_CSRF_ENABLED=False, LTI_ADMINS="head, other")
     with app.app_context():
-        from classroom.store import accounts
-
         head = accounts.create_user(get_db(), "head", "Head", "a long enough password", "teacher")
         plain = accounts.create_user(
             get_db(), "plain", "Plain", "a long enough password", "teacher"
@@ -103,3 +104,69 @@ def test_the_page_shows_the_values_to_paste_and_registers_a_platform(admin):
     # a teacher who does not administer Classroom registers nothing
     assert plain.get("/lti/platforms", base_url=TOOL).status_code == 403
     assert plain.post("/lti/platforms", base_url=TOOL, data=form).status_code == 403
+
+
+def test_a_platform_registers_classroom_by_itself_from_a_one_time_link(app, platform, client_of):
+    with app.app_context():  # the platform is not registered yet: it will register itself
+        db = get_db()
+        db.execute("delete from lti_deployments")
+        db.execute("delete from lti_platforms")
+        head = accounts.create_user(db, "head", "Head", "a long enough password", "teacher")
+    app.config["LTI_ADMINS"] = ["head"]
+    teacher = client_of(app, head)
+    page = teacher.get("/lti/platforms", base_url=TOOL)
+    made = teacher.post(
+        "/lti/registrations", base_url=TOOL, data={"csrf_token": csrf(page)}, follow_redirects=True
+    )
+    link = re.search(r"registration URL within a day: (\S+)</p>", made.text).group(1)
+    assert link.startswith(f"{TOOL}/lti/register/")
+    # the platform opens it, with its configuration's address and a registration token
+    query = {
+        "openid_configuration": f"{platform.issuer}/.well-known/openid-configuration",
+        "registration_token": "registration-token-1",
+    }
+    opened = app.test_client().get(link.removeprefix(TOOL), base_url=TOOL, query_string=query)
+    assert opened.status_code == 200, opened.text
+    assert "Classroom is registered with test-platform" in opened.text
+    assert "js/lti-registered" in opened.text
+    sent = platform.registered
+    assert sent["initiate_login_uri"] == f"{TOOL}/lti/login"
+    assert (
+        sent["redirect_uris"] == [f"{TOOL}/lti/launch"] and sent["jwks_uri"] == f"{TOOL}/lti/jwks"
+    )
+    assert "https://purl.imsglobal.org/spec/lti-ags/scope/score" in sent["scope"]
+    with app.app_context():
+        (row,) = lti_store.platforms(get_db())
+    assert (row["issuer"], row["client_id"]) == (platform.issuer, "classroom-on-platform-test")
+    assert row["deployments"] == ["deployment-1"] and row["login_url"] == f"{platform.issuer}/auth"
+    # its launches are let in; the link works once
+    assert platform.launch(app.test_client(), "teacher").location == "/lti/course"
+    again = app.test_client().get(link.removeprefix(TOOL), base_url=TOOL, query_string=query)
+    assert again.status_code == 404
+
+
+def test_a_registration_whose_issuer_is_not_its_address_is_refused(app, platform, client_of):
+    with app.app_context():
+        db = get_db()
+        token = lti_store.new_registration_link(
+            db, accounts.create_user(db, "head", "Head", "a long enough password", "teacher")
+        )
+    query = {"openid_configuration": "https://elsewhere.test/.well-known/openid-configuration"}
+    refused = app.test_client().get(f"/lti/register/{token}", base_url=TOOL, query_string=query)
+    assert refused.status_code == 400
+    assert "Classroom could not be registered" in refused.text
+    with app.app_context():
+        assert len(lti_store.platforms(get_db())) == 1  # only the fixture's
+
+
+def test_only_the_lti_packages_adapter_modules_know_the_library():
+    package = Path(__file__).resolve().parent.parent / "classroom"
+    knowing = set()
+    for path in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            if any(n.split(".")[0] == "pylti1p3" for n in names):
+                knowing.add(str(path.relative_to(package)))
+    assert knowing == {"lti/adapter.py", "lti/services.py", "lti/registration.py"}

@@ -1,5 +1,6 @@
-"""The only module that knows the LTI library (pylti1p3next, imported as pylti1p3): the rest
-of Classroom hands it plain values and gets plain values back (classroom.lti.claims).
+"""The launch side of the LTI library (pylti1p3next, imported as pylti1p3), which only this
+module, services.py and registration.py know: the rest of Classroom hands them plain values
+and gets plain values back (classroom.lti.claims).
 
 The library's storage is ours: OIDC states, nonces and launch data live in the database
 (store.lti's values), so that a login begun on one app server is finished on any other, and a
@@ -10,28 +11,19 @@ Every request it sends goes through classroom.lti.http.
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass
 from typing import Any
 
 import jwt
 from flask import Response, current_app, request
-from pylti1p3.assignments_grades import AssignmentsGradesService
 from pylti1p3.cookie import CookieService
-from pylti1p3.deep_link import DeepLink
-from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.deployment import Deployment
 from pylti1p3.exception import LtiException, OIDCException
-from pylti1p3.grade import Grade
 from pylti1p3.launch_data_storage.base import LaunchDataStorage
-from pylti1p3.lineitem import LineItem
 from pylti1p3.message_launch import MessageLaunch
-from pylti1p3.names_roles import NamesRolesProvisioningService
 from pylti1p3.oidc_login import OIDCLogin
 from pylti1p3.registration import Registration
 from pylti1p3.request import Request
 from pylti1p3.roles import DesignerRole, StudentRole, TeacherRole, TeachingAssistantRole
-from pylti1p3.service_connector import ServiceConnector
 from pylti1p3.session import SessionService
 from pylti1p3.tool_config import ToolConfAbstract
 
@@ -251,7 +243,7 @@ def finish_launch() -> Launch:
     (under its launch_id); Refused saying which check failed."""
     req, services = _tools()
     launch = ToolLaunch(
-        req, ToolConf(), **services, launch_data_storage=Storage(), requests_session=_http()
+        req, ToolConf(), **services, launch_data_storage=Storage(), requests_session=http_session()
     )
     launch.set_public_key_caching(Storage(), KEY_SET_LIFETIME)
     launch.check()
@@ -278,7 +270,8 @@ def role_of(launch: MessageLaunch) -> str | None:
     return "student" if StudentRole(body).check() else None
 
 
-def _http():
+def http_session():
+    """The session every request to a platform goes through (classroom.lti.http)."""
     return http.session()
 
 
@@ -291,7 +284,7 @@ def restored(launch_id: str) -> MessageLaunch:
         ToolConf(),
         **services,
         launch_data_storage=Storage(),
-        requests_session=_http(),
+        requests_session=http_session(),
     )
 
 
@@ -307,90 +300,6 @@ def kept_launch(launch_id: str) -> Launch | None:
     if row is None:
         return None
     return Launch.from_claims(launch_id, row["id"], launch.get_launch_data(), role_of(launch))
-
-
-@dataclass(frozen=True)
-class Item:
-    """What a deep link returns to the platform: an assignment to launch, and its column."""
-
-    title: str
-    url: str
-    assignment_id: int
-    score_maximum: float = 100
-
-
-def deep_link_answer(launch_id: str, items: list[Item]) -> tuple[str, str]:
-    """The platform's deep linking return address and the signed answer to post to it."""
-    launch = restored(launch_id)
-    resources = []
-    for item in items:
-        line = LineItem().set_label(item.title).set_score_maximum(item.score_maximum)
-        line.set_resource_id(str(item.assignment_id)).set_tag("classroom")
-        resource = DeepLinkResource().set_url(item.url).set_title(item.title)
-        resource.set_custom_params({"assignment": str(item.assignment_id)})
-        resources.append(resource.set_lineitem(line))
-    link: DeepLink = launch.get_deep_link()
-    return launch.get_launch_data()[DEEP_LINK_CLAIM]["deep_link_return_url"], (
-        link.get_response_jwt(resources)
-    )
-
-
-DEEP_LINK_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
-
-
-class Connector(ServiceConnector):
-    """Service tokens asked for each time (no cache shared across platforms or servers)."""
-
-    def _get_cached_access_token(self, scope_key: str) -> None:
-        return None
-
-    def _cache_access_token(self, scope_key: str, access_token: str, expires_in: float) -> None:
-        return None
-
-
-def _connector(platform: dict[str, Any]) -> Connector:
-    return Connector(registration(platform), _http())
-
-
-def send_score(
-    platform: dict[str, Any],
-    lineitem_url: str,
-    scopes: list[str],
-    subject: str,
-    score: float | None,
-    comment: str | None = None,
-) -> None:
-    """Send a student's score (0 to 1, None for no score) to the platform's gradebook column;
-    LtiException, or requests' exceptions, if the platform refuses or does not answer."""
-    grade = Grade().set_user_id(subject).set_score_maximum(100)
-    grade.set_timestamp(time.strftime("%Y-%m-%dT%H:%M:%S+0000", time.gmtime()))
-    grade.set_activity_progress("Completed").set_grading_progress(
-        "FullyGraded" if score is not None else "Pending"
-    )
-    if score is not None:
-        grade.set_score_given(round(score * 100, 2))
-    if comment:
-        grade.set_comment(comment)
-    service = AssignmentsGradesService(
-        _connector(platform), {"scope": scopes, "lineitem": lineitem_url}
-    )
-    service.put_grade(grade)
-
-
-def members(platform: dict[str, Any], memberships_url: str) -> list[dict[str, Any]]:
-    """The course's members as the platform lists them (every page)."""
-    service = NamesRolesProvisioningService(
-        _connector(platform), {"context_memberships_url": memberships_url}
-    )
-    return list(service.get_members())
-
-
-def member_role(member: dict[str, Any]) -> str | None:
-    """teacher or student as a roster entry's roles say, else None."""
-    body = {"https://purl.imsglobal.org/spec/lti/claim/roles": member.get("roles", [])}
-    if any(r(body).check() for r in (TeacherRole, TeachingAssistantRole, DesignerRole)):
-        return "teacher"
-    return "student" if StudentRole(body).check() else None
 
 
 __all__ = ["LtiException", "Refused", "begin_login", "finish_launch", "login_params"]

@@ -14,7 +14,7 @@ from ..security import CSP
 from ..store import classes
 from ..store import lti as store
 from ..teacher.classes import assign_form, save_settings
-from . import adapter
+from . import services
 from .claims import origin
 from .routes import bp, this_launch
 
@@ -41,8 +41,8 @@ def deep_link():
         assignment_id = classes.assign(db, course["class_id"], form.exercise_id.data)
         save_settings(db, assignment_id, form)
     exercise = library().exercises[form.exercise_id.data]
-    item = adapter.Item(exercise.title, url_for("lti.launch", _external=True), assignment_id)
-    return_url, answer = adapter.deep_link_answer(done.launch_id, [item])
+    item = services.Item(exercise.title, url_for("lti.launch", _external=True), assignment_id)
+    return_url, answer = services.deep_link_answer(done.launch_id, [item])
     page = render_template(
         "lti/deep_link_return.html", return_url=return_url, answer=answer, title=exercise.title
     )

@@ -21,7 +21,7 @@ from ..held import feedback_held
 from ..store import lti as store
 from ..store import lti_grades
 from ..store.engine import database_errors
-from . import adapter
+from . import services
 
 ALONG = 5  # rows already due that each change's sender takes along
 
@@ -105,10 +105,10 @@ def send_one(db: Database, assignment_id: int, student_id: int) -> str:
         return "held"
     _, score = lti_grades.counted_score(db, assignment_id, student_id)
     try:
-        adapter.send_score(
+        services.send_score(
             column["platform"], column["lineitem_url"], column["scopes"].split(), subject, score
         )
-    except (adapter.LtiException, requests.RequestException) as err:
+    except (services.LtiException, requests.RequestException) as err:
         when = lti_grades.failed(db, row, _words(err))
         current_app.logger.warning(
             "score for assignment %s, student %s not sent (%s); next try %s",

@@ -4,14 +4,14 @@ teachers who administer Classroom) registering platforms."""
 from __future__ import annotations
 
 import requests
-from flask import abort, current_app, flash, g, redirect, render_template, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 
 from ..access import my_class
 from ..auth import login_required
 from ..db import get_db
 from ..store import lti as store
 from ..teacher.forms import ActionForm
-from . import adapter, rosters, urls
+from . import registration, rosters, services, urls
 from .forms import DeploymentForm, PlatformForm
 from .routes import bp
 
@@ -51,6 +51,7 @@ def platforms():
         deployment_form=DeploymentForm(),
         platforms=store.platforms(db),
         tool=urls.tool_urls(),
+        action=ActionForm(),
     )
 
 
@@ -83,7 +84,7 @@ def sync_roster(class_id: int):
         counts = rosters.sync(get_db(), class_id)
     except rosters.NoRoster:
         abort(400, "This class is not linked to a platform course that shares its roster.")
-    except (adapter.LtiException, requests.RequestException):
+    except (services.LtiException, requests.RequestException):
         flash(
             "The platform did not give the roster just now, so nothing changed. Try again "
             "in a few minutes.",
@@ -96,3 +97,54 @@ def sync_roster(class_id: int):
             "success",
         )
     return redirect(url_for("teacher.class_page", class_id=class_id))
+
+
+@bp.post("/registrations")
+@login_required("teacher")
+def new_registration():
+    """A one-time Dynamic Registration link, for a platform that registers tools by itself."""
+    if not may_register():
+        abort(403, "Only the teachers named in LTI_ADMINS register learning platforms.")
+    if not ActionForm().validate_on_submit():
+        abort(400, "The form could not be read. Reload the page and try again.")
+    token = store.new_registration_link(get_db(), g.user["id"])
+    url = url_for("lti.dynamic_registration", token=token, _external=True)
+    flash(f"Paste this into the platform's tool registration URL within a day: {url}", "success")
+    return redirect(url_for("lti.platforms"))
+
+
+@bp.get("/register/<token>")
+def dynamic_registration(token: str):
+    """The platform opens a teacher's one-time link: read its configuration, register
+    Classroom with it, and keep it as a platform. The link itself is the credential (made by
+    a teacher in LTI_ADMINS, unguessable, used once, for a day): the platform's page opens it
+    in a frame, where Classroom's session cookie may not come."""
+    db = get_db()
+    link = store.registration_link(db, token)
+    configuration_url = request.args.get("openid_configuration", "")
+    if link is None:
+        abort(404, "This registration link has been used, has expired, or never was.")
+    if not configuration_url.startswith(("https://", "http://")):
+        abort(400, "The platform did not say where its configuration is (openid_configuration).")
+    tool = urls.tool_addresses()
+    run = registration.Registration(configuration_url, request.args.get("registration_token"), tool)
+    try:
+        run.register()
+        found = run.platform
+        if problem := urls.problem(found["fields"]):
+            raise registration.Refused(problem)
+        if not store.use_registration_link(db, link["id"]):
+            abort(404, "This registration link has been used, has expired, or never was.")
+        store.add_platform(db, found["fields"], found["deployments"], link["teacher_id"])
+    except (
+        registration.Refused,
+        store.PlatformTaken,
+        services.LtiException,
+        requests.RequestException,
+        AssertionError,
+        KeyError,
+        ValueError,
+    ) as err:
+        current_app.logger.info("Dynamic Registration refused: %r", err)
+        return render_template("lti/registered.html", done=False, reason=str(err)), 400
+    return render_template("lti/registered.html", done=True, name=found["fields"]["name"])

@@ -12,7 +12,7 @@ from sqlite_utils import Database
 
 from ..store import accounts, roster
 from ..store import lti as store
-from . import adapter
+from . import services
 
 
 class NoRoster(Exception):
@@ -27,12 +27,12 @@ def sync(db: Database, class_id: int) -> Counter:
     if course is None or not course["memberships_url"]:
         raise NoRoster(class_id)
     platform = store.platform(db, course["platform_id"])
-    members = adapter.members(platform, course["memberships_url"])  # before anything changes
+    members = services.members(platform, course["memberships_url"])  # before anything changes
     issuer = course["issuer"]
     learners = {
         str(m["user_id"]): m
         for m in members
-        if adapter.member_role(m) == "student" and m.get("status", "Active") == "Active"
+        if services.member_role(m) == "student" and m.get("status", "Active") == "Active"
     }
     counts: Counter = Counter(added=0, removed=0, kept=0)
     with db.atomic():

@@ -38,7 +38,7 @@ bp = Blueprint("lti", __name__, url_prefix="/lti")
 
 # The launch path's own pages (a refusal, the new-window page) hold nothing of anyone's and no
 # form: any platform may show them in its frame.
-OPEN_TO_FRAMES = {"lti.login", "lti.launch"}
+OPEN_TO_FRAMES = {"lti.login", "lti.launch", "lti.dynamic_registration"}
 
 
 @bp.before_app_request

@@ -26,6 +26,16 @@ def tool_urls(base: str | None = None) -> dict[str, str]:
     return {label: root + path for label, path in paths.items()}
 
 
+def tool_addresses() -> dict[str, str]:
+    """Classroom's own addresses, as Dynamic Registration sends them (in a request)."""
+    return {
+        "login": url_for("lti.login", _external=True),
+        "launch": url_for("lti.launch", _external=True),
+        "jwks": url_for("lti.jwks", _external=True),
+        "logo": url_for("asset", filename="favicon.svg", _external=True),
+    }
+
+
 def _root() -> str:
     if has_request_context():
         return request.host_url

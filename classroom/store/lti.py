@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -276,6 +277,44 @@ def gradebook_column(db: Database, assignment_id: int) -> dict[str, Any] | None:
     if row:
         row["platform"] = platform(db, row["platform_id"])
     return row
+
+
+# --- one-time Dynamic Registration links ------------------------------------------------------
+
+REGISTRATION_LIFETIME = 24 * 60 * 60  # seconds a Dynamic Registration link works
+
+
+def new_registration_link(db: Database, teacher_id: int) -> str:
+    """A one-time token for a Dynamic Registration link (only its SHA-256 is kept)."""
+    token = secrets.token_urlsafe(24)
+    db["lti_registrations"].insert(
+        {
+            "id": hashlib.sha256(token.encode()).hexdigest(),
+            "teacher_id": teacher_id,
+            "created_at": now(),
+            "expires_at": _later(REGISTRATION_LIFETIME),
+        }
+    )
+    return token
+
+
+def registration_link(db: Database, token: str) -> dict[str, Any] | None:
+    """The live, unused link of this token (with the teacher who made it), or None."""
+    return one(
+        db,
+        """select * from lti_registrations
+           where id = ? and used_at is null and expires_at > ?""",
+        [hashlib.sha256(token.encode()).hexdigest(), now()],
+    )
+
+
+def use_registration_link(db: Database, link_id: str) -> bool:
+    """Spend the link; whether it was still unused (two uses at once: one wins)."""
+    cursor = db.execute(
+        "update lti_registrations set used_at = ? where id = ? and used_at is null",
+        [now(), link_id],
+    )
+    return cursor.rowcount == 1
 
 
 # --- short-lived values shared by every server ---------------------------------------------
