@@ -162,6 +162,7 @@ def student_gets(app, held, school) -> list[tuple[str, int, str]]:
         "exercise_id": REPORT_1,
         "draft_id": 1,  # a studio draft: teachers only
         "index": 0,  # a step of it
+        "token": "no-such-link",  # a Dynamic Registration link (LTI)
     }
     with app.test_request_context():
         urls = [
