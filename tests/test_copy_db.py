@@ -16,7 +16,18 @@ from classroom import create_app
 from classroom import credit as crediting
 from classroom.db import get_db, init_db
 from classroom.exercises import library
-from classroom.store import accounts, attempts, copy, drafts, migrate, reviews, studio, throttle
+from classroom.store import (
+    accounts,
+    attempts,
+    copy,
+    drafts,
+    lti,
+    lti_grades,
+    migrate,
+    reviews,
+    studio,
+    throttle,
+)
 from classroom.store.addresses import opened
 from classroom.store.engine import target
 
@@ -123,6 +134,20 @@ def full_school(app, school, client, auth, highlight):
         )
         throttle.join_turn(db, "203.0.113.9", "NOPE42")
         studio.create_draft(db, school["teacher"], "my-exercise", {"title": "Ébauche", "steps": []})
+        # LTI: a platform and its deployment, Ada's account there, the class as its course, a
+        # link with its gradebook column, a nonce, a score waiting, a registration link
+        issuer, platform = "https://platform.test", {"name": "Plateforme"}
+        platform |= {"issuer": "https://platform.test", "client_id": "client-1"}
+        platform |= {k: f"{issuer}/{k}" for k in ("login_url", "token_url", "keyset_url")}
+        platform_id = lti.add_platform(db, platform, ["deployment-1"], school["teacher"])
+        db["lti_accounts"].insert(
+            {"issuer": issuer, "subject": "ada-there", "user_id": ada, "created_at": "2026-01-01"}
+        )
+        lti.link_course(db, issuer, "course-1", school["class"]["id"], platform_id, "Période 1")
+        lti.save_link(db, issuer, "link-1", first, platform_id, f"{issuer}/lineitems/1", ["s"])
+        lti.put_value(db, "lti1p3-nonce-1", True, 3600)
+        lti_grades.want(db, first, ada)
+        lti.new_registration_link(db, school["teacher"])
     return school | {"attempt": attempt, "by_ben": by_ben}
 
 
