@@ -10,6 +10,9 @@ client, over HTTPS as a platform requires.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import time
 import uuid
@@ -78,6 +81,7 @@ class Platform:
     down: bool = False  # every request answered 503
     registered: dict | None = None  # what a tool registering dynamically sent
     key_name: str = "main"
+    key_set_alg: str = "RS256"  # the alg its key set names for its key
 
     def __post_init__(self) -> None:
         self.add("teacher", "Grace Hopper", INSTRUCTOR)
@@ -119,9 +123,27 @@ class Platform:
         **tamper,
     ):
         """Open the tool from the platform as `who`: the OIDC login, then the signed launch
-        posted back. tamper changes the token (aud, exp, deployment, key, claims) or how it is
-        sent (replay: send it twice, returning the second answer; no_cookie: lose the state
-        cookie, as a browser blocking third-party cookies does)."""
+        posted back. tamper changes the token (aud, exp, deployment, key, claims, alg, kid) or
+        how it is sent (replay: send it twice, returning the second answer; no_cookie: lose the
+        state cookie, as a browser blocking third-party cookies does)."""
+        person = self.people[who]
+        query = self.begin(client, who, link)
+        token = self.id_token(person, query["nonce"], message, link, custom or {}, **tamper)
+        if tamper.get("no_cookie"):
+            client.delete_cookie(f"lti1p3-{query['state']}", path="/lti/", domain="localhost")
+        if via := tamper.get("via"):  # the launch reaches another server of the tool
+            name = f"lti1p3-{query['state']}"
+            cookie = client.get_cookie(name, domain="localhost", path="/lti/")
+            client = via.test_client()
+            client.set_cookie(name, cookie.value, domain="localhost", path="/lti/")
+        answer = self.post(client, token, query, follow=follow)
+        if tamper.get("replay"):
+            answer = self.post(client, token, query, follow=follow)
+        return answer
+
+    def begin(self, client, who: str, link: str | None = "link-1", **params) -> dict[str, str]:
+        """The OIDC login as the platform begins it in the browser: the query of the tool's
+        redirect to the platform's authorization page (state, nonce, redirect_uri...)."""
         person = self.people[who]
         login = client.post(
             "/lti/login",
@@ -133,27 +155,21 @@ class Platform:
                 "lti_message_hint": link or "deep-link",
                 "client_id": CLIENT_ID,
                 "lti_deployment_id": DEPLOYMENT,
-            },
+            }
+            | params,
         )
         assert login.status_code == 302, login.get_data(as_text=True)
         asked = urlsplit(login.location)
         assert f"{asked.scheme}://{asked.netloc}{asked.path}" == f"{ISSUER}/auth"
         query = {k: v[0] for k, v in parse_qs(asked.query).items()}
         assert query["client_id"] == CLIENT_ID and query["login_hint"] == person.sub
-        token = self.id_token(person, query["nonce"], message, link, custom or {}, **tamper)
-        if tamper.get("no_cookie"):
-            client.delete_cookie(f"lti1p3-{query['state']}", path="/lti/", domain="localhost")
-        if via := tamper.get("via"):  # the launch reaches another server of the tool
-            name = f"lti1p3-{query['state']}"
-            cookie = client.get_cookie(name, domain="localhost", path="/lti/")
-            client = via.test_client()
-            client.set_cookie(name, cookie.value, domain="localhost", path="/lti/")
-        form = {"id_token": token, "state": query["state"]}
+        return query
+
+    def post(self, client, token: str, query: dict[str, str], follow: bool = False):
+        """The platform's page posting the signed launch back to the tool, for that login."""
         redirect = urlsplit(query["redirect_uri"])
-        answer = client.post(redirect.path, base_url=TOOL, data=form, follow_redirects=follow)
-        if tamper.get("replay"):
-            answer = client.post(redirect.path, base_url=TOOL, data=form, follow_redirects=follow)
-        return answer
+        form = {"id_token": token, "state": query["state"]}
+        return client.post(redirect.path, base_url=TOOL, data=form, follow_redirects=follow)
 
     def id_token(
         self, person: Person, nonce: str, message: str, link: str | None, custom: dict, **tamper
@@ -199,9 +215,18 @@ class Platform:
             }
         claims["https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"] = ags
         claims |= tamper.get("claims", {})
+        for name in tamper.get("without", ()):
+            claims.pop(name, None)
         pem, public = key_pair(tamper.get("key", self.key_name))
-        kid = key_pair(self.key_name)[1]["kid"]  # a forged key still claims the platform's kid
-        return jwt.encode(claims, pem, algorithm="RS256", headers={"kid": kid})
+        kid = tamper.get("kid", key_pair(self.key_name)[1]["kid"])  # a forged key still claims it
+        alg = tamper.get("alg", "RS256")
+        header = {"kid": kid} if kid else {}
+        if alg in ("RS256", "RS512"):
+            return jwt.encode(claims, pem, algorithm=alg, headers=header)
+        # a forger's token: unsigned ('none'), or HS256 with the platform's public key (a
+        # published value) as the shared secret
+        public_pem = JWK(**public).export_to_pem().decode()
+        return hand_signed({"alg": alg, "typ": "JWT"} | header, claims, public_pem)
 
     def receive_deep_link(self, jwt_value: str) -> list[dict]:
         """What a platform does with the tool's deep linking answer: check its signature with
@@ -236,7 +261,8 @@ class Platform:
         path = request.path
         if path == "/jwks":
             answer = Response(
-                json.dumps({"keys": [key_pair(self.key_name)[1]]}), mimetype="application/json"
+                json.dumps({"keys": [key_pair(self.key_name)[1] | {"alg": self.key_set_alg}]}),
+                mimetype="application/json",
             )
         elif path == "/token" and request.method == "POST":
             answer = self._token(request)
@@ -336,6 +362,20 @@ class Platform:
         """The scores the platform received for someone, in order."""
         sub = self.people[who].sub
         return [s for s in self.scores if s["userId"] == sub]
+
+
+def hand_signed(header: dict, claims: dict, secret: str) -> str:
+    """A JWT signed as its header says, by hand (PyJWT refuses to make these two): 'none' has
+    no signature, HS256 an HMAC with the secret."""
+
+    def part(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    signing = part(json.dumps(header).encode()) + "." + part(json.dumps(claims).encode())
+    if header["alg"] == "none":
+        return signing + "."
+    mac = hmac.new(secret.encode(), signing.encode(), hashlib.sha256).digest()
+    return signing + "." + part(mac)
 
 
 class WsgiAdapter(requests.adapters.BaseAdapter):

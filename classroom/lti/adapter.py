@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import jwt
 from flask import Response, current_app, request
 from pylti1p3.cookie import CookieService
 from pylti1p3.deployment import Deployment
@@ -30,10 +29,11 @@ from pylti1p3.tool_config import ToolConfAbstract
 from ..db import get_db
 from ..store import lti as store
 from . import http, keys
+from .checks import ToolLaunch
 from .claims import Launch, Refused
 
 COOKIE_PATH = "/lti/"
-STATE_LIFETIME = 5 * 60  # a login must come back as a launch within this
+STATE_LIFETIME = 5 * 60  # a login must come back as a launch within this (its cookie's too)
 LAUNCH_LIFETIME = 24 * 60 * 60  # a launch's data, for the deep linking page that follows it
 KEY_SET_LIFETIME = 5 * 60  # a platform's public keys are read again after this
 
@@ -111,13 +111,23 @@ class Storage(LaunchDataStorage):
 
 
 class Sessions(SessionService):
-    """The library's session service on our storage: a nonce works once, and a state is only
-    ever proved by its cookie."""
+    """The library's session service on our storage: a nonce works once, is kept with its
+    login's state (so a launch must bring the nonce of the login its state began) and lives
+    as long as the state cookie; a state is only ever proved by its cookie."""
 
     def __init__(self, req: Request) -> None:
         super().__init__(req)
         self.data_storage = Storage()
         self.data_storage.set_request(req)
+        self.nonce: str | None = None
+
+    def save_nonce(self, nonce: str) -> None:
+        self.nonce = nonce  # the login's state, saved next, keeps it
+        self.data_storage.set_value(self._get_key("nonce", nonce), True, STATE_LIFETIME)
+
+    def save_state_params(self, state: str, params: dict) -> None:
+        kept = params | {"nonce": self.nonce}
+        self.data_storage.set_value(self._get_key(state), kept, STATE_LIFETIME)
 
     def check_nonce(self, nonce: str) -> bool:
         key = self.data_storage._prepare_key(self._get_key("nonce", nonce))
@@ -197,39 +207,6 @@ def begin_login(launch_url: str) -> tuple[str, Cookies]:
         return login.get_redirect_object(launch_url), cookies
     except OIDCException as err:
         raise Refused("unknown_platform", str(err)) from err
-
-
-class ToolLaunch(MessageLaunch):
-    """A launch read from this request, validated step by step so that each refusal says
-    which check failed; the signature is checked before the nonce is taken."""
-
-    def _get_request_param(self, key: str) -> str | None:
-        return self._request.get_param(key)
-
-    def check(self) -> ToolLaunch:
-        self._validated = True  # the steps below read the body without validating again
-        self.set_jwt_verify_options({"verify_aud": False, "require": ["exp", "iat", "nonce"]})
-        try:
-            self.validate_state()
-        except LtiException as err:
-            raise Refused("no_state", str(err)) from err
-        steps = [
-            (self.validate_jwt_format, "unreadable"),
-            (self.validate_registration, "wrong_audience"),
-            (self.validate_jwt_signature, "bad_signature"),
-            (self.validate_nonce, "replayed"),
-            (self.validate_deployment, "unknown_deployment"),
-            (self.validate_message, "unreadable"),
-        ]
-        for step, reason in steps:
-            try:
-                step()
-            except LtiException as err:
-                if isinstance(err.__cause__, jwt.ExpiredSignatureError):
-                    reason = "expired"
-                raise Refused(reason, str(err)) from err
-        self.save_launch_data()
-        return self
 
 
 def _tools() -> tuple[WebRequest, dict]:

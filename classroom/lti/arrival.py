@@ -32,16 +32,18 @@ def arrive(db: Database, launch: Launch) -> Arrival:
     class and assignment; Refused where Classroom has nothing to show them."""
     if launch.role is None:
         raise Refused("no_role")
+    if launch.kind == "deep_link" and launch.role != "teacher":
+        raise Refused("no_role", "deep linking is for instructors")
+    if not launch.context_id:
+        raise Refused("no_course")
     user_id = store.account_for(
         db, launch.issuer, launch.subject, launch.name or default_name(launch), launch.role
     )
     role = accounts.get_user(db, user_id)["role"]
-    if role == "student" and launch.role == "teacher":
+    if role != launch.role:
+        # one role per account, and the launch's role in this course is what counts: a
+        # Classroom teacher who is a learner in this course gets no teacher's pages here
         raise Refused("other_role")
-    if launch.kind == "deep_link" and role != "teacher":
-        raise Refused("no_role", "deep linking is for instructors")
-    if not launch.context_id:
-        raise Refused("no_course")
     course = store.course(db, launch.issuer, launch.context_id)
     if course is None:
         if role != "teacher":

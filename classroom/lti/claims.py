@@ -60,6 +60,26 @@ REASONS = {
         "The platform's message is only good for a few minutes. Go back to the course and "
         "open the link again.",
     ),
+    "early": (
+        "This launch is dated in the future",
+        "The platform's clock and Classroom's differ by more than a minute. Ask whoever looks "
+        "after the platform or Classroom to set the server's clock right.",
+    ),
+    "other_login": (
+        "This launch belongs to another sign-in",
+        "The platform's message was made for a sign-in other than the one this browser began, "
+        "so it cannot be trusted here. Go back to the course and open the link again.",
+    ),
+    "unsupported": (
+        "Classroom does not open this kind of launch",
+        "It opens the course's links and the platform's picker for adding an activity. Open "
+        "Classroom from a link in the course.",
+    ),
+    "elsewhere": (
+        "This launch is for another address",
+        "The platform asked to open an address that is not Classroom's. Ask whoever looks "
+        "after the platform to check Classroom's target link URI there.",
+    ),
     "replayed": (
         "This launch was used already",
         "Each launch works once, so a copy of it sent again is refused. Go back to the "
@@ -93,8 +113,10 @@ REASONS = {
     ),
     "other_role": (
         "This account is of the other kind in Classroom",
-        "Classroom keeps one role per account: a student account cannot open the teacher's "
-        "pages. Ask the teacher who looks after Classroom.",
+        "Classroom keeps one role per account, the one of its first launch: a student's "
+        "account cannot open a teacher's pages, and a teacher's account does not open a "
+        "course where the platform says it is a learner. Ask the teacher who looks after "
+        "Classroom.",
     ),
 }
 

@@ -16,6 +16,7 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    flash,
     g,
     jsonify,
     redirect,
@@ -28,10 +29,10 @@ from flask import (
 from .. import csrf
 from ..auth import live, login_required
 from ..db import get_db
+from ..store import accounts, roster
 from ..store import lti as store
-from ..store import roster
 from . import adapter, arrival, keys
-from .claims import REASONS, Launch, Refused
+from .claims import REASONS, Launch, Refused, origin
 from .forms import LinkCourseForm
 
 bp = Blueprint("lti", __name__, url_prefix="/lti")
@@ -65,7 +66,11 @@ def refused(reason: str, status: int = 400, **extra):
 @csrf.exempt
 def login():
     """OIDC login initiation: the platform names itself and the user; the browser goes to the
-    platform's authorization address with a new state (its cookie set) and nonce."""
+    platform's authorization address with a new state (its cookie set) and nonce. The link
+    it would open must be one of Classroom's own addresses."""
+    target = (request.form if request.method == "POST" else request.args).get("target_link_uri")
+    if target and origin(target) != origin(request.host_url):
+        return refused("elsewhere")
     try:
         url, cookies = adapter.begin_login(url_for("lti.launch", _external=True))
     except Refused as err:
@@ -96,9 +101,20 @@ def launch():
 
 def begin_session(user_id: int, done: Launch) -> None:
     """Log the launch's user in (a fresh session), remembering the launch for what follows
-    it and the platform's addresses that may frame its pages."""
+    it and the platform's addresses that may frame its pages. A session this browser had is
+    ended, on the server too, never carried on or merged into the new one: the platform says
+    who is at the keyboard now; if it was someone else's, the next page says so."""
+    before, now = live.user(), accounts.get_user(get_db(), user_id)
+    live.end()
     live.start(user_id)
+    g.pop("user", None)
     session["lti"] = {"launch": done.launch_id, "frame": list(done.frame_origins)}
+    if before and before["id"] != user_id:
+        flash(
+            f"{before['display_name']} was logged out in this browser: the learning platform "
+            f"opened Classroom as {now['display_name']}.",
+            "info",
+        )
 
 
 def destination(arrived: arrival.Arrival) -> str:
