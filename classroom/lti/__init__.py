@@ -19,3 +19,4 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.cli.add_command(cli.lti)
+    app.jinja_env.globals["registers_platforms"] = pages.may_register  # the nav's link

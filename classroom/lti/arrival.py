@@ -51,7 +51,8 @@ def arrive(db: Database, launch: Launch) -> Arrival:
         return Arrival(user_id, role, "link_course")
     class_id = course["class_id"]
     if role == "teacher" and course["teacher_id"] != user_id:
-        raise Refused("not_yours")
+        owner = accounts.get_user(db, course["teacher_id"])
+        raise Refused("not_yours", owner=owner["display_name"], class_name=course["class_name"])
     store.note_course_services(
         db, launch.issuer, launch.context_id, launch.context_title, launch.memberships_url
     )

@@ -21,10 +21,11 @@ class Refused(Exception):
     """A launch or login that is not let in. reason is one of REASONS' keys; detail is the
     library's own words, for the log."""
 
-    def __init__(self, reason: str, detail: str = "") -> None:
+    def __init__(self, reason: str, detail: str = "", **shown: str) -> None:
         super().__init__(f"{reason}: {detail}")
         self.reason = reason
         self.detail = detail
+        self.shown = shown  # what the refusal's page names (whose class it is)
 
 
 # Why a launch was refused, as the page says it: a headline, and what to do.
@@ -104,7 +105,11 @@ REASONS = {
     ),
     "not_yours": (
         "This course is linked to another teacher's class",
-        "Its class belongs to the teacher who linked it; ask them to share the work another way.",
+        "Classroom gives each class one teacher, the one who first opened Classroom from the "
+        "course, so only they see its students' work here. The scores still reach the "
+        "course's gradebook on the platform, where every instructor of the course sees them. "
+        "For a class of your own, add Classroom to a course (or section) of your own on the "
+        "platform.",
     ),
     "no_assignment": (
         "This link opens no assignment in Classroom",

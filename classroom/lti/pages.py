@@ -19,10 +19,13 @@ from .routes import bp
 def may_register() -> bool:
     """Whether this teacher administers Classroom's platforms (their username is in
     LTI_ADMINS): registering one lets its launches in, as anyone that platform names."""
+    user = g.get("user")
+    if not user or user["role"] != "teacher":
+        return False
     admins = current_app.config.get("LTI_ADMINS") or ()
     if isinstance(admins, str):
         admins = [a.strip() for a in admins.split(",")]
-    return g.user["username"] in {a.lower() for a in admins}
+    return user["username"] in {a.lower() for a in admins}
 
 
 @bp.route("/platforms", methods=["GET", "POST"])

@@ -94,7 +94,7 @@ def launch():
     try:
         arrived = arrival.arrive(get_db(), done)
     except Refused as err:
-        return refused(err.reason, status=403)
+        return refused(err.reason, status=403, **err.shown)
     begin_session(arrived.user_id, done)
     return redirect(destination(arrived))
 
@@ -167,7 +167,10 @@ def link_course():
     if form.validate_on_submit():
         picked = None if form.class_id.data == "new" else int(form.class_id.data)
         class_id = arrival.link_course(db, done, g.user["id"], picked)
-        again = arrival.arrive(db, done)
+        try:
+            again = arrival.arrive(db, done)
+        except Refused as err:  # another instructor linked the course a moment before
+            return refused(err.reason, status=403, **err.shown)
         return redirect(
             destination(again)
             if again.next != "class"

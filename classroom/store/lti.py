@@ -133,6 +133,23 @@ def account_for(db: Database, issuer: str, subject: str, name: str, role: str) -
     return user_id
 
 
+def from_platform(db: Database, user_id: int) -> bool:
+    """Whether this Classroom user came from a learning platform (and so has no password)."""
+    return one(db, "select 1 from lti_accounts where user_id = ? limit 1", [user_id]) is not None
+
+
+def students_from_platforms(db: Database, class_id: int) -> set[int]:
+    """The class's students who came from a learning platform, whichever it was."""
+    return {
+        r["student_id"]
+        for r in db.query(
+            """select distinct e.student_id from enrolments e
+               join lti_accounts a on a.user_id = e.student_id where e.class_id = ?""",
+            [class_id],
+        )
+    }
+
+
 def subject_of(db: Database, user_id: int, issuer: str) -> str | None:
     """The platform's id for this Classroom user, if they came from that issuer."""
     row = one(

@@ -68,6 +68,7 @@ def class_page(class_id: int):
         "teacher/class.html",
         klass=klass,
         students=roster.roster(db, class_id),
+        from_platform=lti.students_from_platforms(db, class_id),
         course=lti.course_of_class(db, class_id),
         assignments=assignments,
         rename_form=ClassForm(name=klass["name"], prefix="rename"),
@@ -128,8 +129,12 @@ def remove_student(class_id: int, student_id: int):
 @bp.post("/classes/<int:class_id>/students/<int:student_id>/reset-password")
 @login_required("teacher")
 def reset_password(class_id: int, student_id: int):
-    """Show a one-time code once; the student logs in with it and chooses a new password."""
+    """Show a one-time code once; the student logs in with it and chooses a new password. A
+    student who signs in through a learning platform has no password, and gets none here: a
+    code would open a second way in that the platform does not control."""
     student = my_student(class_id, student_id)
+    if lti.from_platform(get_db(), student_id):
+        abort(409, "This student signs in through the learning platform: there is no password.")
     code = roster.reset_password(get_db(), student_id)
     return render_template(
         "teacher/reset.html", klass=my_class(class_id), student=student, code=code
