@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from classroom.db import get_db
+from classroom.lti import urls
 from classroom.store import accounts
 from classroom.store import lti as lti_store
 
@@ -175,3 +176,49 @@ def test_only_the_lti_packages_adapter_modules_know_the_library():
         "lti/services.py",
         "lti/registration.py",
     }
+
+
+def test_a_plain_http_address_is_refused_outside_debug_mode(app, runner):
+    """Classroom's server fetches a platform's addresses (key set, tokens, scores, rosters):
+    plain http:// would let anyone on the way forge keys or read tokens, so it is for a
+    platform on the same machine in debug mode only."""
+    options = list(OPTIONS)
+    options[options.index("--keyset-url") + 1] = "http://sso.canvas.test/jwks"
+    result = runner.invoke(args=["lti", "add-platform", *options])
+    assert result.exit_code == 1 and "starting https://" in result.output
+    with app.app_context():
+        assert lti_store.platforms(get_db()) == []
+        fields = dict(zip(options[::2], options[1::2], strict=True))
+        fields = {k.removeprefix("--").replace("-", "_"): v for k, v in fields.items()}
+        assert urls.problem(fields) is not None
+        app.debug = True  # `flask --debug run`, with a platform on this machine
+        assert urls.problem(fields) is None
+
+
+@pytest.mark.parametrize(
+    "configuration",
+    [
+        "https://platform.test.evil.test/.well-known/openid-configuration",  # a longer host
+        "https://evil.test/platform.test/.well-known/openid-configuration",
+        "http://platform.test/.well-known/openid-configuration",  # not https
+    ],
+)
+def test_a_registration_must_come_from_its_issuers_own_host(
+    app, platform, client_of, configuration
+):
+    """The configuration names its issuer; a configuration served from another host (even one
+    whose name begins with the issuer's) could register that issuer with another's keys, and
+    then launch as any of its users."""
+    with app.app_context():
+        db = get_db()
+        db.execute("delete from lti_deployments")
+        db.execute("delete from lti_platforms")
+        token = lti_store.new_registration_link(
+            db, accounts.create_user(db, "head", "Head", "a long enough password", "teacher")
+        )
+    query = {"openid_configuration": configuration, "registration_token": "registration-token-1"}
+    refused = app.test_client().get(f"/lti/register/{token}", base_url=TOOL, query_string=query)
+    assert refused.status_code == 400
+    assert platform.registered is None, "nothing was sent to the platform"
+    with app.app_context():
+        assert lti_store.platforms(get_db()) == []

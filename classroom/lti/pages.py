@@ -127,7 +127,7 @@ def dynamic_registration(token: str):
     configuration_url = request.args.get("openid_configuration", "")
     if link is None:
         abort(404, "This registration link has been used, has expired, or never was.")
-    if not configuration_url.startswith(("https://", "http://")):
+    if not urls.secure_address(configuration_url):
         abort(400, "The platform did not say where its configuration is (openid_configuration).")
     tool = urls.tool_addresses()
     run = registration.Registration(configuration_url, request.args.get("registration_token"), tool)

@@ -14,6 +14,7 @@ from pylti1p3.dynamic_registration import DynamicRegistration
 
 from .claims import LINEITEM_SCOPE, ROSTER_SCOPE, SCORE_SCOPE
 from .http import session
+from .urls import secure_address, under_issuer
 
 PLATFORM_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-platform-configuration"
 TOOL_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-tool-configuration"
@@ -80,10 +81,13 @@ class Registration(DynamicRegistration):
     def get_openid_configuration(self) -> dict[str, Any]:
         found = super().get_openid_configuration()
         issuer = str(found.get("issuer", ""))
-        # the spec: the configuration's URL must be under its issuer, so that a link cannot
-        # register one platform's name for another's keys
-        if not issuer or not self.configuration_url.startswith(issuer.rstrip("/")):
+        # the spec: the configuration's URL must be under its issuer (its host, not a host
+        # that begins with it), so that a link cannot register one platform's name with
+        # another's keys, and so launch as that platform's users
+        if not issuer or not under_issuer(self.configuration_url, issuer):
             raise Refused("the configuration's issuer does not match its address")
+        if not secure_address(str(found.get("registration_endpoint", ""))):
+            raise Refused("the platform's registration endpoint is not an https:// address")
         return found
 
     def complete_registration(self, configuration: dict, registered: dict) -> dict[str, Any]:

@@ -43,12 +43,30 @@ def _root() -> str:
 
 
 def problem(fields: dict[str, str | None]) -> str | None:
-    """What is wrong with a platform's registration, said to the person registering it."""
+    """What is wrong with a platform's registration, said to the person registering it. Its
+    addresses are ones Classroom's server will fetch (key set, tokens, scores, rosters), so
+    they must be https:// (plain http:// only in debug mode, for a platform on this machine)."""
     for key in ("name", "issuer", "client_id"):
         if not (fields.get(key) or "").strip():
             return f"The {key.replace('_', ' ')} is missing."
     for key, label in PLATFORM_URLS.items():
-        parts = urlsplit((fields.get(key) or "").strip())
-        if parts.scheme not in ("https", "http") or not parts.hostname:
+        if not secure_address((fields.get(key) or "").strip()):
             return f"The {label} URL must be a full address, starting https://."
     return None
+
+
+def secure_address(url: str) -> bool:
+    """Whether a platform's address may be fetched: https://, or http:// in debug mode."""
+    parts = urlsplit(url)
+    schemes = ("https", "http") if current_app.debug else ("https",)
+    return parts.scheme in schemes and bool(parts.hostname)
+
+
+def under_issuer(url: str, issuer: str) -> bool:
+    """Whether a URL lives under an issuer: the same scheme and host, and a path at or below
+    the issuer's (https://platform.test.evil.example is not under https://platform.test)."""
+    found, base = urlsplit(url), urlsplit(issuer)
+    if (found.scheme, found.netloc.lower()) != (base.scheme, base.netloc.lower()):
+        return False
+    root = base.path.rstrip("/")
+    return not root or found.path == root or found.path.startswith(root + "/")
