@@ -79,6 +79,10 @@ class Platform:
     scores: list[dict] = field(default_factory=list)  # every score posted, in order
     tokens_issued: int = 0
     down: bool = False  # every request answered 503
+    page_size: int = 1000  # roster members per page (the rest on pages the Link header names)
+    next_page: str | None = None  # a roster page's next link, whatever page it is (a loop...)
+    roster_reads: int = 0
+    revoked: set = field(default_factory=set)  # access tokens it no longer takes
     registered: dict | None = None  # what a tool registering dynamically sent
     key_name: str = "main"
     key_set_alg: str = "RS256"  # the alg its key set names for its key
@@ -299,7 +303,10 @@ class Platform:
         return Response(json.dumps(token), mimetype="application/json")
 
     def _authorized(self, request: Request) -> bool:
-        return request.headers.get("Authorization", "").startswith("Bearer token-")
+        given = request.headers.get("Authorization", "")
+        return given.startswith("Bearer token-") and given.removeprefix("Bearer ") not in (
+            self.revoked
+        )
 
     def _score(self, request: Request) -> Response:
         if not self._authorized(request):
@@ -314,18 +321,29 @@ class Platform:
     def _roster(self, request: Request) -> Response:
         if not self._authorized(request):
             return Response("no token", 401)
+        self.roster_reads += 1
+        if self.roster_reads > 1000:  # a tool that follows a loop for ever: stop it here
+            return Response("enough", 429)
         members = [
             {"user_id": p.sub, "name": p.name, "roles": p.roles, "status": p.status}
             for p in self.people.values()
         ]
+        page = int(request.args.get("page", "1"))
+        shown = members[(page - 1) * self.page_size : page * self.page_size]
         body = {
             "id": request.url,
             "context": {"id": self.course_id, "title": self.course_title},
-            "members": members,
+            "members": shown,
         }
-        return Response(
+        answer = Response(
             json.dumps(body), mimetype="application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
         )
+        following = self.next_page
+        if following is None and page * self.page_size < len(members):
+            following = f"{ISSUER}/memberships/{self.course_id}?page={page + 1}"
+        if following:
+            answer.headers["Link"] = f'<{following}>; rel="next"'
+        return answer
 
     def openid_configuration(self) -> dict:
         """What the platform says of itself to a tool registering dynamically."""

@@ -11,6 +11,7 @@ import re
 from classroom.db import get_db
 from classroom.exercises import library
 from classroom.lti import grades
+from classroom.store import lti as lti_store
 
 TOOL = "https://localhost"
 REPORT = "la-detainers-report-1"
@@ -165,3 +166,61 @@ def test_a_student_who_joined_with_a_code_has_nothing_sent(app, platform, school
     with app.app_context():
         assert get_db().execute("select count(*) from lti_grades").fetchone()[0] == rows
     assert platform.scores == []
+
+
+def test_a_service_token_serves_until_it_expires_and_is_never_logged(app, platform, caplog):
+    """One token per platform and scopes while it lasts (a class's submissions do not each ask
+    for one); a token the platform stops taking is dropped and a new one asked for on the
+    next try; no token reaches the log, even when a send fails."""
+    caplog.set_level("DEBUG")
+    teacher, assignment_id, item = course_with_an_assignment(app, platform)
+    for who in ("ada", "ben"):
+        if who not in platform.people:
+            platform.add(who, "Ben Okafor", platform.learner)
+        student = app.test_client()
+        platform.launch(student, who, link=item["link"], custom=item["custom"])
+        submit(student, assignment_id)
+    assert len(platform.scores) == 2 and platform.tokens_issued == 1
+    platform.revoked.add("token-1")  # the platform ends it early
+    student = app.test_client()
+    platform.launch(student, "ada", link=item["link"], custom=item["custom"])
+    submit(student, assignment_id, quotes=("slammed", "so-called"))
+    row = gradebook_row_of(app, assignment_id, "ada", platform)
+    assert "401" in row["last_error"] and row["sent"] < row["wanted"]
+    with app.app_context():  # the next try
+        db = get_db()
+        db.execute("update lti_grades set next_try_at = '2000-01-01T00:00:00+00:00'")
+        assert grades.send_due(db)["sent"] == 1
+    assert platform.tokens_issued == 2 and len(platform.scores) == 3
+    assert "token-1" not in caplog.text and "token-2" not in caplog.text
+    assert "Bearer" not in caplog.text
+
+
+def gradebook_row_of(app, assignment_id: int, who: str, platform):
+    with app.app_context():
+        db = get_db()
+        user_id = lti_store.account(db, platform.issuer, platform.people[who].sub)
+        return next(
+            db.query(
+                "select * from lti_grades where assignment_id = ? and student_id = ?",
+                [assignment_id, user_id],
+            )
+        )
+
+
+def test_service_tokens_are_kept_apart_per_platform_and_scope(app, platform):
+    from classroom.lti import services
+
+    with app.app_context():
+        (row,) = lti_store.platforms(get_db())
+        kept: dict = {}
+        one = services.Connector(services.registration(row), None, kept)
+        other = services.Connector(
+            services.registration(row | {"client_id": "another-client"}), None, kept
+        )
+        one._cache_access_token("scope-a", "token-of-one", 3600)
+        assert one._get_cached_access_token("scope-a") == "token-of-one"
+        assert other._get_cached_access_token("scope-a") is None
+        assert one._get_cached_access_token("scope-b") is None
+        one._cache_access_token("scope-c", "short", 30)  # gone within the minute: not kept
+        assert one._get_cached_access_token("scope-c") is None

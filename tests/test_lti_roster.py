@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from classroom.db import get_db
 from classroom.store import accounts
 
@@ -108,3 +110,39 @@ def test_a_class_without_a_platform_course_has_no_roster_to_read(app, school, cl
         data={"csrf_token": csrf(page)},
     )
     assert answer.status_code == 400
+
+
+def test_a_roster_of_many_pages_is_read_to_its_end(app, platform):
+    teacher, class_id = linked_class(app, platform)
+    for n in range(300):
+        platform.add(f"s{n}", f"Student {n:03}", platform.learner)
+    platform.page_size = 40  # 302 people: eight pages, each naming the next in its Link header
+    page = read_roster(teacher, class_id)
+    assert "301 student(s) added, 0 removed" in page.text
+    assert platform.roster_reads == 8
+    assert len(names_in(app, class_id)) == 301
+    # read again: nothing changes, and one service token served every page of both reads
+    assert "0 student(s) added, 0 removed (their work is kept), 301 already here" in (
+        read_roster(teacher, class_id).text
+    )
+    assert platform.tokens_issued == 1
+
+
+@pytest.mark.parametrize(
+    "next_page",
+    [
+        "https://elsewhere.test/memberships/course-42?page=2",  # the token would go there too
+        "https://platform.test/memberships/course-42?page=1",  # the first page again: a loop
+    ],
+    ids=["another-host", "a-loop"],
+)
+def test_a_roster_whose_pages_lead_elsewhere_or_round_in_a_loop_changes_nothing(
+    app, platform, next_page
+):
+    teacher, class_id = linked_class(app, platform)
+    platform.add("ben", "Ben Okafor", platform.learner)
+    platform.next_page = next_page
+    page = read_roster(teacher, class_id)
+    assert "The platform did not give the roster just now, so nothing changed" in page.text
+    assert names_in(app, class_id) == set()
+    assert platform.roster_reads <= 2

@@ -9,10 +9,11 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from flask import current_app
 from pylti1p3.assignments_grades import AssignmentsGradesService
 from pylti1p3.deep_link import DeepLink
 from pylti1p3.deep_link_resource import DeepLinkResource
-from pylti1p3.exception import LtiException
+from pylti1p3.exception import LtiException, LtiServiceException
 from pylti1p3.grade import Grade
 from pylti1p3.lineitem import LineItem
 from pylti1p3.names_roles import NamesRolesProvisioningService
@@ -20,6 +21,7 @@ from pylti1p3.roles import DesignerRole, StudentRole, TeacherRole, TeachingAssis
 from pylti1p3.service_connector import ServiceConnector
 
 from .adapter import http_session, registration, restored
+from .claims import origin
 
 __all__ = ["LtiException"]
 
@@ -54,17 +56,43 @@ DEEP_LINK_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_set
 
 
 class Connector(ServiceConnector):
-    """Service tokens asked for each time (no cache shared across platforms or servers)."""
+    """Service tokens kept per platform (issuer, client id, token URL) and scopes, in this
+    process's memory until a minute before they expire: never in the database or a log. A
+    token the platform refuses (401) is forgotten, so the next try asks for a new one."""
 
-    def _get_cached_access_token(self, scope_key: str) -> None:
-        return None
+    def __init__(self, found, requests_session, kept: dict) -> None:
+        super().__init__(found, requests_session)
+        self.kept = kept
+
+    def _key(self, scope_key: str) -> tuple:
+        found = self._registration
+        return (found.get_issuer(), found.get_client_id(), found.get_auth_token_url(), scope_key)
+
+    def _get_cached_access_token(self, scope_key: str) -> str | None:
+        token, until = self.kept.get(self._key(scope_key), (None, 0.0))
+        return token if until > time.monotonic() else None
 
     def _cache_access_token(self, scope_key: str, access_token: str, expires_in: float) -> None:
-        return None
+        lasts = float(expires_in or 0) - TOKEN_MARGIN
+        if lasts > 0:
+            self.kept[self._key(scope_key)] = (access_token, time.monotonic() + lasts)
+
+    def make_service_request(self, scopes, url, **kwargs):  # noqa: D102 (the library's)
+        try:
+            return super().make_service_request(scopes, url, **kwargs)
+        except LtiServiceException as err:
+            if getattr(err, "response", None) is not None and err.response.status_code == 401:
+                self.kept.pop(self._key(self._scope_key(sorted(scopes))), None)
+            raise
+
+
+TOKEN_MARGIN = 60  # seconds before a service token's end that it is no longer used
+ROSTER_PAGES = 500  # at most this many pages of a course's roster are read
 
 
 def _connector(platform: dict[str, Any]) -> Connector:
-    return Connector(registration(platform), http_session())
+    kept = current_app.extensions.setdefault("classroom.lti.tokens", {})
+    return Connector(registration(platform), http_session(), kept)
 
 
 def send_score(
@@ -93,11 +121,24 @@ def send_score(
 
 
 def members(platform: dict[str, Any], memberships_url: str) -> list[dict[str, Any]]:
-    """The course's members as the platform lists them (every page)."""
+    """The course's members as the platform lists them, every page (the Link header's next):
+    pages on the roster's own host only (the service token goes with each), none twice, at
+    most ROSTER_PAGES; LtiException otherwise, so that a roster read in part changes nothing."""
     service = NamesRolesProvisioningService(
         _connector(platform), {"context_memberships_url": memberships_url}
     )
-    return list(service.get_members())
+    found: list[dict[str, Any]] = []
+    url: str | None = memberships_url
+    read: set[str] = set()
+    while url:
+        if origin(url) != origin(memberships_url):
+            raise LtiException(f"the roster's next page is on another host: {url[:200]}")
+        if url in read or len(read) >= ROSTER_PAGES:
+            raise LtiException(f"the roster does not end (page {len(read) + 1})")
+        read.add(url)
+        page, url = service.get_members_page(url)
+        found.extend(page)
+    return found
 
 
 def member_role(member: dict[str, Any]) -> str | None:
