@@ -224,3 +224,60 @@ def test_service_tokens_are_kept_apart_per_platform_and_scope(app, platform):
         assert one._get_cached_access_token("scope-b") is None
         one._cache_access_token("scope-c", "short", 30)  # gone within the minute: not kept
         assert one._get_cached_access_token("scope-c") is None
+
+
+def change_settings(teacher, assignment_id: int, **fields) -> None:
+    """The teacher saves the assignment's settings page with these fields changed (the
+    response closed, as a server closes it: what runs after it runs then)."""
+    page = teacher.get(f"/teacher/assignments/{assignment_id}/settings", base_url=TOOL)
+    with teacher.post(
+        f"/teacher/assignments/{assignment_id}/settings",
+        base_url=TOOL,
+        data=fields | {"csrf_token": csrf(page)},
+    ) as saved:
+        assert saved.status_code == 302, saved.text
+
+
+def test_changing_which_attempt_counts_sends_the_score_that_counts_now(app, platform):
+    teacher, assignment_id, item = course_with_an_assignment(app, platform, counting="latest")
+    student = app.test_client()
+    platform.launch(student, "ada", link=item["link"], custom=item["custom"])
+    submit(student, assignment_id, quotes=("slammed", "so-called"))
+    submit(student, assignment_id, quotes=("slammed",))
+    first, latest = [s["scoreGiven"] for s in platform.grade_of("ada")]
+    assert first != latest
+    change_settings(teacher, assignment_id, feedback_after="submit", counting="first")
+    assert [s["scoreGiven"] for s in platform.grade_of("ada")] == [first, latest, first]
+    # a change that changes nothing the gradebook shows sends nothing
+    change_settings(teacher, assignment_id, feedback_after="submit", counting="first")
+    change_settings(
+        teacher, assignment_id, feedback_after="submit", counting="first", attempts_allowed="9"
+    )
+    assert len(platform.grade_of("ada")) == 3
+
+
+def test_a_due_date_moved_sends_the_held_score_or_takes_it_back_until_then(app, platform):
+    teacher, assignment_id, item = course_with_an_assignment(
+        app, platform, feedback_after="due", due_date="2099-01-01"
+    )
+    student = app.test_client()
+    platform.launch(student, "ada", link=item["link"], custom=item["custom"])
+    submit(student, assignment_id)
+    assert platform.grade_of("ada") == []  # held until 2099
+    # the teacher brings the due date back to the past: the score is shown, so it is sent
+    settings = {"feedback_after": "due", "counting": "latest"}
+    change_settings(teacher, assignment_id, due_date="2001-01-01", **settings)
+    (shown,) = platform.grade_of("ada")
+    assert shown["gradingProgress"] == "FullyGraded" and shown["scoreGiven"] > 0
+    # and moves it on again: the student no longer sees the score, nor should the platform
+    change_settings(teacher, assignment_id, due_date="2098-06-01", **settings)
+    hidden = platform.grade_of("ada")[-1]
+    assert hidden["gradingProgress"] == "Pending" and "scoreGiven" not in hidden
+    row = gradebook_row(app, assignment_id)
+    assert row["next_try_at"].startswith("2098-06-0") and row["sent"] < row["wanted"]
+    with app.app_context():  # the due date passes: the score goes again
+        db = get_db()
+        db.execute("update assignments set due_at = '2001-01-01T00:00:00+00:00'")
+        db.execute("update lti_grades set next_try_at = '2001-01-01T00:00:00+00:00'")
+        assert grades.send_due(db)["sent"] == 1
+    assert platform.grade_of("ada")[-1]["scoreGiven"] == shown["scoreGiven"]

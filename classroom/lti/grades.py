@@ -100,10 +100,12 @@ def send_one(db: Database, assignment_id: int, student_id: int) -> str:
         lti_grades.drop(db, row)
         return "dropped"
     assignment = lti_grades.feedback_rule(db, assignment_id)
-    if feedback_held(assignment, "student"):  # the platform would show it to the student
+    held = feedback_held(assignment, "student")  # the platform would show it to the student
+    if held and row["sent_score"] is None:  # nothing shown there: wait for the due date
         lti_grades.wait_until(db, row, assignment["due_at"])
         return "held"
-    _, score = lti_grades.counted_score(db, assignment_id, student_id)
+    # held again after a score went (a due date moved on): the platform gets "no score yet"
+    _, score = (False, None) if held else lti_grades.counted_score(db, assignment_id, student_id)
     try:
         services.send_score(
             column["platform"], column["lineitem_url"], column["scopes"].split(), subject, score
@@ -118,6 +120,10 @@ def send_one(db: Database, assignment_id: int, student_id: int) -> str:
             when,
         )
         return "failed"
+    if held:
+        lti_grades.hidden(db, row)
+        lti_grades.wait_until(db, row, assignment["due_at"])
+        return "held"
     lti_grades.sent(db, row, score)
     return "sent"
 

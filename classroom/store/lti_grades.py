@@ -90,8 +90,34 @@ def counted_score(db: Database, assignment_id: int, student_id: int) -> tuple[bo
 
 
 def feedback_rule(db: Database, assignment_id: int) -> dict[str, Any]:
-    """When the assignment's students see how they did: its feedback_after and due_at."""
-    return one(db, "select feedback_after, due_at from assignments where id = ?", [assignment_id])
+    """When the assignment's students see how they did (its feedback_after and due_at), and
+    which attempt counts (counting): what decides the score a platform's gradebook shows."""
+    return one(
+        db,
+        "select feedback_after, due_at, counting from assignments where id = ?",
+        [assignment_id],
+    )
+
+
+def students_at(db: Database, assignment_id: int) -> list[int]:
+    """The students who have submitted at the assignment."""
+    return [
+        r["student_id"]
+        for r in db.query(
+            "select distinct student_id from attempts where assignment_id = ? order by student_id",
+            [assignment_id],
+        )
+    ]
+
+
+def hidden(db: Database, row: dict[str, Any]) -> None:
+    """The platform was sent 'no score' for the claimed row (feedback is held again): the
+    row stays due, for the due date."""
+    db.execute(
+        """update lti_grades set sent_at = ?, sent_score = null, tries = 0, last_error = null
+           where assignment_id = ? and student_id = ?""",
+        [now(), row["assignment_id"], row["student_id"]],
+    )
 
 
 def sent(db: Database, row: dict[str, Any], score: float | None) -> None:

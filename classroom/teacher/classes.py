@@ -12,7 +12,8 @@ from ..auth import login_required
 from ..clock import local, to_utc
 from ..db import get_db
 from ..exercises import library
-from ..store import classes, lti, practice, roster
+from ..lti import grades
+from ..store import classes, lti, lti_grades, practice, roster
 from . import bp, school_zone
 from .forms import ActionForm, AssignForm, AssignmentForm, ClassForm
 
@@ -159,10 +160,17 @@ def assign(class_id: int):
 
 
 def save_settings(db, assignment_id: int, form: AssignmentForm) -> None:
-    """Store what the form says: due date, feedback mode, attempts allowed, which one counts."""
+    """Store what the form says: due date, feedback mode, attempts allowed, which one counts.
+    A change to which attempt counts or to when feedback shows changes what a platform's
+    gradebook should show (another score, or none until the due date): each student's score
+    there is sent again (classroom.lti.grades decides what, and when)."""
     with db.atomic():
+        before = lti_grades.feedback_rule(db, assignment_id)
         roster.update_assignment(db, assignment_id, due_from(form), form.feedback_after.data)
         practice.set_practice(db, assignment_id, form.attempts_allowed.data, form.counting.data)
+        after = lti_grades.feedback_rule(db, assignment_id)
+    if before != after:
+        grades.changed(db, assignment_id, lti_grades.students_at(db, assignment_id))
 
 
 def due_from(form: AssignmentForm) -> str | None:
