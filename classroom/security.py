@@ -84,8 +84,12 @@ class SessionInterface(SecureCookieSessionInterface):
         return "None" if self.framed(app) else super().get_cookie_samesite(app)
 
     def get_cookie_partitioned(self, app: Flask) -> bool:
-        """Partitioned for a session in a platform's frame."""
-        return self.framed(app) or super().get_cookie_partitioned(app)
+        """Partitioned for a session launched in a platform's frame (CHIPS: its cookie kept in
+        the platform's partition); a launch in a window of its own is first-party, where a
+        partitioned cookie would sit beside any plain one and lose to it (classroom.lti)."""
+        if self.framed(app):
+            return bool(session["lti"].get("partitioned", True))
+        return super().get_cookie_partitioned(app)
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         """Flask's serializer, made once for the app's keys rather than twice a request."""

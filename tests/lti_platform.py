@@ -140,9 +140,10 @@ class Platform:
             cookie = client.get_cookie(name, domain="localhost", path="/lti/")
             client = via.test_client()
             client.set_cookie(name, cookie.value, domain="localhost", path="/lti/")
-        answer = self.post(client, token, query, follow=follow)
+        headers = tamper.get("headers")  # as the browser sends them (Sec-Fetch-Dest...)
+        answer = self.post(client, token, query, follow=follow, headers=headers)
         if tamper.get("replay"):
-            answer = self.post(client, token, query, follow=follow)
+            answer = self.post(client, token, query, follow=follow, headers=headers)
         return answer
 
     def begin(self, client, who: str, link: str | None = "link-1", **params) -> dict[str, str]:
@@ -169,11 +170,13 @@ class Platform:
         assert query["client_id"] == CLIENT_ID and query["login_hint"] == person.sub
         return query
 
-    def post(self, client, token: str, query: dict[str, str], follow: bool = False):
+    def post(self, client, token: str, query: dict[str, str], follow=False, headers=None):
         """The platform's page posting the signed launch back to the tool, for that login."""
         redirect = urlsplit(query["redirect_uri"])
         form = {"id_token": token, "state": query["state"]}
-        return client.post(redirect.path, base_url=TOOL, data=form, follow_redirects=follow)
+        return client.post(
+            redirect.path, base_url=TOOL, data=form, follow_redirects=follow, headers=headers
+        )
 
     def id_token(
         self, person: Person, nonce: str, message: str, link: str | None, custom: dict, **tamper

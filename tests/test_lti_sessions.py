@@ -163,3 +163,19 @@ def test_a_launched_session_has_no_password_link(app, platform):
     page = platform.launch(client, "teacher", follow=True)
     assert page.status_code == 200
     assert 'href="/password"' not in page.text
+
+
+def test_a_framed_launchs_cookie_is_partitioned_and_a_new_windows_is_not(app, platform):
+    """Partitioned only where it is needed: in the platform's frame. In a window of its own
+    the cookie is first-party and plain, so that it replaces a session cookie set before
+    (a browser keeps a partitioned and a plain cookie of one name apart and sends both, the
+    older first); each launch clears the kind it does not set."""
+    framed = platform.launch(app.test_client(), "teacher", headers={"Sec-Fetch-Dest": "iframe"})
+    window = platform.launch(app.test_client(), "teacher", headers={"Sec-Fetch-Dest": "document"})
+    for answer, partitioned in ((framed, True), (window, False)):
+        cookies = [c for c in answer.headers.getlist("Set-Cookie") if c.startswith("session=")]
+        cleared, kept = cookies  # the other kind cleared first, then this session's
+        assert "Max-Age=0" in cleared and ("Partitioned" in cleared) != partitioned
+        assert ("Partitioned" in kept) == partitioned
+        for flag in ("SameSite=None", "Secure", "HttpOnly"):
+            assert flag in kept and flag in cleared

@@ -96,7 +96,31 @@ def launch():
     except Refused as err:
         return refused(err.reason, status=403, **err.shown)
     begin_session(arrived.user_id, done)
-    return redirect(destination(arrived))
+    return without_the_other_session_cookie(redirect(destination(arrived)))
+
+
+def framed_here() -> bool:
+    """Whether this request is a page in another site's frame (Sec-Fetch-Dest, which every
+    browser that partitions cookies sends; without it, as if framed)."""
+    return request.headers.get("Sec-Fetch-Dest", "iframe") in ("iframe", "frame")
+
+
+def without_the_other_session_cookie(response):
+    """A framed launch's session cookie is Partitioned (kept in the platform's partition), a
+    launch in a window of its own has a plain one, which replaces any session cookie Classroom
+    set before. The browser keeps the two kinds apart and would send both, the older first:
+    so the kind this launch does not set is cleared, and the new session is the one that
+    comes back."""
+    if current_app.session_interface.framed(current_app):
+        response.delete_cookie(
+            current_app.config["SESSION_COOKIE_NAME"],
+            path=current_app.config["SESSION_COOKIE_PATH"] or "/",
+            secure=True,
+            httponly=True,
+            samesite="None",
+            partitioned=not session["lti"]["partitioned"],
+        )
+    return response
 
 
 def begin_session(user_id: int, done: Launch) -> None:
@@ -108,7 +132,11 @@ def begin_session(user_id: int, done: Launch) -> None:
     live.end()
     live.start(user_id)
     g.pop("user", None)
-    session["lti"] = {"launch": done.launch_id, "frame": list(done.frame_origins)}
+    session["lti"] = {
+        "launch": done.launch_id,
+        "frame": list(done.frame_origins),
+        "partitioned": framed_here(),
+    }
     if before and before["id"] != user_id:
         flash(
             f"{before['display_name']} was logged out in this browser: the learning platform "

@@ -9,6 +9,7 @@ a click, so that a test can clear the cookies first as a browser that blocks the
 from __future__ import annotations
 
 import html
+import re
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
@@ -16,6 +17,7 @@ from playwright.sync_api import expect
 from werkzeug.wrappers import Request, Response
 
 from classroom.db import get_db
+from classroom.store import accounts
 
 WAIT_MS = 15_000
 
@@ -110,4 +112,37 @@ def test_a_browser_that_keeps_the_cookie_out_of_the_frame_opens_a_new_window(bro
     window.get_by_role("button", name="Continue to Classroom").click()
     expect(window.get_by_role("heading", level=1)).to_contain_text("to a class", timeout=WAIT_MS)
     assert urlsplit(window.url).path == "/lti/course"
+    context.close()
+
+
+@pytest.mark.browser
+def test_a_new_window_launch_where_someone_is_logged_in_with_a_password_is_the_launchs_user(
+    browser, course_page, app
+):
+    """Someone logged in to Classroom with a password in this browser (its own cookie, not
+    partitioned) and a launch in a new window: the window is the platform's user's, not the
+    password's (two cookies named session would both come, the older first)."""
+    with app.app_context():
+        accounts.create_user(get_db(), "plain", "Pat Plain", "a long enough password", "teacher")
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(course_page)
+    src = page.locator("iframe[name=tool]").get_attribute("src")
+    tool = "{0.scheme}://{0.netloc}".format(urlsplit(src))
+    own = context.new_page()
+    own.goto(f"{tool}/login")
+    own.get_by_label("Username").fill("plain")
+    own.get_by_label("Password").fill("a long enough password")
+    own.get_by_role("button", name="Log in").click()
+    expect(own.get_by_role("button", name="Log out")).to_be_visible(timeout=WAIT_MS)
+    frame = page.frame_locator("iframe[name=tool]")
+    expect(frame.get_by_role("button", name="Continue to Classroom")).to_be_visible()
+    context.clear_cookies(name=re.compile("^lti1p3-"))  # the state cookie kept out of the frame
+    frame.get_by_role("button", name="Continue to Classroom").click()
+    with page.expect_popup() as opened:
+        frame.get_by_role("link", name="Open Classroom in a new window").click()
+    window = opened.value
+    window.get_by_role("button", name="Continue to Classroom").click()
+    expect(window.get_by_role("heading", level=1)).to_contain_text("to a class", timeout=WAIT_MS)
+    expect(window.locator(".who")).to_contain_text("Grace Hopper")
     context.close()
