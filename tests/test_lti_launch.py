@@ -22,6 +22,7 @@ def link_new_class(client, platform, csrf_token):
     assert answer.status_code == 302 and answer.location == "/lti/course"
     page = client.get("/lti/course", base_url=TOOL)
     assert "Link “Period 3 Media Literacy” to a class" in page.text
+    assert "Classroom cannot join the two accounts yet" in page.text
     return client.post(
         "/lti/course",
         base_url=TOOL,
