@@ -111,10 +111,11 @@ def without_the_other_session_cookie(response):
     set before. The browser keeps the two kinds apart and would send both, the older first:
     so the kind this launch does not set is cleared, and the new session is the one that
     comes back."""
-    if current_app.session_interface.framed(current_app):
+    cookies, app = current_app.session_interface, current_app._get_current_object()
+    if cookies.framed(app):
         response.delete_cookie(
-            current_app.config["SESSION_COOKIE_NAME"],
-            path=current_app.config["SESSION_COOKIE_PATH"] or "/",
+            cookies.get_cookie_name(app),
+            path=cookies.get_cookie_path(app),
             secure=True,
             httponly=True,
             samesite="None",
