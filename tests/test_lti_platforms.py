@@ -222,3 +222,10 @@ def test_a_registration_must_come_from_its_issuers_own_host(
     assert platform.registered is None, "nothing was sent to the platform"
     with app.app_context():
         assert lti_store.platforms(get_db()) == []
+
+
+def test_the_teachers_who_register_platforms_find_the_page_in_the_navigation(admin):
+    app, head, plain = admin
+    link = '<a href="/lti/platforms">Learning platforms</a>'
+    assert link in head.get("/teacher/", base_url=TOOL).text
+    assert link not in plain.get("/teacher/", base_url=TOOL).text
