@@ -184,12 +184,14 @@ def postgres():
 
 
 @pytest.fixture(autouse=True)
-def _empty_the_tests_databases(postgres):
+def _empty_the_tests_databases(request):
     """On PostgreSQL, the databases of the apps a test made are emptied for reuse when it ends
-    (those of longer-lived fixtures, made before this runs, are kept for them)."""
-    if postgres is None:
+    (those of longer-lived fixtures, made before this runs, are kept for them). It asks for the
+    server only when the test uses it, so that "postgres" names the tests that use a database."""
+    if not POSTGRES or "postgres" not in request.fixturenames:
         yield
         return
+    postgres = request.getfixturevalue("postgres")
     since = len(postgres.made)
     yield
     postgres.forget(since)
@@ -199,11 +201,19 @@ def _empty_the_tests_databases(postgres):
 collect_ignore = [] if POSTGRES else ["test_on_postgres.py"]
 
 
+def on_postgresql_too(item) -> bool:
+    """Whether a test belongs in the PostgreSQL run: it uses a database (through the postgres
+    fixture: every app, server and copy does) and is not about what only SQLite has (its file,
+    its backup API). The others, the domain's (loader, grading, scoring...), run the very same
+    code on either engine, so the SQLite run has them."""
+    return "postgres" in item.fixturenames and item.get_closest_marker("sqlite_only") is None
+
+
 def pytest_collection_modifyitems(config, items):
-    """On PostgreSQL, leave out the tests of what only SQLite has (its file, its backup API)."""
+    """On PostgreSQL, keep only the tests whose outcome can depend on the engine."""
     if not POSTGRES:
         return
-    kept = [item for item in items if item.get_closest_marker("sqlite_only") is None]
+    kept = [item for item in items if on_postgresql_too(item)]
     if len(kept) < len(items):
         config.hook.pytest_deselected(items=[i for i in items if i not in kept])
         items[:] = kept

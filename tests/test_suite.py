@@ -54,3 +54,19 @@ def test_collecting_the_tests_creates_no_instance_folder(tmp_path):
     )
     collect(project, "tests/test_app_at_import.py")
     assert (project / "instance").is_dir()
+
+
+def test_the_postgresql_run_keeps_the_tests_that_use_a_database(tmp_path):
+    """make test-postgres runs what can depend on the engine: every test with an app, a server
+    or a copy of a database, but not the domain's tests, which the SQLite run has."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CLASSROOM_")}
+    env["CLASSROOM_TEST_POSTGRES"] = "postgresql://nobody@/nowhere"  # collecting connects to none
+    files = ["tests/test_auth.py", "tests/test_grading.py", "tests/test_backup.py"]
+    command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"]
+    collected = subprocess.run(
+        [*command, *files], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert collected.returncode == 0, collected.stdout + collected.stderr
+    kept = {line.split("::")[0] for line in collected.stdout.splitlines() if "::" in line}
+    assert kept == {"tests/test_auth.py"}, collected.stdout[-2000:]
+    assert re.search(r"\d+ deselected", collected.stdout)
