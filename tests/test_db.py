@@ -90,3 +90,44 @@ def test_a_server_with_a_thread_per_request_does_not_pile_up_connections(app):
         thread.start()
         thread.join()
     assert open_files_of(app.config["DATABASE"]) <= 2
+
+
+def traced(db) -> list[str]:
+    """The statements the connection runs from now on."""
+    statements: list[str] = []
+    db.set_tracer(statements.append)
+    return statements
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "select count(*) as n from users",
+        "with found as (select id from users) select count(*) as n from found",
+    ],
+)
+def test_a_read_runs_as_one_statement(app, sql):
+    # sqlite-utils wraps every query() in SAVEPOINT ... RELEASE; a read needs neither
+    with app.test_request_context():
+        db = get_db()
+        statements = traced(db)
+        assert list(db.query(sql)) == [{"n": 0}]
+    assert statements == [sql]
+    assert not db.conn.in_transaction
+
+
+def test_rows_of_a_read_keep_repeated_column_names_apart(app):
+    with app.test_request_context():
+        assert list(get_db().query("select 1 as id, 2 as id")) == [{"id": 1, "id_2": 2}]
+
+
+def test_a_write_given_to_query_is_still_refused_and_undone(app):
+    with app.test_request_context():
+        db = get_db()
+        with pytest.raises(ValueError, match="returns rows"):
+            db.query(
+                "with named as (select 'late' as username) insert into users (username,"
+                " display_name, password_hash, role, created_at) select username, 'Late', '-',"
+                " 'student', '2026-01-01' from named"
+            )
+        assert db.execute("select count(*) from users").fetchone() == (0,)

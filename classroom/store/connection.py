@@ -4,8 +4,10 @@ take the write lock, the time as stored, JSON as stored, one row. No Flask here.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
+import re
 import sqlite3
 import threading
 import weakref
@@ -14,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlite_utils
+from sqlite_utils.utils import dedupe_keys
 
 
 class Database(sqlite_utils.Database):
@@ -48,6 +51,23 @@ class Database(sqlite_utils.Database):
             self.rollback()
             raise
 
+    def query(self, sql: str, params: dict | Sequence | None = None) -> Iterator[dict[str, Any]]:
+        """The rows of a query as dicts, as sqlite-utils gives them, without its savepoint for
+        a statement that only reads.
+
+        sqlite-utils runs every query() inside SAVEPOINT ... RELEASE so that it can undo a
+        statement that turns out to return no rows; a SELECT always returns rows and changes
+        nothing, and every page runs several: three statements each become one.
+        """
+        if not reads_only(sql):
+            return super().query(sql, params)
+        if self._tracer:
+            self._tracer(sql, params)
+        cursor = self.conn.execute(sql, () if params is None else params)
+        names = [d[0] for d in cursor.description]
+        keys = names if len(set(names)) == len(names) else dedupe_keys(names)
+        return (dict(zip(keys, row, strict=True)) for row in cursor)
+
     @property
     def in_transaction(self) -> bool:
         """Whether a transaction is open on the connection."""
@@ -64,6 +84,21 @@ class Database(sqlite_utils.Database):
     def set_tracer(self, tracer: Callable[[str], object] | None) -> None:
         """Call tracer with every statement run from now on (None: stop)."""
         self.conn.set_trace_callback(tracer)
+
+
+# A statement that can only read: a SELECT, or a WITH whose text names no writing statement
+# (a WITH may lead to an INSERT, UPDATE or DELETE: those keep sqlite-utils' savepoint).
+_SELECT = re.compile(r"\s*select\b", re.IGNORECASE)
+_WITH = re.compile(r"\s*with\b", re.IGNORECASE)
+_WRITES = re.compile(r"\b(insert|update|delete|replace)\b", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=1024)
+def reads_only(sql: str) -> bool:
+    """Whether the statement is a SELECT (or a WITH ... SELECT) that writes nothing."""
+    if _SELECT.match(sql):
+        return True
+    return bool(_WITH.match(sql)) and not _WRITES.search(sql)
 
 
 def connect(path: str) -> Database:
