@@ -19,24 +19,45 @@ CSP = (
 )
 
 
-def add_headers(response: Response) -> Response:
-    """A strict Content-Security-Policy and its companions. Only a page that classroom.lti lets
-    a learning platform frame (g.frame_ancestors) names who may frame it, instead of nobody."""
-    framed = g.get("frame_ancestors")
+# Every response's headers (add_headers), by name and in lower case: each is added unless the
+# view set its own.
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Frame-Options", "DENY"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+)
+HTTPS_ONLY = ("Strict-Transport-Security", "max-age=31536000")
+# A page with someone's work or a class's data: on a shared school computer, the next person
+# must not bring it back with the Back button after logging out.
+NOT_KEPT = ("Cache-Control", "private, no-store")
+_NAMES = {name: name.lower() for name, _ in (*SECURITY_HEADERS, HTTPS_ONLY, NOT_KEPT)}
+
+
+def security_headers(
+    secure: bool, logged_in: bool, present=frozenset(), framed: str | None = None
+) -> list[tuple[str, str]]:
+    """The headers a response gets: the security headers, HSTS over HTTPS (behind a proxy: see
+    PROXY_COUNT), no caching for a logged-in user's page; but none whose lower-case name is in
+    present (the view set its own). A page that classroom.lti lets a learning platform frame
+    (framed: who may) names them in its CSP, and has no X-Frame-Options."""
+    wanted = [*SECURITY_HEADERS]
     if framed:
         csp = CSP.replace("frame-ancestors 'none'", f"frame-ancestors {framed}")
-        response.headers.setdefault("Content-Security-Policy", csp)
-    else:
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    if request.is_secure:  # over HTTPS (behind a proxy: see PROXY_COUNT), stay on HTTPS
-        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-    if g.get("user"):
-        # A page with someone's work or a class's data: on a shared school computer, the next
-        # person must not bring it back with the Back button after logging out.
-        response.headers.setdefault("Cache-Control", "private, no-store")
+        wanted[:2] = [("Content-Security-Policy", csp)]
+    wanted += [HTTPS_ONLY] if secure else []
+    wanted += [NOT_KEPT] if logged_in else []
+    return [(name, value) for name, value in wanted if _NAMES[name] not in present]
+
+
+def add_headers(response: Response) -> Response:
+    """A strict Content-Security-Policy and its companions (one look at the headers the view
+    set, rather than one per header added). Only a page that classroom.lti lets a learning
+    platform frame (g.frame_ancestors) names who may frame it, instead of nobody."""
+    present = {name.lower() for name, _ in response.headers}
+    response.headers.extend(
+        security_headers(request.is_secure, bool(g.get("user")), present, g.get("frame_ancestors"))
+    )
     return response
 
 

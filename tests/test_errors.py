@@ -95,3 +95,10 @@ def test_security_headers_on_every_response(client, path):
 def test_health_check_answers_without_login_or_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.data == b"ok\n"
+
+
+def test_a_header_the_view_set_itself_is_kept_and_not_doubled(client, log_in, school):
+    log_in(client, school["students"][0])
+    response = client.get("/readyz")  # sets its own Cache-Control
+    assert response.headers.getlist("Cache-Control") == ["no-store"]
+    assert len(response.headers.getlist("Content-Security-Policy")) == 1
