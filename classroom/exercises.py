@@ -12,6 +12,7 @@ from flask import Flask, abort, current_app
 
 from .content.loader import hidden, load_library
 from .content.model import Exercise, Library
+from .security import FIRST_REQUEST
 
 CHECK_EVERY = 1.0  # seconds between looks at the folder for changed files
 # A request that finds a look (and reload) under way waits for it this long at most from its
@@ -124,3 +125,5 @@ def init_app(app: Flask) -> None:
         if not reported.is_set():
             reported.set()
             log_problems(shelf.library, app.logger)
+
+    app.extensions[FIRST_REQUEST] = report_broken_files_once  # the health check's too

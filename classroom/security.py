@@ -61,6 +61,43 @@ def add_headers(response: Response) -> Response:
     return response
 
 
+# Where the app keeps what its first request runs (exercises.init_app: report broken files),
+# which the health check runs too when it comes first.
+FIRST_REQUEST = "classroom.first_request"
+
+
+class HealthCheck:
+    """GET (or HEAD) /healthz answered before Flask's request handling: a load balancer asks
+    every few seconds whether the process answers, and needs no session, user, CSRF token or
+    database for that. It carries the security headers as every response does, is never
+    cached (whoever asks), and the first one runs what the app runs on its first request
+    (on_first)."""
+
+    def __init__(self, wsgi_app, on_first=None) -> None:
+        self.wsgi_app, self.on_first = wsgi_app, on_first
+        self.answers = {
+            secure: [
+                ("Content-Type", "text/plain; charset=utf-8"),
+                ("Content-Length", "3"),
+                ("Cache-Control", "no-store"),  # an answer about this moment only
+                *security_headers(secure, logged_in=False, present={"cache-control"}),
+            ]
+            for secure in (False, True)
+        }
+
+    def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO") != "/healthz" or environ.get("REQUEST_METHOD") not in (
+            "GET",
+            "HEAD",
+        ):
+            return self.wsgi_app(environ, start_response)
+        if self.on_first is not None:
+            on_first, self.on_first = self.on_first, None
+            on_first()
+        start_response("200 OK", self.answers[environ.get("wsgi.url_scheme") == "https"])
+        return [b"" if environ["REQUEST_METHOD"] == "HEAD" else b"ok\n"]
+
+
 class RowIdConverter(IntegerConverter):
     """An <int:...> in a URL stops at SQLite's largest integer: past it, no such page (404)
     rather than an OverflowError from the query (500)."""
@@ -173,12 +210,14 @@ def refuse_a_key_of_its_own(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Check the key, bound ids in URLs, add the headers to every response, and trust
-    proxies only if told to."""
+    """Check the key, bound ids in URLs, add the headers to every response, answer the health
+    check first, and trust proxies only if told to."""
     check_secret_key(app)
     app.url_map.converters["int"] = RowIdConverter  # before any route that uses it is added
     app.session_interface = SessionInterface()
     app.after_request(add_headers)
+    # inside ProxyFix, so that HTTPS behind a proxy is seen as such
+    app.wsgi_app = HealthCheck(app.wsgi_app, app.extensions.get(FIRST_REQUEST))
     proxies = int(app.config.get("PROXY_COUNT", 0))
     if proxies:  # behind a reverse proxy that sets X-Forwarded-For and -Proto
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)

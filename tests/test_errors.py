@@ -97,6 +97,49 @@ def test_health_check_answers_without_login_or_database(client):
     assert response.status_code == 200 and response.data == b"ok\n"
 
 
+def test_health_check_touches_no_database_even_from_a_logged_in_browser(
+    client, log_in, school, trace_statements, monkeypatch
+):
+    log_in(client, school["students"][0])
+    statements = trace_statements(monkeypatch)
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.data == b"ok\n"
+    assert statements == []  # not even the session's user is looked up
+    assert "Set-Cookie" not in response.headers
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_health_check_carries_the_security_headers_and_is_never_cached(client, method, scheme):
+    response = client.open("/healthz", method=method, base_url=f"{scheme}://localhost")
+    assert response.status_code == 200
+    assert response.data == (b"ok\n" if method == "GET" else b"")
+    headers = response.headers
+    assert headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Cache-Control"] == "no-store"
+    assert ("Strict-Transport-Security" in headers) == (scheme == "https")
+
+
+def test_other_methods_on_the_health_check_are_refused_as_before(client):
+    assert client.post("/healthz").status_code == 405
+
+
+def test_broken_files_are_reported_once_even_when_the_health_check_comes_first(
+    make_app, tmp_path, folder, caplog
+):
+    (folder / "bad.yaml").write_text("title: [unclosed\n")
+    app = make_app(tmp_path, EXERCISES_DIR=str(folder))
+    client = app.test_client()
+    with caplog.at_level("WARNING"):
+        client.get("/healthz")
+        reported = [r.getMessage() for r in caplog.records if "bad.yaml" in r.getMessage()]
+        client.get("/login")
+    assert len(reported) == 1 and "YAML syntax" in reported[0]
+    assert len([r for r in caplog.records if "bad.yaml" in r.getMessage()]) == 1
+
+
 def test_a_header_the_view_set_itself_is_kept_and_not_doubled(client, log_in, school):
     log_in(client, school["students"][0])
     response = client.get("/readyz")  # sets its own Cache-Control
