@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 from flask import Flask, Request, Response, g, has_request_context, request, session
@@ -121,9 +122,19 @@ def refresh_due(signed_at: datetime | None, lifetime: timedelta, now: datetime) 
     return signed_at is None or now - signed_at >= min(REFRESH_AFTER, lifetime / 2)
 
 
+# A cookie's signature is verified once a process (HMACs, base64, JSON: a tenth of a small
+# page), then looked up by the whole cookie: a cookie differing in any character is verified
+# afresh. Its age is checked on every request, and the session's row on the server too
+# (auth.live), so logging out still ends it at once everywhere. Only sessions holding plain
+# values are kept (a list, as flashed messages are, could be changed in place by a request).
+VERIFIED_KEPT = 4096  # cookies a process keeps verified; past that, it starts again
+SCALARS = (str, int, float, bool, type(None))
+
+
 class SessionInterface(SecureCookieSessionInterface):
-    """Signed cookie sessions, Secure whenever the request came over HTTPS, and sent again to
-    push their expiry on once an hour (see refresh_due) rather than with every response."""
+    """Signed cookie sessions, Secure whenever the request came over HTTPS, sent again to push
+    their expiry on once an hour (see refresh_due) rather than with every response, and each
+    cookie's signature verified once (see VERIFIED_KEPT)."""
 
     def get_cookie_secure(self, app: Flask) -> bool:
         """Secure if configured so, or if this request is HTTPS."""
@@ -151,26 +162,41 @@ class SessionInterface(SecureCookieSessionInterface):
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         """Flask's serializer, made once for the app's keys rather than twice a request."""
+        return self._for_keys(app)[1]
+
+    def _for_keys(self, app: Flask) -> tuple:
+        """(keys, serializer, cookies verified under them), made anew when the keys change."""
         keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
         kept = self.__dict__.get("_serializer")
         if kept is None or kept[0] != keys:
-            kept = self._serializer = (keys, super().get_signing_serializer(app))
-        return kept[1]
+            kept = self._serializer = (keys, super().get_signing_serializer(app), {})
+        return kept
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         """The session in the cookie, with when the cookie was signed."""
-        serializer = self.get_signing_serializer(app)
+        _, serializer, verified = self._for_keys(app)
         if serializer is None:
             return None
         cookie = request.cookies.get(self.get_cookie_name(app))
         if not cookie:
             return self.session_class()
-        max_age = int(app.permanent_session_lifetime.total_seconds())
-        try:
-            data, signed_at = serializer.loads(cookie, max_age=max_age, return_timestamp=True)
-        except BadSignature:
+        found = verified.get(cookie)
+        if found is None:
+            try:
+                data, signed_at = serializer.loads(cookie, return_timestamp=True)
+            except BadSignature:
+                return self.session_class()
+            found = (data, signed_at, int(signed_at.timestamp()))
+            if all(type(v) in SCALARS for v in data.values()):  # nothing a request could change
+                if len(verified) >= VERIFIED_KEPT:
+                    verified.clear()
+                verified[cookie] = found
+        data, signed_at, stamp = found
+        # the age check itsdangerous makes (max_age), made here on every request
+        age = int(time.time()) - stamp
+        if not 0 <= age <= int(app.permanent_session_lifetime.total_seconds()):
             return self.session_class()
-        session = self.session_class(data)
+        session = self.session_class(data)  # a copy: the verified data stays as signed
         session.signed_at = signed_at
         return session
 

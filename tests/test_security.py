@@ -198,3 +198,22 @@ def test_a_bad_token_from_someone_logged_in_is_still_refused_as_forged(open_page
     response = client.put(url, json={"answers": {}}, headers={"X-CSRFToken": "forged"})
     assert response.status_code == 400
     assert "sent from elsewhere" in response.json["error"]
+
+
+def test_a_session_cookie_used_once_is_still_refused_once_expired(app, school, password):
+    # the cookie's signature is verified once a process; its age is checked on every request
+    client = app.test_client()
+    client.post("/login", data={"username": "ada", "password": password})
+    assert client.get("/home").status_code == 200
+    assert client.get("/home").status_code == 200
+    app.permanent_session_lifetime = timedelta(seconds=-1)
+    assert client.get("/home").headers["Location"].startswith("/login")
+
+
+def test_a_session_cookie_used_once_is_refused_once_logged_out_elsewhere(app, school, password):
+    client, copy = app.test_client(), app.test_client()
+    client.post("/login", data={"username": "ada", "password": password})
+    copy.set_cookie("session", session_cookie(client))  # the cookie, copied to another browser
+    assert copy.get("/home").status_code == 200
+    client.post("/logout")
+    assert copy.get("/home").status_code == 302
