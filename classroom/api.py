@@ -4,11 +4,11 @@ session a page left open finds again once the student has logged back in."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, g, jsonify, request
-from flask_wtf.csrf import generate_csrf
 
 from . import drafts
 from .access import my_assignment
 from .auth import login_required
+from .csrf_tokens import generate_csrf
 from .db import get_db
 from .exercises import get_exercise
 from .times import time_of_day

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -217,3 +218,70 @@ def test_a_session_cookie_used_once_is_refused_once_logged_out_elsewhere(app, sc
     assert copy.get("/home").status_code == 200
     client.post("/logout")
     assert copy.get("/home").status_code == 302
+
+
+def ada_and_ben_pages(csrf_app, make_class, password, csrf_token):
+    """ada and ben logged in, each with the exercise page open: (client, token, page URL)."""
+    school = make_class(csrf_app, ["ada", "ben"], assign=["la-detainers-report-1"])
+    page = f"/assignments/{school['assignments']['la-detainers-report-1']}"
+    pages = []
+    for username in ("ada", "ben"):
+        client = csrf_app.test_client()
+        form = {"username": username, "password": password}
+        client.post("/login", data={**form, "csrf_token": csrf_token(client.get("/login"))})
+        pages.append((client, csrf_token(client.get(page)), page))
+    return pages
+
+
+def save(page, token=None):
+    """An autosave from the page, with its own token or the one given."""
+    client, own, url = page
+    return client.put(
+        f"/api{url}/draft",
+        json={"answers": {"reflect": "typed"}},
+        headers={"X-CSRFToken": token or own},
+    )
+
+
+def test_a_token_that_passed_for_one_session_is_refused_for_another(
+    csrf_app, make_class, password, csrf_token
+):
+    ada, ben = ada_and_ben_pages(csrf_app, make_class, password, csrf_token)
+    assert save(ada).status_code == 200
+    assert save(ada).status_code == 200  # the same token again: still good
+    refused = save(ben, token=ada[1])
+    assert refused.status_code == 400 and "sent from elsewhere" in refused.json["error"]
+    assert save(ben).status_code == 200
+
+
+def test_a_token_that_passed_is_refused_once_its_signing_key_changed(
+    csrf_app, make_class, password, csrf_token
+):
+    ada, _ = ada_and_ben_pages(csrf_app, make_class, password, csrf_token)
+    assert save(ada).status_code == 200
+    csrf_app.config["WTF_CSRF_SECRET_KEY"] = "another-test-only-secret"
+    assert save(ada).status_code == 400
+    client, _, page = ada
+    assert save(ada, token=csrf_token(client.get(page))).status_code == 200  # the page's new one
+
+
+def test_pages_of_one_session_give_one_token_that_keeps_working(
+    csrf_app, make_class, password, csrf_token
+):
+    ada, _ = ada_and_ben_pages(csrf_app, make_class, password, csrf_token)
+    client, token, page = ada
+    assert csrf_token(client.get(page)) == token
+    assert client.get("/api/session").json["csrf_token"] == token
+    assert save(ada).status_code == 200
+
+
+def test_with_a_time_limit_an_old_token_is_refused(
+    csrf_app, make_class, password, csrf_token, monkeypatch
+):
+    csrf_app.config["WTF_CSRF_TIME_LIMIT"] = 3600
+    ada, _ = ada_and_ben_pages(csrf_app, make_class, password, csrf_token)
+    assert save(ada).status_code == 200
+    later = time.time() + 7200
+    monkeypatch.setattr("itsdangerous.timed.time.time", lambda: later)
+    refused = save(ada)
+    assert refused.status_code == 400 and "sent from elsewhere" in refused.json["error"]
