@@ -105,3 +105,25 @@ def test_page_runs_as_many_statements_for_50_students_as_for_5(counts, page):
 def test_page_is_traced(counts, page):
     # the user is read on every page, so an empty list would mean the tracer is not wired in
     assert any("from users" in s for s in counts[SIZES[0]][page])
+
+
+@pytest.mark.parametrize("request_kind", ["page", "autosave", "submission"])
+def test_a_students_request_on_an_assignment_reads_the_user_and_it_in_one_statement(
+    app, make_class, log_in, trace_statements, monkeypatch, request_kind
+):
+    klass = make_class(app, ["ada"], assign=["la-detainers-report-1"])
+    assignment = klass["assignments"]["la-detainers-report-1"]
+    client = app.test_client()
+    log_in(client, klass["students"][0])
+    statements = trace_statements(monkeypatch)
+    if request_kind == "page":
+        response = client.get(f"/assignments/{assignment}")
+    elif request_kind == "autosave":
+        response = client.put(
+            f"/api/assignments/{assignment}/draft", json={"highlights": [], "answers": {}}
+        )
+    else:
+        response = client.post(f"/assignments/{assignment}/submit", data={"highlights": "[]"})
+    assert response.status_code in (200, 302)
+    reads = [s for s in statements if "from assignments a" in s or "join assignments a" in s]
+    assert len(reads) == 1 and "sessions" in reads[0], "\n".join(statements)

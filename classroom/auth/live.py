@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, g, session
+from flask import current_app, g, request, session
 
 from ..db import get_db
 from ..store import sessions
@@ -14,7 +14,8 @@ from ..store import sessions
 
 def user() -> dict[str, Any] | None:
     """The user of this request's live session, or None; looked up once a request (the CSRF
-    check asks before the user is loaded for the view, see classroom.errors)."""
+    check asks before the user is loaded for the view, see classroom.errors), with the
+    assignment the request names, if any, in the same query."""
     if "user" not in g:
         g.user = _load()
     return g.user
@@ -24,11 +25,28 @@ def _load() -> dict[str, Any] | None:
     user_id, token = session.get("user_id"), session.get("sid")
     if not isinstance(user_id, int) or not isinstance(token, str):
         return None
-    db = get_db()
-    found = sessions.user_of(db, token, user_id, current_app.permanent_session_lifetime)
+    db, lifetime = get_db(), current_app.permanent_session_lifetime
+    assignment_id = (request.view_args or {}).get("assignment_id")
+    if type(assignment_id) is int:  # a student's page, save or submission on an assignment
+        found, assignment = sessions.user_with_assignment(
+            db, token, user_id, lifetime, assignment_id
+        )
+        g.students_assignment = (assignment_id, assignment)  # access.my_assignment takes it
+    else:
+        found = sessions.user_of(db, token, user_id, lifetime)
     if found and sessions.touch_due(found["seen"]):
         sessions.touch(db, token)
     return found
+
+
+def students_assignment(assignment_id: int) -> tuple[bool, dict[str, Any] | None]:
+    """(True, the assignment or None) when the user was loaded with it (see _load): the
+    assignment as classes.student_assignment gives it, if it is this student's; (False, None)
+    otherwise."""
+    kept = g.pop("students_assignment", None)
+    if kept is None or kept[0] != assignment_id:
+        return False, None
+    return True, kept[1]
 
 
 def start(user_id: int) -> None:

@@ -108,12 +108,25 @@ def student_assignments(db: Database, student_id: int) -> list[dict[str, Any]]:
     )
 
 
+# What a student's page knows of an assignment (student_assignment, and sessions.user_of
+# when a request names an assignment): a.<each>, and the class's name as class_name.
+ASSIGNMENT_COLUMNS = (
+    "id",
+    "exercise_id",
+    "due_at",
+    "feedback_after",
+    "closed_at",
+    "class_id",
+    "attempts_allowed",
+    "counting",
+)
+
+
 def student_assignment(db: Database, assignment_id: int, student_id: int) -> dict | None:
     """The assignment, if it was given to a class this student is in."""
     return one(
         db,
-        """select a.id, a.exercise_id, a.due_at, a.feedback_after, a.closed_at, a.class_id,
-                  a.attempts_allowed, a.counting, c.name as class_name
+        f"""select {", ".join(f"a.{c}" for c in ASSIGNMENT_COLUMNS)}, c.name as class_name
                        from assignments a join classes c on c.id = a.class_id
                        join enrolments e on e.class_id = a.class_id and e.student_id = ?
                        where a.id = ?""",

@@ -16,7 +16,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .connection import now, one
+from .classes import ASSIGNMENT_COLUMNS
+from .connection import now
 
 # last_seen_at moves on at most this often: writing it on every request would cost a write per
 # page; the idle expiry only needs it to the hour (as the cookie's own refresh does).
@@ -45,17 +46,50 @@ def start(db: Database, user_id: int, lifetime: timedelta) -> str:
     return token
 
 
+USER_KEYS = ("id", "username", "display_name", "role", "must_change_password", "code_expires_at")
+USER = ", ".join(f"u.{c}" for c in USER_KEYS) + ", s.last_seen_at as seen"
+LIVE = "from users u join sessions s on s.user_id = u.id"
+# The assignment a request names, as classes.student_assignment gives it, if it was given to a
+# class the user is in (else its columns are null).
+ASSIGNMENT = ", ".join([*(f"a.{c}" for c in ASSIGNMENT_COLUMNS), "c.name"])
+STUDENTS_ASSIGNMENT = """left join assignments a on a.id = :assignment and exists (
+             select 1 from enrolments e where e.class_id = a.class_id and e.student_id = u.id)
+           left join classes c on c.id = a.class_id"""
+
+
 def user_of(db: Database, token: str, user_id: int, lifetime: timedelta) -> dict[str, Any] | None:
     """The user of a live session (without the password hash), or None; in one query, since it
     runs on every request. The session's last_seen_at comes with it, as `seen`."""
-    return one(
-        db,
-        """select u.id, u.username, u.display_name, u.role, u.must_change_password,
-                  u.code_expires_at, s.last_seen_at as seen
-           from users u join sessions s on s.user_id = u.id
-           where s.id = ? and u.id = ? and s.last_seen_at > ?""",
+    row = db.execute(
+        f"select {USER} {LIVE} where s.id = ? and u.id = ? and s.last_seen_at > ?",
         [digest(token), user_id, _ago(lifetime)],
-    )
+    ).fetchone()
+    return None if row is None else dict(zip((*USER_KEYS, "seen"), row, strict=True))
+
+
+def user_with_assignment(
+    db: Database, token: str, user_id: int, lifetime: timedelta, assignment_id: int
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """user_of, and the assignment as classes.student_assignment gives it for this user (None
+    if not theirs), in the same query: every request of a student's on an assignment asks for
+    both."""
+    row = db.execute(
+        f"""select {USER}, {ASSIGNMENT} {LIVE} {STUDENTS_ASSIGNMENT}
+            where s.id = :session and u.id = :user and s.last_seen_at > :since""",
+        {
+            "session": digest(token),
+            "user": user_id,
+            "since": _ago(lifetime),
+            "assignment": assignment_id,
+        },
+    ).fetchone()
+    if row is None:
+        return None, None
+    n = len(USER_KEYS) + 1  # with seen
+    user = dict(zip((*USER_KEYS, "seen"), row[:n], strict=True))
+    if row[n] is None:
+        return user, None
+    return user, dict(zip((*ASSIGNMENT_COLUMNS, "class_name"), row[n:], strict=True))
 
 
 def touch_due(seen: str) -> bool:
