@@ -10,7 +10,7 @@ from flask import abort, g
 from sqlite_utils import Database
 
 from .auth import live
-from .db import get_db
+from .db import get_db, snapshots
 from .store import attempts, classes, roster
 
 
@@ -51,7 +51,7 @@ def my_attempt(attempt_id: int, to_review: bool = False) -> dict:
     to_review: the 404 of the teacher's review pages, which speak of the teacher's classes.
     """
     db = get_db()
-    attempt = attempts.get_attempt(db, attempt_id)
+    attempt = attempts.get_attempt(db, attempt_id, snapshots())
     if attempt is None or not may_read(db, attempt):
         if to_review:
             abort(404, "There is no attempt from your classes at this address.")

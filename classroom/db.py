@@ -10,6 +10,7 @@ from flask import Flask, current_app, g
 from flask.cli import with_appcontext
 
 from .store import engine, migrate
+from .store.attempts import Snapshots
 from .store.connection import Database
 
 
@@ -18,6 +19,11 @@ def get_db() -> Database:
     if "db" not in g:
         g.db = current_app.extensions["classroom.db"].lend(engine.target(current_app.config))
     return g.db
+
+
+def snapshots() -> Snapshots:
+    """The exercise versions' snapshots this process has read, kept (store.attempts)."""
+    return current_app.extensions["classroom.snapshots"]
 
 
 def close_db(exception: BaseException | None = None) -> None:
@@ -40,7 +46,8 @@ def init_db_command() -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Register the connections, the teardown and the init-db command with the app."""
+    """Register the connections, the snapshots kept, the teardown and the init-db command."""
     app.extensions["classroom.db"] = engine.connections(app.config)
+    app.extensions["classroom.snapshots"] = Snapshots()
     app.teardown_appcontext(close_db)
     app.cli.add_command(init_db_command)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from sqlite_utils import Database
@@ -117,28 +119,78 @@ def record_attempt(
     return attempt_id
 
 
-def get_attempt(db: Database, attempt_id: int) -> dict[str, Any] | None:
-    """An attempt with its stored result, highlights and the exercise version it was made on."""
+class Snapshots:
+    """Exercise versions' snapshots as stored, each parsed once and kept (the most recently
+    used, up to size). A version's row is written once and never changed, and a snapshot is
+    tens of kilobytes of JSON that every feedback page of an attempt on it would read and
+    parse again. Shared by every request of a process: read a snapshot, never change it."""
+
+    def __init__(self, size: int = 64) -> None:
+        self.size = size
+        self._kept: OrderedDict[tuple[str, str], dict[str, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, exercise_id: str, version: str) -> dict[str, Any] | None:
+        """The kept snapshot of this version, or None."""
+        with self._lock:
+            found = self._kept.get((exercise_id, version))
+            if found is not None:
+                self._kept.move_to_end((exercise_id, version))
+            return found
+
+    def keep(self, exercise_id: str, version: str, snapshot: dict[str, Any]) -> None:
+        """Keep this version's snapshot, letting the least recently used go past size."""
+        with self._lock:
+            self._kept[(exercise_id, version)] = snapshot
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+
+
+def stored_snapshot(
+    db: Database, exercise_id: str, version: str, snapshots: Snapshots | None = None
+) -> dict[str, Any] | None:
+    """The snapshot stored for this exercise version (kept in snapshots, if given), or None."""
+    found = snapshots.get(exercise_id, version) if snapshots is not None else None
+    if found is None:
+        row = one(
+            db,
+            "select snapshot from exercise_versions where exercise_id = ? and version = ?",
+            [exercise_id, version],
+        )
+        if row is None:
+            return None
+        found = json.loads(row["snapshot"])
+        if snapshots is not None:
+            snapshots.keep(exercise_id, version, found)
+    return found
+
+
+def get_attempt(
+    db: Database, attempt_id: int, snapshots: Snapshots | None = None
+) -> dict[str, Any] | None:
+    """An attempt with its stored result, highlights and the exercise version it was made on
+    (its snapshot taken from snapshots when kept there)."""
     row = one(
         db,
         """select t.id, t.assignment_id, t.student_id, t.exercise_id, t.version,
                   s.score, s.auto_score, t.result, t.submitted_at, a.class_id, a.due_at,
                   a.feedback_after, a.attempts_allowed, a.counting, t.after_answers,
-                  v.snapshot, a.due_at is not null and t.submitted_at > a.due_at as late,
+                  a.due_at is not null and t.submitted_at > a.due_at as late,
                   (select count(*) from attempts x where x.assignment_id = t.assignment_id
                    and x.student_id = t.student_id) as attempts,
                   (select min(n.at) from answers_seen n where n.assignment_id = t.assignment_id
                    and n.student_id = t.student_id) as answers_seen
                       from attempts t join assignments a on a.id = t.assignment_id
                       join attempt_scores s on s.attempt_id = t.id
-                      join exercise_versions v on v.exercise_id = t.exercise_id
-                                              and v.version = t.version
                       where t.id = ?""",
         [attempt_id],
     )
     if row is None:
         return None
-    row["result"], row["snapshot"] = json.loads(row["result"]), json.loads(row["snapshot"])
+    snapshot = stored_snapshot(db, row["exercise_id"], row["version"], snapshots)
+    if snapshot is None:  # no version row: as if there were no such attempt
+        return None
+    row["result"], row["snapshot"] = json.loads(row["result"]), snapshot
     row["highlights"] = [
         {**h, "article": h.pop("article_id")}
         for h in db.query(
