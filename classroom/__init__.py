@@ -65,6 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         errors,
         exercises,
         lti,
+        parts,
         practice,
         security,
         student,
@@ -75,6 +76,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     times.init_app(app)
     practice.init_app(app)
+    parts.init_app(app)
     db.init_app(app)
     assets.init_app(app)
     exercises.init_app(app)

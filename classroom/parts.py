@@ -1,4 +1,5 @@
-"""The parts of the exercise page that are the same for every student, rendered once.
+"""The parts of the exercise page that are the same for every student, rendered once; and the
+feedback page's entries, rendered once per exercise version and outcome.
 
 The articles, each step's instructions, the tagging dialog and the data the page's script
 reads are most of the page and the same for every student: they are rendered once per exercise
@@ -65,3 +66,38 @@ def render_parts(exercise: Exercise) -> ExerciseParts:
         tagger=page.tagger(exercise),
         data=page.data(data),
     )
+
+
+# Feedback entries kept (kept_entry); past this many, they start again.
+ENTRIES_KEPT = 4096
+
+
+def kept_entry(macro: Any, task: dict, entry: dict, exercise: dict) -> Markup:
+    """A feedback entry (feedback.entries) as the task template's key_entry macro renders it,
+    rendered once per exercise version and what differs between attempts: the entry's status,
+    whether it is a main problem, and its repeats with theirs. The rest (its words, its
+    explanation, its place in the article) is the version's, and a version never changes."""
+    if current_app.jinja_env.auto_reload or "version" not in exercise:
+        return macro(task, entry, exercise)
+    kept: dict[tuple, Markup] = current_app.extensions.setdefault("classroom.entries", {})
+    key = (
+        exercise["id"],
+        exercise["version"],
+        task["id"],
+        entry["id"],
+        entry["status"],
+        entry["core"],
+        tuple((r["id"], r["status"]) for r in entry["repeats"]),
+    )
+    html = kept.get(key)
+    if html is None:
+        html = macro(task, entry, exercise)
+        if len(kept) >= ENTRIES_KEPT:
+            kept.clear()
+        kept[key] = html
+    return html
+
+
+def init_app(app: Any) -> None:
+    """Give the templates kept_entry."""
+    app.jinja_env.globals["kept_entry"] = kept_entry

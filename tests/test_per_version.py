@@ -1,9 +1,11 @@
-"""The exercise version an attempt was made on: read and parsed once a process, shared by every
-page that shows an attempt on it, and never changed by one."""
+"""What the pages keep per exercise version: its snapshot, read and parsed once a process and
+never changed by a page; and each feedback entry, rendered once per version and outcome, never
+shown with another attempt's outcome."""
 
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -79,3 +81,36 @@ def test_the_least_recently_used_snapshots_go_first():
     kept.keep("x", "c", {"version": "c"})
     assert kept.get("x", "b") is None
     assert kept.get("x", "a") and kept.get("x", "c")
+
+
+def entry_of(page: str, quote: str) -> str:
+    """The status class of the feedback entry on these words."""
+    found = re.search(
+        r'<li class="key-item status-(\w+)" id="item-[^"]+">(?:(?!</li>).)*?“' + quote, page, re.S
+    )
+    assert found, f"no entry on {quote!r}"
+    return found.group(1)
+
+
+def test_an_entry_kept_for_one_outcome_is_never_shown_for_another(
+    app, school, client_of, highlight
+):
+    aid = school["assignments"][REPORT_1]
+    with app.app_context():
+        exercise = library().exercises[REPORT_1]
+    found = {"highlights": json.dumps([highlight(exercise, "slammed", "loaded_language")])}
+    other = {"highlights": json.dumps([highlight(exercise, "slammed", "missing_context")])}
+    ada, ben = (client_of(app, s) for s in school["students"])
+    pages = {}
+    for name, client, form in (("found", ada, found), ("partly", ben, other)):
+        location = client.post(f"/assignments/{aid}/submit", data=form).location
+        pages[name] = (client, location)
+    for name in ("found", "partly", "found", "partly"):
+        client, location = pages[name]
+        assert entry_of(client.get(location).get_data(as_text=True), "slammed") == name
+    kept = len(app.extensions["classroom.entries"])
+    assert kept and entry_of(ada.get(pages["found"][1]).get_data(as_text=True), "slammed")
+    assert len(app.extensions["classroom.entries"]) == kept  # nothing rendered again
+    empty = ada.post(f"/assignments/{aid}/submit", data={"highlights": "[]"})
+    page = ada.get(empty.location).get_data(as_text=True)
+    assert entry_of(page, "slammed") == "missed"
