@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence, Set
 from typing import Any, Literal
 
-from .content.layout import headline, paragraphs
+from .content.layout import cut_paragraphs, headline
 from .content.snapshot import key_items_of
 
 STATUS_LABELS = {"found": "found", "partly": "right place, other category", "missed": "missed"}
@@ -139,23 +139,24 @@ def marked_paragraphs(text: str, marks: Sequence[Mark]) -> list[dict[str, Any]]:
     spoken label on its first segment in a paragraph, the ids of the key items over them
     (key_ids), and of those that begin there (anchors: where a link to the item lands)."""
     result = []
-    for paragraph in paragraphs(text, [(m[0], m[1], m) for m in marks]):
+    for p_start, p_end, cuts in cut_paragraphs(text, [(m[0], m[1], m) for m in marks]):
         segments = []
-        for segment in paragraph.segments:
-            classes = [c for mark in segment.marks for c in mark[2]]
-            labels = [
-                mark[3] for mark in segment.marks if segment.start == max(mark[0], paragraph.start)
-            ]
+        for start, _, words, over in cuts:
+            if not over:  # most of the text: nothing over it
+                segments.append(
+                    {"text": words, "classes": "", "label": "", "key_ids": "", "anchors": []}
+                )
+                continue
+            classes = [c for mark in over for c in mark[2]]
+            labels = [mark[3] for mark in over if start == max(mark[0], p_start)]
             segments.append(
                 {
-                    "text": segment.text,
+                    "text": words,
                     "classes": " ".join(dict.fromkeys(classes)),
                     "label": "; ".join(labels),
-                    "key_ids": " ".join(mark[4] for mark in segment.marks if mark[4]),
-                    "anchors": [
-                        mark[4] for mark in segment.marks if mark[4] and segment.start == mark[0]
-                    ],
+                    "key_ids": " ".join(mark[4] for mark in over if mark[4]),
+                    "anchors": [mark[4] for mark in over if mark[4] and start == mark[0]],
                 }
             )
-        result.append({"start": paragraph.start, "end": paragraph.end, "segments": segments})
+        result.append({"start": p_start, "end": p_end, "segments": segments})
     return result

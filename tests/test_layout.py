@@ -180,3 +180,11 @@ def test_report_1_opens_with_its_headline_and_report_2_has_none(name, has_headli
         assert laid.paragraphs == paragraph_ranges(text)[1:]
     else:
         assert laid == TextLayout(None, paragraph_ranges(text))
+
+
+def test_the_ranges_given_out_are_the_callers_to_change():
+    # an article's ranges are found once and kept: what a caller does to its list stays there
+    text = "One.\n\nTwo.\n\nThree."
+    first = paragraph_ranges(text)
+    first.clear()
+    assert paragraph_ranges(text) == [(0, 4), (6, 10), (12, 18)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,6 +33,12 @@ class Paragraph:
 
 def paragraph_ranges(text: str) -> list[tuple[int, int]]:
     """[start, end) of each paragraph: text between blank lines."""
+    return list(_paragraph_ranges(text))
+
+
+@functools.lru_cache(maxsize=256)
+def _paragraph_ranges(text: str) -> tuple[tuple[int, int], ...]:
+    # an article's ranges are asked for again by every page that shows it: found once
     ranges, start = [], 0
     for gap in PARAGRAPH_BREAK.finditer(text):
         if gap.start() > start:
@@ -38,7 +46,7 @@ def paragraph_ranges(text: str) -> list[tuple[int, int]]:
         start = gap.end()
     if start < len(text):
         ranges.append((start, len(text)))
-    return ranges
+    return tuple(ranges)
 
 
 @dataclass(frozen=True)
@@ -74,16 +82,39 @@ def text_layout(title: str, text: str) -> TextLayout:
 
 def paragraphs(text: str, marks: Sequence[tuple[int, int, Any]] = ()) -> list[Paragraph]:
     """The article's paragraphs, each cut wherever a mark (start, end, data) begins or ends."""
+    return [
+        Paragraph(start, end, tuple(Segment(*cut) for cut in cuts))
+        for start, end, cuts in cut_paragraphs(text, marks)
+    ]
+
+
+def cut_paragraphs(
+    text: str, marks: Sequence[tuple[int, int, Any]] = ()
+) -> list[tuple[int, int, list[tuple[int, int, str, tuple[Any, ...]]]]]:
+    """paragraphs() as plain tuples, for the pages that lay marks over every article they show:
+    (start, end, [(start, end, text, the data of the marks over it)]) for each paragraph."""
+    ranges = _paragraph_ranges(text)
+    starts = [start for start, _ in ranges]
+    over: list[list[tuple[int, int, Any]]] = [[] for _ in ranges]  # marks over each, in order
+    for mark in marks:
+        # the first paragraph that could hold the mark's start, then on while they overlap
+        n = max(0, bisect.bisect_right(starts, mark[0]) - 1)
+        while n < len(ranges) and ranges[n][0] < mark[1]:
+            if mark[0] < ranges[n][1]:
+                over[n].append(mark)
+            n += 1
     result = []
-    for p_start, p_end in paragraph_ranges(text):
-        inside = [m for m in marks if m[0] < p_end and p_start < m[1]]
+    for (p_start, p_end), inside in zip(ranges, over, strict=True):
+        if not inside:
+            result.append((p_start, p_end, [(p_start, p_end, text[p_start:p_end], ())]))
+            continue
         cuts = sorted(
             {p_start, p_end} | {max(p_start, min(p_end, e)) for m in inside for e in m[:2]}
         )
-        segments = tuple(
-            Segment(a, b, text[a:b], tuple(m[2] for m in inside if m[0] < b and a < m[1]))
+        segments = [
+            (a, b, text[a:b], tuple(m[2] for m in inside if m[0] < b and a < m[1]))
             for a, b in zip(cuts, cuts[1:], strict=False)
             if b > a
-        )
-        result.append(Paragraph(p_start, p_end, segments))
+        ]
+        result.append((p_start, p_end, segments))
     return result
