@@ -68,36 +68,33 @@ def render_parts(exercise: Exercise) -> ExerciseParts:
     )
 
 
-# Feedback entries kept (kept_entry); past this many, they start again.
+# Feedback entries kept (kept_entries); past this many, they start again.
 ENTRIES_KEPT = 4096
 
 
-def kept_entry(macro: Any, task: dict, entry: dict, exercise: dict) -> Markup:
-    """A feedback entry (feedback.entries) as the task template's key_entry macro renders it,
-    rendered once per exercise version and what differs between attempts: the entry's status,
-    whether it is a main problem, and its repeats with theirs. The rest (its words, its
-    explanation, its place in the article) is the version's, and a version never changes."""
+def kept_entries(macro: Any, task: dict, entries: list[dict], exercise: dict) -> Markup:
+    """A step's feedback entries (feedback.entries) as the task template's key_entry macro
+    renders each, rendered once per exercise version and what differs between attempts: the
+    entry's status, whether it is a main problem, and its repeats with theirs. The rest (its
+    words, its explanation, its place in the article) is the version's, which never changes."""
     if current_app.jinja_env.auto_reload or "version" not in exercise:
-        return macro(task, entry, exercise)
+        return Markup("").join(macro(task, entry, exercise) for entry in entries)
     kept: dict[tuple, Markup] = current_app.extensions.setdefault("classroom.entries", {})
-    key = (
-        exercise["id"],
-        exercise["version"],
-        task["id"],
-        entry["id"],
-        entry["status"],
-        entry["core"],
-        tuple((r["id"], r["status"]) for r in entry["repeats"]),
-    )
-    html = kept.get(key)
-    if html is None:
-        html = macro(task, entry, exercise)
-        if len(kept) >= ENTRIES_KEPT:
-            kept.clear()
-        kept[key] = html
-    return html
+    version = (exercise["id"], exercise["version"], task["id"])
+    shown = []
+    for entry in entries:
+        repeats = tuple((r["id"], r["status"]) for r in entry["repeats"])
+        key = (*version, entry["id"], entry["status"], entry["core"], repeats)
+        html = kept.get(key)
+        if html is None:
+            html = macro(task, entry, exercise)
+            if len(kept) >= ENTRIES_KEPT:
+                kept.clear()
+            kept[key] = html
+        shown.append(html)
+    return Markup("").join(shown)
 
 
 def init_app(app: Any) -> None:
-    """Give the templates kept_entry."""
-    app.jinja_env.globals["kept_entry"] = kept_entry
+    """Give the templates kept_entries."""
+    app.jinja_env.globals["kept_entries"] = kept_entries

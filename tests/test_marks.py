@@ -152,3 +152,19 @@ def test_a_title_the_editors_added_is_no_paragraph_of_the_text():
     flags = {a["id"]: [p["headline"] for p in a["paragraphs"]] for a in marked_articles(compare)}
     assert flags["la-detainers-report-1"][0] is True
     assert not any(flags["la-detainers-report-2"])
+
+
+def test_a_paragraph_is_marked_up_as_the_headline_is(app):
+    # marked_article writes marked_segments out for each paragraph: the two must not drift
+    highlights, result = attempt_of(SLAMMED, SHERIFF, on("Criminal"))
+    articles = marked_articles(
+        SNAPSHOT, highlights, key=True, statuses=item_statuses(result), reader="student"
+    )
+    with app.test_request_context():
+        macros = app.jinja_env.get_template("_macros.html").module
+        for article in articles:
+            shown = [p for p in article["paragraphs"] if not p["headline"]]
+            written = str(macros.marked_article(article["paragraphs"]))
+            for p in shown:
+                assert f"<p>{macros.marked_segments(p)}</p>" in written
+    assert any("<mark" in str(macros.marked_segments(p)) for p in shown)
