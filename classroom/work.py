@@ -42,6 +42,8 @@ def read_json(text: str | bytes) -> Any:
 
 def _json_int(text: str) -> int:
     """A whole number in the work's JSON, if no larger than any the work can hold."""
+    if len(text) < 19:  # JSON's digits, with a sign at most: 18 of them always fit
+        return int(text)
     number = whole_number(text, signed=True)
     if number is None:
         raise InvalidWork("a number in the work is too large to be an offset, option or revision")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from classroom.content.loader import load_library
+from classroom.numbers import whole_number
 from classroom.work import (
     MAX_HIGHLIGHTS,
     MAX_NOTE,
@@ -15,6 +16,7 @@ from classroom.work import (
     clean_work,
     empty_work,
     grade_work,
+    read_json,
     replace_highlights,
 )
 
@@ -378,3 +380,16 @@ def test_replaced_work_can_be_saved_again_on_the_new_version(new_version, work):
     clean_work(new_version, replaced)  # what the browser sends back on its next autosave
     placed = replaced["highlights"] + replaced["unplaced"]
     assert sorted(h["quote"] for h in placed) == sorted(h["quote"] for h in work["highlights"])
+
+
+@pytest.mark.parametrize("digits", range(1, 22))
+@pytest.mark.parametrize("sign", ["", "-"])
+def test_numbers_of_every_length_are_read_or_refused_as_before(digits, sign):
+    # numbers short enough to fit are read at once; longer ones are checked by whole_number
+    for text in (sign + "9" * digits, sign + "1" + "0" * (digits - 1)):
+        expected = whole_number(text, signed=True)
+        if expected is None:
+            with pytest.raises(InvalidWork, match="too large"):
+                read_json(f"[{text}]")
+        else:
+            assert read_json(f"[{text}]") == [expected]
