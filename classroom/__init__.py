@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Flask
 
 from .csrf_tokens import CSRFProtect
+from .form_data import Request
 from .templating import Environment
 
 csrf = CSRFProtect()
@@ -31,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=_asset_folder("static"),
     )
     app.jinja_environment = Environment  # before anything asks for app.jinja_env
+    app.request_class = Request
     app.config.from_mapping(
         DATABASE=os.path.join(app.instance_path, "classroom.sqlite"),
         EXERCISES_DIR=str(PROJECT_ROOT / "exercises"),
