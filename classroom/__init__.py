@@ -73,12 +73,14 @@ def create_app(test_config: dict | None = None) -> Flask:
         student,
         studio,
         teacher,
+        templating,
         times,
     )
 
     times.init_app(app)
     practice.init_app(app)
     parts.init_app(app)
+    templating.init_app(app)
     db.init_app(app)
     assets.init_app(app)
     exercises.init_app(app)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, redirect, render_template, request
 
 from . import credit, drafts
 from .access import my_assignment, my_attempt
@@ -18,6 +18,7 @@ from .marks import item_statuses, marked_articles, reviewed_highlights
 from .parts import exercise_parts
 from .practice import attempts_in_words, attempts_left
 from .store import attempts, classes, practice, reviews
+from .templating import url_for
 from .work import InvalidWork
 
 bp = Blueprint("student", __name__)
