@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from loadgen import OK, Request, closed_loop, cpu_clock, percentile
+from machine import say
 from server import busy_seconds
 
 if TYPE_CHECKING:
@@ -91,7 +92,7 @@ def measure(
     seconds: float,
     undo,
     database: Callable[[], float] | None = None,
-    say: Callable[[str], None] = print,
+    say: Callable[[str], None] = say,
 ) -> dict:
     """Every line, paired with the hello world, for `rounds` rounds; by line: each round's
     pair, and the median ratio with its range, errors, and the rows its writes left."""

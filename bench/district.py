@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 
 import mix
 from loadgen import cpu_clock, open_loop, summarise
+from machine import say
 from server import Server, busy_seconds
 
 P99_MS = 250.0  # the district target: p99 under this at every kind a student sends, no error
@@ -106,7 +107,7 @@ def district(
     undo,
     database=None,
     refine: int = 1,
-    say: Callable[[str], None] = print,
+    say: Callable[[str], None] = say,
 ) -> dict:
     """The district morning at each number of active students (stopping once saturated),
     then up to `refine` steps more between the last good step and the first bad one."""
@@ -137,7 +138,7 @@ def district(
     }
 
 
-def burst(servers, traffic, bursts: int, gap: float, undo, database=None, say=print) -> dict:
+def burst(servers, traffic, bursts: int, gap: float, undo, database=None, say=say) -> dict:
     """`bursts` classes of 30, one after another, each pressing Submit at the same moment and
     following the redirect to their feedback page."""
     size = 30

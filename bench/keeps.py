@@ -14,6 +14,7 @@ from pathlib import Path
 
 import load
 import school
+from machine import say
 from server import Server, memory_kib
 
 from classroom import create_app
@@ -21,10 +22,6 @@ from classroom import create_app
 ROOT = Path(__file__).resolve().parent.parent
 STARTUP_FILES = 1000
 MIB = 1024
-
-
-def say(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
 
 
 def server_env(work: Path, database: Path, exercises_dir: Path, secret: str) -> dict[str, str]:

@@ -10,11 +10,22 @@ from __future__ import annotations
 import os
 import platform
 import sqlite3
+import sys
 import time
 from importlib import metadata
 from pathlib import Path
 
 MIB = 1024 * 1024
+STARTED = time.monotonic()
+
+
+def say(text: str) -> None:
+    """A progress message on stderr, with the seconds since the run began and the load."""
+    print(
+        f"[{time.monotonic() - STARTED:4.0f} s, load {os.getloadavg()[0]:4.1f}] {text}",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def calibrate(rounds: int = 7) -> float:

@@ -44,7 +44,7 @@ import report  # noqa: E402
 import school  # noqa: E402
 import traffic  # noqa: E402
 from keeps import server_env  # noqa: E402
-from machine import calibrate, machine  # noqa: E402
+from machine import calibrate, machine, say  # noqa: E402
 from server import HELLO, Server  # noqa: E402
 from undo import Undo  # noqa: E402
 
@@ -54,10 +54,6 @@ EXERCISES = 20  # exercise files copied into the school
 SCENARIOS = ("cost", "district", "burst", "keeps")
 LINES = "page,autosave,submit,feedback,healthz,floor,floor-autosave,floor-submit"
 ALL_LINES = LINES + ",review,insight"
-
-
-def say(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:

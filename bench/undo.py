@@ -20,7 +20,8 @@ CHILDREN = ("attempt_highlights", "attempt_answers", "review_events")  # by atte
 
 class Undo:
     """Marks the school as it is (the last ids, the drafts of some assignments); undo() puts
-    it back and says how many attempts and answers_seen rows it removed."""
+    it back and says how many attempts and answers_seen rows it removed and drafts it put
+    back."""
 
     def __init__(self, target: str, assignments: Sequence[int]):
         self.target = target
@@ -28,7 +29,7 @@ class Undo:
         self.assignments = sorted(set(assignments))
         self.marks: dict[str, int] = {}
         self.columns: list[str] = []
-        self.drafts: list[tuple] = []
+        self.drafts: dict[tuple[int, int], tuple] = {}
         self.mark()
 
     def _connect(self) -> Any:
@@ -56,7 +57,10 @@ class Undo:
                 self.marks[table] = cur.fetchone()[0]
             cur.execute(f"select * from drafts where assignment_id in ({self._in()})")
             self.columns = [d[0] for d in cur.description]
-            self.drafts = cur.fetchall()
+            key = (self.columns.index("assignment_id"), self.columns.index("student_id"))
+            self.drafts = {(row[key[0]], row[key[1]]): row for row in cur.fetchall()}
+            cur.execute(f"select max(updated_at) from drafts where assignment_id in ({self._in()})")
+            self.marks["drafts"] = cur.fetchone()[0] or ""
         finally:
             conn.close()
 
@@ -76,13 +80,25 @@ class Undo:
                 self._sql("delete from answers_seen where id > ?"), [self.marks["answers_seen"]]
             )
             removed["answers_seen"] = cur.rowcount
-            cur.execute(f"delete from drafts where assignment_id in ({self._in()})")
-            if self.drafts:
+            # a draft saved since the mark is newer than every draft then: only those go back
+            cur.execute(
+                self._sql(
+                    f"select assignment_id, student_id from drafts where assignment_id in "
+                    f"({self._in()}) and updated_at > ?"
+                ),
+                [self.marks["drafts"]],
+            )
+            changed = cur.fetchall()
+            cur.executemany(
+                self._sql("delete from drafts where assignment_id = ? and student_id = ?"),
+                changed,
+            )
+            before = [self.drafts[tuple(k)] for k in changed if tuple(k) in self.drafts]
+            if before:
                 names = ", ".join(f'"{c}"' for c in self.columns)
                 marks = ", ".join("?" for _ in self.columns)
-                cur.executemany(
-                    self._sql(f"insert into drafts ({names}) values ({marks})"), self.drafts
-                )
+                cur.executemany(self._sql(f"insert into drafts ({names}) values ({marks})"), before)
+            removed["drafts"] = len(changed)
             cur.execute("commit")
         finally:
             conn.close()

@@ -299,7 +299,8 @@ def test_undo_puts_the_school_back_as_it_was(bench, tmp_path):
     apply(db)
     db.execute(
         "insert into users (id, username, display_name, password_hash, role, created_at) "
-        "values (1, 't', 'T', 'x', 'teacher', 'now'), (2, 's', 'S', 'x', 'student', 'now')"
+        "values (1, 't', 'T', 'x', 'teacher', 'now'), (2, 's', 'S', 'x', 'student', 'now'), "
+        "(3, 'r', 'R', 'x', 'student', 'now')"
     )
     db.execute(
         "insert into classes (id, name, teacher_id, join_code, created_at) "
@@ -310,7 +311,7 @@ def test_undo_puts_the_school_back_as_it_was(bench, tmp_path):
     )
     db.execute(
         "insert into drafts (assignment_id, student_id, version, work, started_at, updated_at) "
-        "values (1, 2, 'v1', '{\"before\": 1}', 'then', 'then')"
+        "values (1, 2, 'v1', '{\"before\": 1}', 'then', 'saved then')"
     )
     db.conn.commit()
     undo = bench.undo.Undo(str(path), [1])
@@ -329,17 +330,22 @@ def test_undo_puts_the_school_back_as_it_was(bench, tmp_path):
 
     for _ in range(3):
         attempt()
-    db.execute("update drafts set work = '{\"after\": 1}', revision = 7")
+    # as an autosave does: new work, a new revision, saved now
+    db.execute("update drafts set work = '{\"after\": 1}', revision = 7, updated_at = 'today'")
+    db.execute(  # a first autosave of a student who had no draft
+        "insert into drafts (assignment_id, student_id, version, work, started_at, updated_at) "
+        "values (1, 3, 'v1', '{}', 'today', 'today')"
+    )
     db.execute(
         "insert into answers_seen (assignment_id, student_id, at, reason) "
         "values (1, 2, 'now', 'shown')"
     )
     db.conn.commit()
-    assert undo.undo() == {"attempts": 3, "answers_seen": 1}
+    assert undo.undo() == {"attempts": 3, "answers_seen": 1, "drafts": 2}
     conn = sqlite3.connect(path)
     assert conn.execute("select count(*) from attempts").fetchone() == (0,)
     assert conn.execute("select count(*) from attempt_highlights").fetchone() == (0,)
     assert conn.execute("select work, revision from drafts").fetchall() == [('{"before": 1}', 1)]
     conn.close()
-    assert undo.undo() == {"attempts": 0, "answers_seen": 0}  # nothing more to take away
+    assert undo.undo() == {"attempts": 0, "answers_seen": 0, "drafts": 0}  # nothing more
     db.close()
