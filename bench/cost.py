@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from loadgen import OK, Request, closed_loop, cpu_clock, percentile
 from machine import say
-from server import busy_seconds
+from server import busy_seconds, settle
 
 if TYPE_CHECKING:
     from server import Server
@@ -112,6 +112,8 @@ def measure(
             else:
                 a = window(servers, line.items, seconds, database=database)
                 h = window([hello], HELLO, seconds)
+            if line.writes:
+                settle(servers)
             removed = undo.undo() if line.writes else {}
             written[line.key].update(removed)
             if line.key == "submit":  # each right answer is one attempt stored, and no more

@@ -130,16 +130,22 @@ def district_(found: dict) -> list[str]:
             "p50 / p99 in ms, from when each request was due.",
             "",
             "| students | req/s | " + " | ".join(mix.KINDS) + " | errors | server cores | "
-            "generator | others | load |",
-            "| ---: | ---: |" + " ---: |" * len(mix.KINDS) + " ---: | ---: | ---: | ---: | --- |",
+            "server ms/req | students per server core | generator | others | load |",
+            "| ---: | ---: |"
+            + " ---: |" * len(mix.KINDS)
+            + " ---: | ---: | ---: | ---: | ---: | ---: | --- |",
         ]
         for s in d["steps"]:
             errors = sum(k["errors"] for k in s["kinds"].values())
-            db = f" + DB {s['db_cores']:.2f}" if s["db_cores"] is not None else ""
+            db = f" + DB {s['db_cores']:.2f}" if s.get("db_cores") is not None else ""
+            db_ms = f" + {s['db_ms']:.2f}" if s.get("db_ms") is not None else ""
+            per_core = s["students"] / s["server_cores"] if s["server_cores"] else 0
+            server_ms = s.get("server_ms") or s["server_cores"] / max(1, s["rps"]) * 1000
             out.append(
                 f"| {s['students']:,} | {s['rps']:.0f} | "
                 + " | ".join(_kind(s, k) for k in mix.KINDS)
-                + f" | {errors} | {s['server_cores']:.2f}{db} | {s['generator_cores']:.2f} | "
+                + f" | {errors} | {s['server_cores']:.2f}{db} | {server_ms:.2f}{db_ms} | "
+                f"{per_core:,.0f} | {s['generator_cores']:.2f} | "
                 f"{s['other_cores']:.2f} | {s['load'][0]:.1f}–{s['load'][1]:.1f} |"
             )
         good, bad = d["knee"], d["first_failing"]

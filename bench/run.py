@@ -102,6 +102,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     g.add_argument("--threads", type=int, default=4, help="threads per gthread worker (4)")
     a("--profile", action="store_true", help="pyinstrument profiles of each cost line instead")
     a("--keep", action="store_true", help="keep the generated databases")
+    a("--report", metavar="RESULTS_JSON", help="print the Markdown of an earlier run's results")
     a("--out", help="the results folder (default bench/results/<date>)")
     args = p.parse_args(argv)
     q = args.quick
@@ -144,6 +145,9 @@ def students_needed(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
+    if args.report:
+        print(report.markdown(json.loads(Path(args.report).read_text())))
+        return 0
     started = time.monotonic()
     tag = time.strftime("%Y%m%d-%H%M%S") + ("-quick" if args.quick else "")
     out = Path(args.out or BENCH / "results" / tag)
@@ -161,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
         exercises_dir = work / "exercises"
         school.copy_exercises(exercises_dir, EXERCISES)
         if set(args.scenarios) - {"keeps"} or args.profile:
-            found.update(load_phase(args, work, exercises_dir, out))
+            load_phase(args, work, exercises_dir, out, found)
         if "keeps" in args.scenarios and not args.profile:
             import keeps
 
@@ -176,6 +180,10 @@ def main(argv: list[str] | None = None) -> int:
         print(text)
         say(f"written to {out}")
         return 0
+    except BaseException:
+        (out / "results-partial.json").write_text(json.dumps(found, indent=2, default=str))
+        say(f"failed; what was measured is in {out / 'results-partial.json'}")
+        raise
     finally:
         if args.keep:
             say(f"kept {work}")
@@ -183,8 +191,9 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def load_phase(args, work: Path, exercises_dir: Path, out: Path) -> dict:
-    """Build the district's school, then each scenario on each database and configuration."""
+def load_phase(args, work: Path, exercises_dir: Path, out: Path, found: dict) -> None:
+    """Build the district's school, then each scenario on each database and configuration,
+    the figures into found as they come."""
     say("building the school ...")
     t = time.monotonic()
     plan = school.district_plan(students_needed(args))
@@ -194,7 +203,7 @@ def load_phase(args, work: Path, exercises_dir: Path, out: Path) -> dict:
         {"SECRET_KEY": secret, "DATABASE": str(built.path), "EXERCISES_DIR": str(exercises_dir)}
     )
     sent = traffic.make(built, load.signer(app), random.Random(3))
-    found: dict = {
+    found |= {
         "school": {
             "rows": built.rows,
             "students": len(sent.students),
@@ -211,7 +220,7 @@ def load_phase(args, work: Path, exercises_dir: Path, out: Path) -> dict:
     lines = [sent.lines[key] for key in args.lines]
     if args.profile:
         profile(app, lines, out, Undo(str(built.path), sent.assignments))
-        return found
+        return
     env = server_env(work, built.path, exercises_dir, secret)
     m = mix.Mix(args.autosave_every, args.page_every, args.submit_every)
     with contextlib.ExitStack() as stack:
@@ -266,7 +275,6 @@ def load_phase(args, work: Path, exercises_dir: Path, out: Path) -> dict:
                         found.setdefault("burst", {})[key] = district.burst(
                             servers, sent, args.bursts, 3.0, undo, database, say
                         )
-    return found
 
 
 def profile(app, lines, out: Path, undo: Undo) -> None:

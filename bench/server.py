@@ -192,3 +192,13 @@ def cpu_seconds(pids: list[int]) -> float:
             continue
         total += int(fields[11]) + int(fields[12])
     return total / os.sysconf("SC_CLK_TCK")
+
+
+def settle(servers, most: float = 20.0) -> None:
+    """Wait until the servers are idle again (what a measurement left queued is done)."""
+    deadline = time.monotonic() + most
+    while time.monotonic() < deadline:
+        before = sum(s.cpu_seconds() for s in servers)
+        time.sleep(0.5)
+        if sum(s.cpu_seconds() for s in servers) - before < 0.05:
+            return

@@ -70,7 +70,14 @@ class Undo:
         removed = {}
         try:
             cur = conn.cursor()
-            cur.execute("begin" if self.postgres else "begin immediate")
+            if self.postgres:  # as SQLite's immediate transaction: no writer in between
+                cur.execute("begin")
+                cur.execute(
+                    "lock table attempts, attempt_highlights, attempt_answers, review_events, "
+                    "answers_seen, drafts in share row exclusive mode"
+                )
+            else:
+                cur.execute("begin immediate")
             mark = self.marks["attempts"]
             for table in CHILDREN:
                 cur.execute(self._sql(f"delete from {table} where attempt_id > ?"), [mark])
