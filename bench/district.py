@@ -107,7 +107,7 @@ def district(
     most = len(traffic.students)
     # a first, uncounted step, so that no worker meets its first page (templates, caches) in
     # a counted one
-    step(servers, traffic, min(steps[0], most), m, max(4.0, warmup), undo, database)
+    step(servers, traffic, min(steps[0], most), m, max(4.0, warmup), 0.0, undo, database)
     found = []
     for students in steps:
         if students > most:
