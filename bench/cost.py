@@ -18,7 +18,8 @@ import statistics
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from loadgen import OK, Request, closed_loop, cpu_clock, percentile
 from machine import say
@@ -84,72 +85,91 @@ def spread(values: Sequence[float]) -> dict:
     return {"median": statistics.median(values), "min": min(values), "max": max(values)}
 
 
+@dataclass
+class Group:
+    """What a measurement is taken on: app servers (one, or several taking requests in turn)
+    on one database, the hello world served like them, and what undoes their writes."""
+
+    key: str
+    servers: Sequence[Server]
+    hello: Server | None
+    undo: Any
+    database: Callable[[], float] | None = None
+
+
 def measure(
-    hello: Server,
-    servers: Sequence[Server],
+    groups: Sequence[Group],
     lines: Sequence[Line],
     rounds: int,
     seconds: float,
-    undo,
-    database: Callable[[], float] | None = None,
     say: Callable[[str], None] = say,
 ) -> dict:
-    """Every line, paired with the hello world, for `rounds` rounds; by line: each round's
-    pair, and the median ratio with its range, errors, and the rows its writes left."""
-    for line in lines:  # warm both servers' caches and templates
-        window([hello], HELLO, 0.3)
-        window(servers, line.items, 0.5)
-        if line.writes:
-            undo.undo()
-    found: dict[str, list[dict]] = {line.key: [] for line in lines}
-    written: dict[str, Counter] = {line.key: Counter() for line in lines}
+    """Every line on every group, each paired with the hello world, for `rounds` rounds (the
+    groups take turns within a round, so that the machine's moods fall on all of them); by
+    group and line: each round's pair, and the median ratio with its range, errors, and the
+    rows its writes left."""
+    for g in groups:  # warm the servers' caches and templates
+        for line in lines:
+            window([g.hello], HELLO, 0.3)
+            window(g.servers, line.items, 0.5)
+            if line.writes:
+                settle(g.servers)
+                g.undo.undo()
+    found = {g.key: {line.key: [] for line in lines} for g in groups}
+    written = {g.key: {line.key: Counter() for line in lines} for g in groups}
     for r in range(rounds):
         say(f"cost: round {r + 1} of {rounds}")
         for line in lines:
-            if r % 2 == 0:
-                h = window([hello], HELLO, seconds)
-                a = window(servers, line.items, seconds, database=database)
-            else:
-                a = window(servers, line.items, seconds, database=database)
-                h = window([hello], HELLO, seconds)
-            if line.writes:
-                settle(servers)
-            removed = undo.undo() if line.writes else {}
-            written[line.key].update(removed)
-            if line.key == "submit":  # each right answer is one attempt stored, and no more
-                right = a["requests"] - sum(a["wrong"].values())
-                if removed.get("attempts") != right:
-                    a["wrong"]["attempts stored != submissions answered"] = 1
-            found[line.key].append({"hello": h, "app": a, "ratio": pair(h, a)})
-            say(
-                f"  {line.key:15} {a['server_ms']:6.2f} ms / hello {h['server_ms']:5.2f} ms = "
-                f"{pair(h, a):5.2f}x  wrong {sum(a['wrong'].values())}  "
-                f"others {a['other_cores']:.2f} cores  load {a['load'][0]:.1f}"
-            )
+            for n, g in enumerate(groups):
+                if (r + n) % 2 == 0:
+                    h = window([g.hello], HELLO, seconds)
+                    a = window(g.servers, line.items, seconds, database=g.database)
+                else:
+                    a = window(g.servers, line.items, seconds, database=g.database)
+                    h = window([g.hello], HELLO, seconds)
+                removed = {}
+                if line.writes:
+                    settle(g.servers)
+                    removed = g.undo.undo()
+                written[g.key][line.key].update(removed)
+                if line.key == "submit":  # each right answer is one attempt stored, no more
+                    right = a["requests"] - sum(a["wrong"].values())
+                    if removed.get("attempts") != right:
+                        a["wrong"]["attempts stored != submissions answered"] = 1
+                found[g.key][line.key].append({"hello": h, "app": a, "ratio": pair(h, a)})
+                db = f" + DB {a['db_ms']:.2f}" if a["db_ms"] is not None else ""
+                say(
+                    f"  {line.key:15} {a['server_ms']:6.2f}{db} ms / hello {h['server_ms']:5.2f}"
+                    f" ms = {pair(h, a):5.2f}x  wrong {sum(a['wrong'].values())}  others "
+                    f"{a['other_cores']:.2f} cores  ({g.key})"
+                )
     return {
-        line.key: {
-            "label": line.label,
-            "shown": line.shown,
-            "floor": line.floor,
-            "target": target_of(line),
-            "rounds": found[line.key],
-            "ratio": spread([p["ratio"] for p in found[line.key]]),
-            "server_ms": statistics.median(p["app"]["server_ms"] for p in found[line.key]),
-            "hello_ms": statistics.median(p["hello"]["server_ms"] for p in found[line.key]),
-            "db_ms": (
-                statistics.median(p["app"]["db_ms"] for p in found[line.key]) if database else None
-            ),
-            "requests": sum(p["app"]["requests"] for p in found[line.key]),
-            "errors": sum(
-                sum(p["app"]["wrong"].values()) + sum(p["hello"]["wrong"].values())
-                for p in found[line.key]
-            ),
-            "written": dict(written[line.key]),
-            "load": [
-                min(p["app"]["load"][0] for p in found[line.key]),
-                max(p["app"]["load"][1] for p in found[line.key]),
-            ],
-            "other_cores": max(p["app"]["other_cores"] for p in found[line.key]),
+        g.key: {
+            line.key: summary(line, found[g.key][line.key], written[g.key][line.key])
+            for line in lines
         }
-        for line in lines
+        for g in groups
+    }
+
+
+def summary(line: Line, pairs: list[dict], written: Counter) -> dict:
+    """A line's figures over its rounds."""
+    dbs = [p["app"]["db_ms"] for p in pairs if p["app"]["db_ms"] is not None]
+    return {
+        "label": line.label,
+        "shown": line.shown,
+        "floor": line.floor,
+        "target": target_of(line),
+        "rounds": pairs,
+        "ratio": spread([p["ratio"] for p in pairs]),
+        "server_ms": statistics.median(p["app"]["server_ms"] for p in pairs),
+        "hello_ms": statistics.median(p["hello"]["server_ms"] for p in pairs),
+        "db_ms": statistics.median(dbs) if dbs else None,
+        "requests": sum(p["app"]["requests"] for p in pairs),
+        "errors": sum(
+            sum(p["app"]["wrong"].values()) + sum(p["hello"]["wrong"].values()) for p in pairs
+        ),
+        "written": dict(written),
+        "load": [min(p["app"]["load"][0] for p in pairs), max(p["app"]["load"][1] for p in pairs)],
+        "other_cores": max(p["app"]["other_cores"] for p in pairs),
     }

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import random
+import statistics
 import time
 from collections.abc import Callable, Sequence
 
@@ -20,8 +21,9 @@ SATURATED_MS = 2000.0  # a step this slow (or with 1 % errors) ends the stepping
 RESOLUTION = 500  # the knee is looked for to this many students
 
 
-def run_plan(servers, plan, undo, database: Callable[[], float] | None, since: float) -> dict:
-    """Send a plan, with the CPU everyone used meanwhile; what it wrote is undone after."""
+def run_plan(servers, plan, undo, database: Callable[[], float] | None, since: float):
+    """Send a plan, with the CPU everyone used meanwhile; what it wrote is undone after.
+    (every outcome, the figures)"""
     load = os.getloadavg()[0]
     busy, cpu, gen = busy_seconds(), sum(s.cpu_seconds() for s in servers), cpu_clock()
     db = database() if database else 0.0
@@ -40,7 +42,7 @@ def run_plan(servers, plan, undo, database: Callable[[], float] | None, since: f
         kinds["submit"]["error_kinds"]["attempts stored != submissions answered"] = 1
     answered = sum(1 for o in outcomes if o.scheduled >= since and "+" not in o.kind)
     served = max(1, sum(1 for o in outcomes if "+" not in o.kind))  # warm-up's too: CPU is
-    return {
+    return outcomes, {
         "kinds": kinds,
         "requests": answered,
         "server_ms": server / served * 1000,
@@ -55,13 +57,13 @@ def run_plan(servers, plan, undo, database: Callable[[], float] | None, since: f
     }
 
 
-def step(servers, traffic, students: int, m: mix.Mix, seconds, warmup, undo, database) -> dict:
-    """One step of the district morning: this many active students for `seconds` (the first
-    `warmup` of them not counted), and their teachers."""
+def step(g, traffic, students: int, m: mix.Mix, seconds: float, warmup: float) -> dict:
+    """One step of the district morning on a group (cost.Group): this many active students
+    for `seconds` (the first `warmup` of them not counted), and their teachers."""
     rng = random.Random(students)
     teachers = traffic.teachers[: mix.teachers_for(students, m)]
     plan = mix.district_plan(traffic.students[:students], teachers, m, seconds, rng)
-    found = run_plan(servers, plan, undo, database, warmup)
+    _, found = run_plan(g.servers, plan, g.undo, g.database, warmup)
     return {"students": students, "teachers": len(teachers), **found}
 
 
@@ -85,65 +87,93 @@ def line(found: dict) -> str:
     ]
     return (
         f"{found['rps']:.0f} req/s, server {found['server_cores']:.2f} cores, "
-        f"generator {found['generator_cores']:.2f}, others {found['other_cores']:.2f}, "
-        f"load {found['load'][0]:.1f}; " + ", ".join(parts)
+        f"generator {found['generator_cores']:.2f}, others {found['other_cores']:.2f}; "
+        + ", ".join(parts)
     )
 
 
 def district(
-    servers,
+    groups,
     traffic,
     steps: Sequence[int],
     m: mix.Mix,
     seconds: float,
     warmup: float,
-    undo,
-    database=None,
     refine: int = 1,
     say: Callable[[str], None] = say,
 ) -> dict:
-    """The district morning at each number of active students (stopping once saturated),
-    then up to `refine` steps more between the last good step and the first bad one."""
+    """The district morning on each group at each number of active students, the groups
+    taking turns at each step (each stops once saturated), then up to `refine` steps more
+    between a group's last good step and its first bad one. By group."""
     most = len(traffic.students)
-    # a first, uncounted step, so that no worker meets its first page (templates, caches) in
-    # a counted one
-    step(servers, traffic, min(steps[0], most), m, max(4.0, warmup), 0.0, undo, database)
-    found = []
+    steps = [n for n in steps if n <= most] or [most]
+    for g in groups:  # a first, uncounted step: no worker meets its first page in a counted one
+        step(g, traffic, steps[0], m, max(4.0, warmup), 0.0)
+    found: dict[str, list[dict]] = {g.key: [] for g in groups}
+    done: set[str] = set()
+
+    def run(g, students: int) -> None:
+        found[g.key].append(step(g, traffic, students, m, seconds, warmup))
+        say(f"district: {students:,} students ({g.key}): {line(found[g.key][-1])}")
+        if saturated(found[g.key][-1]):
+            done.add(g.key)
+
     for students in steps:
-        if students > most:
-            say(f"district: only {most} students in the school, not {students}")
-            break
-        found.append(step(servers, traffic, students, m, seconds, warmup, undo, database))
-        say(f"district: {students:,} students: {line(found[-1])}")
-        if saturated(found[-1]):
-            break
+        for g in groups:
+            if g.key not in done:
+                run(g, students)
     for _ in range(refine):
-        students = mix.next_step(found, P99_MS, RESOLUTION)
-        if students is None or students > most:
-            break
-        found.append(step(servers, traffic, students, m, seconds, warmup, undo, database))
-        say(f"district: {students:,} students: {line(found[-1])}")
-    good, bad = mix.knee(found, P99_MS)
-    return {
-        "steps": sorted(found, key=lambda s: s["students"]),
-        "knee": good,
-        "first_failing": bad,
-        "seconds": seconds,
-        "warmup": warmup,
-        "mix": dataclasses.asdict(m),
-    }
+        for g in groups:
+            students = mix.next_step(found[g.key], P99_MS, RESOLUTION)
+            if students is not None:
+                run(g, students)
+    results = {}
+    for g in groups:
+        good, bad = mix.knee(found[g.key], P99_MS)
+        results[g.key] = {
+            "steps": sorted(found[g.key], key=lambda s: s["students"]),
+            "knee": good,
+            "first_failing": bad,
+            "seconds": seconds,
+            "warmup": warmup,
+            "mix": dataclasses.asdict(m),
+        }
+    return results
 
 
-def burst(servers, traffic, bursts: int, gap: float, undo, database=None, say=say) -> dict:
+def burst(groups, traffic, bursts: int, say=say) -> dict:
     """`bursts` classes of 30, one after another, each pressing Submit at the same moment and
-    following the redirect to their feedback page."""
+    following the redirect to their feedback page; the groups take turns, a class at a time.
+    By group."""
     size = 30
-    plan = mix.burst_plan(traffic.students[: bursts * size], bursts, gap)
-    found = run_plan(servers, plan, undo, database, since=0.0)
-    kinds = found["kinds"]
-    say(
-        f"burst: {bursts} x {size}: submit p99 {kinds['submit']['p99_ms']:.0f} ms, "
-        f"submit+feedback p99 {kinds['submit+feedback']['p99_ms']:.0f} ms, errors "
-        f"{sum(k['errors'] for k in kinds.values())}, load {found['load'][0]:.1f}"
-    )
-    return {"bursts": bursts, "size": size, "gap": gap, **found}
+    outcomes: dict[str, list] = {g.key: [] for g in groups}
+    rounds: dict[str, list[dict]] = {g.key: [] for g in groups}
+    for b in range(bursts):
+        plan = mix.burst_plan(traffic.students[b * size : (b + 1) * size], 1, 0.0)
+        for g in groups:
+            found_outcomes, found = run_plan(g.servers, plan, g.undo, g.database, since=0.0)
+            outcomes[g.key] += found_outcomes
+            rounds[g.key].append(found)
+    results = {}
+    for g in groups:
+        kinds = summarise(outcomes[g.key])
+        for found in rounds[g.key]:  # what the stored rows said
+            for kind, k in found["kinds"].items():
+                for name, n in k["error_kinds"].items():
+                    if name.startswith("attempts stored"):
+                        kinds[kind]["errors"] += n
+                        kinds[kind]["error_kinds"][name] = n
+        results[g.key] = {
+            "bursts": bursts,
+            "size": size,
+            "kinds": kinds,
+            "server_ms": statistics.median(f["server_ms"] for f in rounds[g.key]),
+            "load": [rounds[g.key][0]["load"][0], rounds[g.key][-1]["load"][1]],
+            "other_cores": max(f["other_cores"] for f in rounds[g.key]),
+        }
+        say(
+            f"burst: {bursts} x {size} ({g.key}): submit p99 {kinds['submit']['p99_ms']:.0f} ms,"
+            f" submit+feedback p99 {kinds['submit+feedback']['p99_ms']:.0f} ms, errors "
+            f"{sum(k['errors'] for k in kinds.values())}"
+        )
+    return results

@@ -13,6 +13,7 @@ Only the standard library (asyncio); nothing here knows the app.
 from __future__ import annotations
 
 import asyncio
+import errno
 import math
 import time
 from collections import Counter
@@ -147,7 +148,9 @@ async def _send(
     except TimeoutError:
         return clock(), 0, "", False, "timeout"
     except (OSError, ValueError, IndexError, asyncio.IncompleteReadError) as err:
-        return clock(), 0, "", False, type(err).__name__
+        code = getattr(err, "errno", None)  # EADDRNOTAVAIL would be the generator's own
+        name = type(err).__name__ + (f" {errno.errorcode.get(code, code)}" if code else "")
+        return clock(), 0, "", False, name
     right = answered_right(status, location, expect)
     return clock(), status, location, right, "" if right else f"status {status}"
 

@@ -238,43 +238,37 @@ def load_phase(args, work: Path, exercises_dir: Path, out: Path, found: dict) ->
                 ("PostgreSQL, 1 app server", pg_env, 1, postgres),
                 ("PostgreSQL, 2 app servers", pg_env, 2, postgres),
             ]
-        for name, server_env_, count, postgres in backends:
-            target = postgres.url if postgres else str(built.path)
-            database = postgres.cpu_seconds if postgres else None
-            undo = Undo(target, sent.assignments)
-            for i, (config, cls, workers, threads) in enumerate(configs(args)):
-                say(f"== {name}, gunicorn {config}")
-                with contextlib.ExitStack() as servers_stack:
-                    log = out / "gunicorn.log"
-                    servers = [
-                        servers_stack.enter_context(Server(server_env_, log, cls, workers, threads))
-                        for _ in range(count)
-                    ]
-                    key = f"{name}, {config}"
-                    if "cost" in args.scenarios and i == 0:
-                        hello = servers_stack.enter_context(
-                            Server({}, log, cls, workers, threads, app=HELLO)
-                        )
-                        found.setdefault("cost", {})[key] = cost.measure(
-                            hello, servers, lines, args.rounds, args.seconds, undo, database, say
-                        )
-                    if "district" in args.scenarios:
-                        found.setdefault("district", {})[key] = district.district(
-                            servers,
-                            sent,
-                            args.steps,
-                            m,
-                            args.step_seconds,
-                            args.warmup,
-                            undo,
-                            database,
-                            args.refine,
-                            say,
-                        )
-                    if "burst" in args.scenarios:
-                        found.setdefault("burst", {})[key] = district.burst(
-                            servers, sent, args.bursts, 3.0, undo, database, say
-                        )
+        log = out / "gunicorn.log"
+        groups = []
+        hellos = {}
+        for config, cls, workers, threads in configs(args):
+            if "cost" in args.scenarios:  # the reference, served as the app is
+                hellos[config] = stack.enter_context(
+                    Server({}, log, cls, workers, threads, app=HELLO)
+                )
+            for name, server_env_, count, postgres in backends:
+                target = postgres.url if postgres else str(built.path)
+                groups.append(
+                    cost.Group(
+                        f"{name}, {config}",
+                        [
+                            stack.enter_context(Server(server_env_, log, cls, workers, threads))
+                            for _ in range(count)
+                        ],
+                        hellos.get(config),
+                        Undo(target, sent.assignments),
+                        postgres.cpu_seconds if postgres else None,
+                    )
+                )
+        say("serving: " + "; ".join(g.key for g in groups))
+        if "cost" in args.scenarios:
+            found["cost"] = cost.measure(groups, lines, args.rounds, args.seconds, say)
+        if "district" in args.scenarios:
+            found["district"] = district.district(
+                groups, sent, args.steps, m, args.step_seconds, args.warmup, args.refine, say
+            )
+        if "burst" in args.scenarios:
+            found["burst"] = district.burst(groups, sent, args.bursts, say)
 
 
 def profile(app, lines, out: Path, undo: Undo) -> None:
