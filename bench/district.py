@@ -130,10 +130,12 @@ def district(
     results = {}
     for g in groups:
         good, bad = mix.knee(found[g.key], P99_MS)
+        met = [s["students"] for s in found[g.key] if mix.meets(s, P99_MS)]
         results[g.key] = {
             "steps": sorted(found[g.key], key=lambda s: s["students"]),
             "knee": good,
             "first_failing": bad,
+            "largest_met": max(met, default=None),  # a passing step above a failing one
             "seconds": seconds,
             "warmup": warmup,
             "mix": dataclasses.asdict(m),

@@ -54,6 +54,7 @@ EXERCISES = 20  # exercise files copied into the school
 SCENARIOS = ("cost", "district", "burst", "keeps")
 LINES = "page,autosave,submit,feedback,healthz,floor,floor-autosave,floor-submit"
 ALL_LINES = LINES + ",review,insight"
+CONF = runpy.run_path(str(ROOT / "gunicorn.conf.py"))  # the defaults a deployment gets
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -98,8 +99,17 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         default="",
         help="gunicorn workers, or a list to compare: 2,3,5 (default: gunicorn.conf.py's)",
     )
-    g.add_argument("--worker-class", default="sync", help="sync, gthread, or both: sync,gthread")
-    g.add_argument("--threads", type=int, default=4, help="threads per gthread worker (4)")
+    g.add_argument(
+        "--worker-class",
+        default=CONF["worker_class"],
+        help=f"sync, gthread, or both: sync,gthread (default {CONF['worker_class']})",
+    )
+    g.add_argument(
+        "--threads",
+        type=int,
+        default=max(4, CONF["threads"]),
+        help="threads per gthread worker (default gunicorn.conf.py's, or 4)",
+    )
     a("--profile", action="store_true", help="pyinstrument profiles of each cost line instead")
     a("--keep", action="store_true", help="keep the generated databases")
     a("--report", metavar="RESULTS_JSON", help="print the Markdown of an earlier run's results")
@@ -124,15 +134,15 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 def configs(args) -> list[tuple[str, str, int | None, int]]:
     """(name, worker class, workers, threads) to serve with: gunicorn.conf.py's workers unless
     --workers names some, each with every --worker-class."""
-    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    conf = CONF
     found = []
     for cls in args.worker_class.split(","):
         threads = args.threads if cls == "gthread" else 1
         for workers in [int(w) for w in args.workers.split(",") if w] or [None]:
-            name = f"{cls} ×{workers or conf['workers']}" + (
-                f" × {threads} threads" if cls == "gthread" else ""
-            )
-            if workers is None and cls == conf["worker_class"]:
+            default = workers is None and cls == conf["worker_class"]
+            count = workers or conf["workers"]  # gunicorn.conf.py's unless --workers
+            name = f"{cls} ×{count}" + (f" × {threads} threads" if cls == "gthread" else "")
+            if default:
                 name += " (gunicorn.conf.py)"
             found.append((name, cls, workers, threads))
     return found
