@@ -80,7 +80,7 @@ $(VENV)/.installed-serve: $(VENV)/.installed
 	touch $@
 
 $(VENV)/.installed-bench: $(VENV)/.installed
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[bench]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[bench,postgres]'
 	touch $@
 
 ## serve: install gunicorn, create or update the database, serve on 127.0.0.1:8000 (gunicorn.conf.py)
@@ -98,10 +98,12 @@ classroom: $(VENV)/.installed-serve
 	$(FLASK) join-link --port $(CLASSROOM_PORT) $(if $(CLASS),--class "$(CLASS)") $(if $(ALLOW_DEMO),--allow-demo)
 	CLASSROOM_BIND=0.0.0.0:$(CLASSROOM_PORT) $(BIN)/gunicorn --config gunicorn.conf.py
 
-## bench: install wrk (Debian) and gunicorn, then load the app and print the figures (about 6 min;
-## BENCH_ARGS=--quick for a one-minute smoke run, --scale 10, --profile)
+## bench: install gunicorn, then measure and print the figures (docs/performance.md; about 9 min):
+## cost per request against Flask's hello world, a district morning to its knee, a class's burst,
+## the exports, insight and start-up. BENCH_ARGS=--quick for every part in about 2 minutes;
+## "--scenario cost --lines page,feedback" for one change's cost; "--scenario district,burst
+## --workers 2,3,5" to compare servers; "--database postgresql" beside PostgreSQL (Debian's package)
 bench: $(VENV)/.installed-bench
-	@command -v wrk >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) apt-get install -y wrk; }
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 ## bench-suggest: recall and precision of the suggested key items against the seed reports' keys,

@@ -13,20 +13,27 @@ wsgi_app = "classroom.wsgi:app"
 # Loopback by default: put a reverse proxy (TLS) in front, or set CLASSROOM_BIND=0.0.0.0:8000.
 bind = os.environ.get("CLASSROOM_BIND", "127.0.0.1:8000")
 
-# Sync workers, two per core plus one. Pages are CPU work in-process (templates, grading,
-# SQLite), so processes, not threads, use the cores; gthread with as many processes measured
-# the same on real pages and less steady, with fewer processes slower (docs/performance.md).
-worker_class = os.environ.get("CLASSROOM_WORKER_CLASS", "sync")
-workers = int(os.environ.get("CLASSROOM_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-threads = int(os.environ.get("CLASSROOM_THREADS", 1))  # only used by gthread
+# Threaded workers: a process per core plus one, four threads each. Pages are CPU work in
+# Python, so processes use the cores and the threads hold the requests waiting their turn. On
+# two cores (docs/performance.md, "Server configuration"), a district morning stayed under
+# its target to 6,000-7,000 active students this way, where sync workers (2, 3 or 5) fell
+# behind at 4,000-5,000; 2-3 processes spend 5-20 % less CPU a request than 5. With
+# CLASSROOM_WORKER_CLASS=sync, the old default: a process a request, two per core plus one.
+worker_class = os.environ.get("CLASSROOM_WORKER_CLASS", "gthread")
+_cores = multiprocessing.cpu_count()
+_threaded = worker_class == "gthread"
+workers = int(os.environ.get("CLASSROOM_WORKERS", _cores + 1 if _threaded else 2 * _cores + 1))
+# gthread only: gunicorn turns sync workers with more than one thread into gthread ones
+threads = int(os.environ.get("CLASSROOM_THREADS", 4 if _threaded else 1))
 
 # Load the app (and the exercise library) once in the master, then fork: workers share its
 # memory, start at once, and agree on a secret key generated on first run.
 preload_app = True
 
-# A worker busy with one request this long is killed and replaced. The slowest request
-# measured (an attempts export of 112,000 rows) takes 2 s; a buffering proxy in front makes
-# sure a slow client's download does not hold a worker that long.
+# A worker whose main loop stops this long is killed and replaced (a sync worker: one busy
+# with one request this long; a gthread worker's main loop runs while its threads work). The
+# slowest request measured (an attempts export of 140,000 rows) takes 2-4 s; a buffering proxy
+# in front makes sure a slow client's download does not hold a thread that long.
 timeout = 30
 graceful_timeout = 30
 keepalive = 5  # seconds an idle keep-alive connection from the proxy stays open

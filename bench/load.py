@@ -1,58 +1,20 @@
-"""Load: logged-in requests for wrk, running wrk, and timing single requests."""
+"""Logged-in requests: session cookies signed as a login makes them, and single requests timed
+one after another (the load itself is loadgen.py's)."""
 
 from __future__ import annotations
 
 import http.client
-import json
-import re
 import statistics
-import subprocess
 import time
-from dataclasses import dataclass
-from pathlib import Path
 
 from flask import Flask, session
 from flask_wtf.csrf import generate_csrf
+from loadgen import Request
 
 from classroom.db import get_db
 from classroom.store import sessions
 
-BENCH = Path(__file__).resolve().parent
-LUA = BENCH / "requests.lua"
-
-
-@dataclass
-class Request:
-    """One request as wrk replays it."""
-
-    method: str
-    path: str
-    content_type: str = ""
-    cookie: str = ""
-    token: str = ""
-    body: str = ""
-
-    def headers(self) -> dict[str, str]:
-        headers = {}
-        if self.content_type:
-            headers["Content-Type"] = self.content_type
-        if self.cookie:
-            headers["Cookie"] = f"session={self.cookie}"
-        if self.token:
-            headers["X-CSRFToken"] = self.token
-        return headers
-
-
-def write_requests(path: Path, requests: list[Request]) -> Path:
-    """The file requests.lua reads: one request a line, tab-separated."""
-    lines = []
-    for r in requests:
-        fields = (r.method, r.path, r.content_type, r.cookie, r.token, r.body)
-        if any("\t" in f or "\n" in f for f in fields):
-            raise ValueError(f"a tab or newline in a request for {r.path}")
-        lines.append("\t".join(fields))
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+__all__ = ["Request", "fetch", "sequential", "signer"]
 
 
 def signer(app: Flask):
@@ -73,47 +35,6 @@ def signer(app: Flask):
             return serializer.dumps(dict(session)), token
 
     return sign
-
-
-def run_wrk(
-    address: tuple[str, int],
-    requests_file: Path,
-    duration: float,
-    connections: int,
-    threads: int = 1,
-    timeout: float = 10.0,
-) -> dict:
-    """Run wrk on the requests for duration seconds; its figures, with requests per second."""
-    host, port = address
-    command = [
-        "wrk",
-        f"-t{threads}",
-        f"-c{connections}",
-        f"-d{max(1, round(duration))}s",
-        f"--timeout={round(timeout)}s",
-        "-s",
-        str(LUA),
-        f"http://{host}:{port}",
-        "--",
-        str(requests_file),
-    ]
-    out = subprocess.run(
-        command, capture_output=True, text=True, timeout=duration + timeout + 30, check=True
-    ).stdout
-    match = re.search(r"^WRK_JSON (\{.*\})$", out, re.MULTILINE)
-    if not match:
-        raise RuntimeError(f"wrk printed no figures:\n{out}")
-    figures = json.loads(match.group(1))
-    seconds = figures["duration_us"] / 1e6
-    errors = sum(figures[k] for k in ("connect", "read", "write", "status", "timeout"))
-    return {
-        **figures,
-        "rps": figures["requests"] / seconds if seconds else 0.0,
-        "p50_ms": figures["p50_us"] / 1000,
-        "p99_ms": figures["p99_us"] / 1000,
-        "errors": errors,
-        "connections": connections,
-    }
 
 
 def fetch(address: tuple[str, int], r: Request, timeout: float = 60.0) -> dict:

@@ -167,27 +167,44 @@ class ClassPlan:
     role: str = "regular"
 
 
-def main_plan(scale: int = 1, quick: bool = False) -> list[ClassPlan]:
-    """The default school: 40 classes of 30 with 20 assignments (times scale), a class of 200
-    for the insight page, and two gradebook classes of 100,000 and 10,000 attempts."""
-    regular = (4 if quick else 40) * scale
-    plans = [ClassPlan(f"Period {i + 1}", f"teacher{i // 5 + 1}", 30, 20) for i in range(regular)]
-    plans.append(ClassPlan("Year 10 all sections", "insight", 200, 20, role="insight"))
-    big, small = (250, 25) if quick else (2500, 250)
-    for name, students in (("gradebook-big", big), ("gradebook-small", small)):
-        plans.append(
-            ClassPlan(
-                name,
-                "gradebook",
-                students,
-                20,
-                submitted=1.0,
-                resubmitted=1.0,
-                in_progress=0.0,
-                role=name,
-            )
+CLASS_SIZE = 30
+CLASSES_PER_TEACHER = 5
+
+
+def district_plan(students: int, assignments: int = 6) -> list[ClassPlan]:
+    """A district's schools: classes of 30 (enough for `students`), five to a teacher, each
+    given `assignments` exercises with work on all of them (85 % submitted, a quarter of those
+    twice, half of the rest a draft); the last one given is the one they work on now."""
+    count = -(-students // CLASS_SIZE)
+    return [
+        ClassPlan(
+            f"Period {i + 1}",
+            f"teacher{i // CLASSES_PER_TEACHER + 1}",
+            CLASS_SIZE,
+            assignments,
         )
-    return plans
+        for i in range(count)
+    ]
+
+
+def archive_plan(quick: bool = False) -> list[ClassPlan]:
+    """A school's year, for the teacher's pages and the exports: a class of 200 with work on
+    20 assignments, and two gradebook classes whose students submitted every one of 20
+    assignments twice, 100,000 and 10,000 attempts (a tenth of that for a quick run)."""
+    big, small = (250, 25) if quick else (2500, 250)
+    return [ClassPlan("Year 10 all sections", "insight", 200, 20, role="insight")] + [
+        ClassPlan(
+            name,
+            "gradebook",
+            students,
+            20,
+            submitted=1.0,
+            resubmitted=1.0,
+            in_progress=0.0,
+            role=name,
+        )
+        for name, students in (("gradebook-big", big), ("gradebook-small", small))
+    ]
 
 
 def insight_plan(factor: int) -> list[ClassPlan]:
@@ -231,6 +248,7 @@ def build(path: Path, exercises_dir: Path, plans: list[ClassPlan], seed: int = 1
     password_hash = generate_password_hash(PASSWORD)  # one scrypt hash for everyone
 
     users, classes, enrolments, assignments, drafts = [], [], [], [], []
+    seen: list[dict] = []  # answers_seen: the feedback page after a first submission shows them
     attempts: list[dict] = []  # the rows, plus "_variant" and "_seed" used for children
     teacher_ids: dict[str, int] = {}
     pairs: list[tuple[int, int, str]] = []
@@ -264,6 +282,7 @@ def build(path: Path, exercises_dir: Path, plans: list[ClassPlan], seed: int = 1
                 "role": plan.role,
                 "students": plan.students,
                 "assignments": [],
+                "student_ids": [],
             }
         )
         given = []
@@ -293,6 +312,7 @@ def build(path: Path, exercises_dir: Path, plans: list[ClassPlan], seed: int = 1
             enrolments.append(
                 {"class_id": class_id, "student_id": student_id, "joined_at": stamp(99)}
             )
+            classes[-1]["student_ids"].append(student_id)
             for a in worked:
                 seed_id = seed_of(a["exercise_id"])
                 exercise = library.exercises[a["exercise_id"]]
@@ -313,12 +333,22 @@ def build(path: Path, exercises_dir: Path, plans: list[ClassPlan], seed: int = 1
                                 "result": variant.result_json,
                                 "started_at": stamp(started),
                                 "submitted_at": stamp(started - 0.5 - k * 0.2),
+                                # the feedback shown on submitting showed the answers
+                                "after_answers": int(k > 0),
                                 "_seed": seed_id,
                                 "_variant": v,
                             }
                         )
                         attempts_by_class[class_id] = attempts_by_class.get(class_id, 0) + 1
                         next_attempt += 1
+                    seen.append(
+                        {
+                            "assignment_id": a["id"],
+                            "student_id": student_id,
+                            "at": stamp(started - 0.5),
+                            "reason": "shown",
+                        }
+                    )
                     saved = variant
                 elif rng.random() < plan.in_progress:
                     saved = by_seed[seed_id][rng.randrange(VARIANTS)]
@@ -374,6 +404,7 @@ def build(path: Path, exercises_dir: Path, plans: list[ClassPlan], seed: int = 1
             db, "attempt_highlights", _highlights(attempts, by_seed)
         )
         rows["attempt_answers"] = _insert(db, "attempt_answers", _answers(attempts, by_seed))
+        rows["answers_seen"] = _insert(db, "answers_seen", seen)
         rows["review_events"] = _insert(
             db, "review_events", _reviews(attempts, classes, rng, stamp)
         )

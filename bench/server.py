@@ -1,4 +1,5 @@
-"""Classroom under gunicorn on a free loopback port, and its workers' memory from /proc."""
+"""Classroom (or the hello-world reference) under gunicorn on a free loopback port, and what
+processes cost from /proc: CPU time to the nanosecond, memory."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+HELLO = "bench.hello:app"
 
 
 def free_port() -> int:
@@ -32,8 +34,9 @@ class Server:
         workers: int | None = None,
         threads: int = 1,
         start_timeout: float = 120.0,
+        app: str = "bench.app:app",
     ):
-        self.env, self.log = env, log
+        self.env, self.log, self.app = env, log, app
         self.worker_class, self.workers, self.threads = worker_class, workers, threads
         self.start_timeout = start_timeout
         self.port = free_port()
@@ -57,7 +60,8 @@ class Server:
         ]
         if self.workers:
             command += ["--workers", str(self.workers)]
-        command.append("bench.app:app")  # the app, with the benchmark's floor route (bench/app.py)
+        # the app with the benchmark's floor route (bench/app.py), or the hello world (hello.py)
+        command.append(self.app)
         self.log.parent.mkdir(parents=True, exist_ok=True)
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
@@ -74,7 +78,7 @@ class Server:
                 raise RuntimeError(
                     f"gunicorn exited with {self.process.returncode}; see {self.log}"
                 )
-            if self._healthy() and len(self.worker_pids()) >= (self.workers or 1):
+            if self._healthy() and len(self.worker_pids()) >= (self.workers or 1) and self.ready():
                 return self
             time.sleep(0.1)
         self.stop()
@@ -83,10 +87,18 @@ class Server:
     def __exit__(self, *exc) -> None:
         self.stop()
 
+    def ready(self) -> bool:
+        """Whether every worker has started (each answers /healthz, so a few asks suffice)."""
+        return all(self._healthy() for _ in range(2 * (self.workers or 1)))
+
+    def cpu_seconds(self) -> float:
+        """CPU seconds the master and its workers have used, those reaped included."""
+        return tree_cpu_seconds(self.process.pid) if self.process else 0.0
+
     def _healthy(self) -> bool:
         try:
             conn = http.client.HTTPConnection(*self.address, timeout=2)
-            conn.request("GET", "/healthz")
+            conn.request("GET", "/healthz" if self.app != HELLO else "/")
             ok = conn.getresponse().status == 200
             conn.close()
             return ok
@@ -106,22 +118,51 @@ class Server:
 
     def worker_pids(self) -> list[int]:
         """The master's children: gunicorn's workers."""
-        if self.process is None:
-            return []
-        pid = self.process.pid
+        return children(self.process.pid) if self.process else []
+
+
+def children(pid: int) -> list[int]:
+    """A process's children, from /proc."""
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+        return [int(p) for p in text.split()]
+    except OSError:
+        found = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(stat.parent.name))
+        return found
+
+
+def _run_ns(pid: int) -> int:
+    """Nanoseconds on a CPU of every thread of a process (schedstat: finer than stat's ticks)."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").glob("*/schedstat"):
         try:
-            text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
-            return [int(p) for p in text.split()]
-        except OSError:
-            children = []
-            for stat in Path("/proc").glob("[0-9]*/stat"):
-                try:
-                    fields = stat.read_text().rsplit(")", 1)[1].split()
-                except OSError:
-                    continue
-                if int(fields[1]) == pid:
-                    children.append(int(stat.parent.name))
-            return children
+            total += int(task.read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+def _reaped_seconds(pid: int) -> float:
+    """CPU seconds of a process's children that have ended (cutime + cstime)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds a process and its children have used (gunicorn's master and workers,
+    PostgreSQL's postmaster and backends), including children that have ended since."""
+    pids = [pid, *children(pid)]
+    return sum(_run_ns(p) for p in pids) / 1e9 + _reaped_seconds(pid)
 
 
 def memory_kib(pid: int) -> dict[str, int]:
@@ -151,3 +192,13 @@ def cpu_seconds(pids: list[int]) -> float:
             continue
         total += int(fields[11]) + int(fields[12])
     return total / os.sysconf("SC_CLK_TCK")
+
+
+def settle(servers, most: float = 20.0) -> None:
+    """Wait until the servers are idle again (what a measurement left queued is done)."""
+    deadline = time.monotonic() + most
+    while time.monotonic() < deadline:
+        before = sum(s.cpu_seconds() for s in servers)
+        time.sleep(0.5)
+        if sum(s.cpu_seconds() for s in servers) - before < 0.05:
+            return
