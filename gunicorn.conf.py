@@ -15,8 +15,8 @@ bind = os.environ.get("CLASSROOM_BIND", "127.0.0.1:8000")
 
 # Threaded workers: a process per core plus one, four threads each. Pages are CPU work in
 # Python, so processes use the cores and the threads hold the requests waiting their turn. On
-# two cores (docs/performance.md, "Server configuration"), a district morning stayed under
-# its target to 6,000-7,000 active students this way, where sync workers (2, 3 or 5) fell
+# two cores (docs/performance.md, "Server configuration"), a district morning kept to its
+# target at 6,000-7,000 active students this way, where sync workers (2, 3 or 5) fell
 # behind at 4,000-5,000; 2-3 processes spend 5-20 % less CPU a request than 5. With
 # CLASSROOM_WORKER_CLASS=sync, the old default: a process a request, two per core plus one.
 worker_class = os.environ.get("CLASSROOM_WORKER_CLASS", "gthread")

@@ -58,7 +58,7 @@ CONF = runpy.run_path(str(ROOT / "gunicorn.conf.py"))  # the defaults a deployme
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     a = p.add_argument
     a("--scenario", default=",".join(SCENARIOS), help=f"any of {', '.join(SCENARIOS)} (all)")
     a("--quick", action="store_true", help="every part small and short, for development")
