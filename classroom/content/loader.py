@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections.abc import Callable
-from concurrent.futures import Future
-from concurrent.futures import TimeoutError as TookTooLong
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from .fields import Fields, Report, parse_yaml, position, read_quickly
+from .in_time import each_in_time
 from .model import BUILTIN_CATEGORIES, Article, Category, Exercise, Library, Problem, quoted
 from .tasks import ID_PATTERN, Context, read_task, unknown_article
 
 EXERCISE_FIELDS = ("title", "summary", "articles", "categories", "tasks")
 ARTICLE_FIELDS = ("title", "title_added_by_editor", "outlet", "date", "note")
 STYLES = 6  # colour-and-pattern pairs in the stylesheet
-Loaded = TypeVar("Loaded")
 
 
 def exercise_files(folder: Path) -> list[Path]:
@@ -50,44 +46,6 @@ def same_ids(files: list[Path], root: Path) -> dict[Path, Problem]:
                 "rename or remove one of them: the exercise id is the file's name",
             )
     return problems
-
-
-def in_time(
-    time_limit: float | None,
-    shown: str,
-    load: Callable[..., tuple[Loaded | None, list[Problem]]],
-    *args: Any,
-) -> tuple[Loaded | None, list[Problem]]:
-    """What load(*args) gives for the file shown, or nothing and a problem if it has not
-    returned within time_limit seconds (None: wait as long as it takes).
-
-    Python cannot stop a thread, so a file that is too slow (a pipe, a hung network share, a
-    huge file) goes on being read in a daemon thread of its own, its result dropped, while the
-    rest of the folder loads.
-    """
-    if time_limit is None:
-        return load(*args)
-    outcome: Future = Future()
-
-    def run() -> None:
-        try:
-            outcome.set_result(load(*args))
-        except BaseException as err:  # raised again below, in the caller's thread
-            outcome.set_exception(err)
-
-    threading.Thread(target=run, name=f"reading {shown}", daemon=True).start()
-    try:
-        return outcome.result(timeout=time_limit)
-    except TookTooLong:
-        return None, [
-            Problem(
-                shown,
-                1,
-                1,
-                f"not read within {time_limit:g} s, so left out",
-                "an exercise file is small plain text: is this one huge, or not a file?",
-            )
-        ]
 
 
 def load_library(
@@ -133,12 +91,12 @@ def _load(folder: Path, time_limit: float | None) -> Library:
     files = exercise_files(folder)
     taken = same_ids(files, folder)
     library.problems.extend(taken.values())
-    for path in files:
-        if path in taken:
-            continue
-        exercise, problems = in_time(
-            time_limit, _shown(path, folder), load_exercise, path, library.articles, folder
-        )
+    jobs = [
+        (_shown(path, folder), load_exercise, (path, library.articles, folder))
+        for path in files
+        if path not in taken
+    ]
+    for exercise, problems in each_in_time(time_limit, jobs):
         library.problems.extend(problems)
         if exercise is not None:
             library.exercises[exercise.id] = exercise
@@ -162,10 +120,13 @@ def check_paths(paths: list[Path], time_limit: float | None = None) -> tuple[int
         articles, article_problems = load_articles(folder / "articles", folder, time_limit)
         problems.extend(article_problems)
         taken = same_ids(exercise_files(folder), folder)
-        for path in dict.fromkeys(files):
+        chosen = list(dict.fromkeys(files))
+        jobs = [(_shown(path, folder), load_exercise, (path, articles, folder)) for path in chosen]
+        for path, (_exercise, file_problems) in zip(
+            chosen, each_in_time(time_limit, jobs), strict=True
+        ):
             checked += 1
-            shown = _shown(path, folder)
-            problems.extend(in_time(time_limit, shown, load_exercise, path, articles, folder)[1])
+            problems.extend(file_problems)
             if path in taken:
                 problems.append(taken[path])
     return checked, problems
@@ -178,8 +139,9 @@ def load_articles(
     an article not read within time_limit seconds is reported and left out."""
     articles: dict[str, Article] = {}
     problems: list[Problem] = []
-    for txt in sorted(t for t in articles_dir.glob("*.txt") if not hidden(t)):
-        article, article_problems = in_time(time_limit, _shown(txt, root), load_article, txt, root)
+    files = sorted(t for t in articles_dir.glob("*.txt") if not hidden(t))
+    jobs = [(_shown(txt, root), load_article, (txt, root)) for txt in files]
+    for txt, (article, article_problems) in zip(files, each_in_time(time_limit, jobs), strict=True):
         problems.extend(article_problems)
         if article is not None:
             articles[txt.stem] = article

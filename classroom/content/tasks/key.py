@@ -191,6 +191,7 @@ def read_key(
         f.report.error(f.pos("key"), f"task {quoted(task_id)} has an empty answer key")
     items: list[KeyItem] = []
     members: dict[str, list[tuple[int, int]]] = {}  # each group's items, by where they say so
+    files = {a: article_file(ctx, a) for a in article_ids}  # for the advice if a quote is not found
     for i, node in enumerate(nodes):
         where = f"key item {i + 1} of task {quoted(task_id)}"
         k = Fields(
@@ -254,7 +255,7 @@ def read_key(
                 prefix=prefix,
                 suffix=suffix,
                 occurrence=occurrence,
-                article_file=article_file(ctx, article_id),
+                article_file=files[article_id],
             )
         except AnchorError as err:
             ctx.report.error(k.pos("quote"), f"{where}: {err}", err.hint)
