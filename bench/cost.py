@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from loadgen import OK, Request, closed_loop, cpu_clock, percentile
+from loadgen import OK, Request, closed_loop, cpu_clock, paced_loop, percentile
 from machine import say
 from server import busy_seconds, settle
 
@@ -34,6 +34,10 @@ CLIENTS = 8
 # the issue's targets (server CPU as a multiple of the hello world's); the floors at most 1.5
 TARGETS = {"page": 4.0, "autosave": 2.5, "submit": 5.0, "feedback": 6.0}
 FLOOR_TARGET = 1.5
+# Closed loop, the hello world answers three times as many requests a second as a page, and a
+# server answering more requests at once spends less CPU on each (fewer wake-ups and polls a
+# request): the ratio then counts that against the app. --rate sends both sides the same
+# requests a second, as a district's students do, to see how much of a ratio that is.
 
 
 def target_of(line: Line) -> float | None:
@@ -47,14 +51,20 @@ def window(
     seconds: float,
     clients: int = CLIENTS,
     database: Callable[[], float] | None = None,
+    rate: float = 0.0,
 ) -> dict:
-    """One measurement: closed loop on the servers (taken in turn) for `seconds`, with the CPU
-    everyone used meanwhile: the servers, the database, this generator, and the rest."""
+    """One measurement: closed loop on the servers (taken in turn) for `seconds`, or at a fixed
+    rate of requests a second if one is given, with the CPU everyone used meanwhile: the
+    servers, the database, this generator, and the rest."""
     load = os.getloadavg()[0]
     busy, cpu, gen = busy_seconds(), sum(s.cpu_seconds() for s in servers), cpu_clock()
     db = database() if database else 0.0
     started = time.monotonic()
-    found = closed_loop([s.address for s in servers], items, clients, seconds)
+    addresses = [s.address for s in servers]
+    if rate:
+        found = paced_loop(addresses, items, rate, seconds)
+    else:
+        found = closed_loop(addresses, items, clients, seconds)
     wall = time.monotonic() - started
     server = sum(s.cpu_seconds() for s in servers) - cpu
     db = (database() - db) if database else 0.0
@@ -103,11 +113,13 @@ def measure(
     rounds: int,
     seconds: float,
     say: Callable[[str], None] = say,
+    rate: float = 0.0,
 ) -> dict:
     """Every line on every group, each paired with the hello world, for `rounds` rounds (the
     groups take turns within a round, so that the machine's moods fall on all of them); by
     group and line: each round's pair, and the median ratio with its range, errors, and the
-    rows its writes left."""
+    rows its writes left. With a rate, both sides of a pair are sent that many requests a
+    second instead of as fast as they answer (see PACED)."""
     for g in groups:  # warm the servers' caches and templates
         for line in lines:
             window([g.hello], HELLO, 0.3)
@@ -122,11 +134,11 @@ def measure(
         for line in lines:
             for n, g in enumerate(groups):
                 if (r + n) % 2 == 0:
-                    h = window([g.hello], HELLO, seconds)
-                    a = window(g.servers, line.items, seconds, database=g.database)
+                    h = window([g.hello], HELLO, seconds, rate=rate)
+                    a = window(g.servers, line.items, seconds, database=g.database, rate=rate)
                 else:
-                    a = window(g.servers, line.items, seconds, database=g.database)
-                    h = window([g.hello], HELLO, seconds)
+                    a = window(g.servers, line.items, seconds, database=g.database, rate=rate)
+                    h = window([g.hello], HELLO, seconds, rate=rate)
                 removed = {}
                 if line.writes:
                     settle(g.servers)

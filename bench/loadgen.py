@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import itertools
 import math
 import time
 from collections import Counter
@@ -264,6 +265,30 @@ def closed_loop(
     """clients send the requests in turn, each waiting for its answer before the next, for
     seconds (the answers to the last ones are waited for); addresses are taken in turn."""
     return asyncio.run(_closed_loop(list(addresses), list(items), clients, seconds, timeout))
+
+
+def paced_loop(
+    addresses: Sequence[tuple[str, int]],
+    items: Sequence[tuple[Request, Expect]],
+    rate: float,
+    seconds: float,
+    timeout: float = TIMEOUT,
+) -> Closed:
+    """The requests in turn at a fixed rate (an open loop: each sent when due, answered or
+    not), for seconds, with what closed_loop reports; a server measured this way pays the
+    same wake-ups a request as any other at that rate, however fast it is."""
+    plan = [
+        Planned(i / rate, "paced", r, e)
+        for i, (r, e) in zip(range(int(rate * seconds)), itertools.cycle(items), strict=False)
+    ]
+    outcomes = open_loop(addresses, plan, timeout)
+    found = Closed(seconds=max((o.ended for o in outcomes), default=0.0))
+    for o in outcomes:
+        found.requests += 1
+        found.latencies_ms.append(o.latency_ms)
+        if not o.ok:
+            found.wrong[o.error] += 1
+    return found
 
 
 # --- figures --------------------------------------------------------------------------------

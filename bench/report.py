@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import district
 import mix
+from cost import CLIENTS
 
 MIB = 1024
 
@@ -42,7 +43,9 @@ def markdown(r: dict) -> str:
             "**A quick run: small and short, for development; its verdicts mean little.**",
             "",
         ]
-    for part, render in (("cost", cost), ("district", district_), ("burst", burst)):
+    if "cost" in r:
+        lines += cost(r["cost"], r.get("cost_rate", 0.0))
+    for part, render in (("district", district_), ("burst", burst)):
         if part in r:
             lines += render(r[part])
     if "district" in r and len(r["district"]) > 1:
@@ -57,15 +60,20 @@ def _ratio(line: dict) -> str:
     return f"**{q['median']:.2f}×** ({q['min']:.2f}–{q['max']:.2f})"
 
 
-def cost(found: dict) -> list[str]:
+def cost(found: dict, rate: float = 0.0) -> list[str]:
     out = []
+    sent = (
+        f"both sent {rate:g} requests a second (--rate)"
+        if rate
+        else f"closed loop, {CLIENTS} clients each sending its next request on an answer"
+    )
     for key, by_line in found.items():
         rounds = len(next(iter(by_line.values()))["rounds"])
         out += [
             f"### Cost per request: {key}",
             "",
             f"Server CPU a request over Flask's hello world on the same gunicorn, paired within "
-            f"each of {rounds} round(s): median (range). Every answer's status checked.",
+            f"each of {rounds} round(s), {sent}: median (range). Every answer's status checked.",
             "",
             "| request | × hello world | target | server CPU ms/req | hello ms/req | DB ms/req "
             "| requests | errors | load | others (cores) |",

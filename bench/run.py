@@ -76,6 +76,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     )
     g.add_argument("--rounds", type=int, help="paired rounds (default 3; quick 1)")
     g.add_argument("--seconds", type=float, help="seconds a measurement (default 2.5; quick 1)")
+    g.add_argument(
+        "--rate",
+        type=float,
+        default=0.0,
+        help="send both sides of a pair this many requests a second (default: closed loop)",
+    )
     g = p.add_argument_group("district morning")
     g.add_argument(
         "--students",
@@ -272,7 +278,11 @@ def load_phase(args, work: Path, exercises_dir: Path, out: Path, found: dict) ->
                 )
         say("serving: " + "; ".join(g.key for g in groups))
         if "cost" in args.scenarios:
-            found["cost"] = cost.measure(groups, lines, args.rounds, args.seconds, say)
+            found["cost"] = cost.measure(
+                groups, lines, args.rounds, args.seconds, say, rate=args.rate
+            )
+            if args.rate:
+                found["cost_rate"] = args.rate
         if "district" in args.scenarios:
             found["district"] = district.district(
                 groups, sent, args.steps, m, args.step_seconds, args.warmup, args.refine, say

@@ -12,6 +12,7 @@ import random
 import sqlite3
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import SimpleNamespace
@@ -285,6 +286,17 @@ def test_every_answer_of_a_closed_loop_is_checked(bench, answers):
     assert found.requests >= 4
     assert sum(found.wrong.values()) == pytest.approx(found.requests / 4, abs=2)
     assert set(found.wrong) == {"status 302"}
+
+
+def test_a_paced_loop_sends_at_its_rate_and_checks_every_answer(bench, answers):
+    lg = bench.loadgen
+    items = [(lg.Request("GET", "/ok"), lg.OK)] * 3 + [(lg.Request("GET", "/expired"), lg.OK)]
+    started = time.monotonic()
+    found = lg.paced_loop([answers], items, rate=200, seconds=0.5)
+    assert time.monotonic() - started >= 0.5
+    assert found.requests == 100  # 200 a second for half a second, whatever the server's speed
+    assert found.wrong == {"status 302": 25}
+    assert len(found.latencies_ms) == 100
 
 
 # --- what a measurement wrote, removed ------------------------------------------------------
