@@ -235,7 +235,9 @@ def load_phase(args, work: Path, exercises_dir: Path, out: Path, found: dict) ->
     )
     lines = [sent.lines[key] for key in args.lines]
     if args.profile:
-        profile(app, lines, out, Undo(str(built.path), sent.assignments))
+        from app import with_floor  # bench/app.py: the app as gunicorn serves it here
+
+        profile(with_floor(app), lines, out, Undo(str(built.path), sent.assignments))
         return
     env = server_env(work, built.path, exercises_dir, secret)
     m = mix.Mix(args.autosave_every, args.page_every, args.submit_every)
@@ -304,8 +306,6 @@ def profile(app, lines, out: Path, undo: Undo) -> None:
             raise SystemExit(f"{r.method} {r.path} answered {response.status_code}")
 
     for line in lines:
-        if line.floor:  # the floor route is bench/app.py's, under gunicorn only
-            continue
         count = 50 if line.key == "insight" else 500
         items = (line.items * (count // len(line.items) + 1))[:count]
         for r, expect in items[:3]:  # warm caches and templates first
