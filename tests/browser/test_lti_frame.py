@@ -49,6 +49,8 @@ def course_page(app, platform, serve):
                 f'<iframe name="tool" width="1100" height="700" '
                 f'src="{where["tool"]}/lti/login?{html.escape(urlencode(query))}"></iframe>'
             )
+        elif request.path != "/auth":  # the browser's own asks, such as /favicon.ico
+            return Response("Not found", status=404)(environ, start_response)
         else:  # the authorization endpoint: the signed launch, posted on a click
             asked = {k: v[0] for k, v in parse_qs(request.query_string.decode()).items()}
             claims = {
@@ -139,6 +141,9 @@ def test_a_new_window_launch_where_someone_is_logged_in_with_a_password_is_the_l
     expect(frame.get_by_role("button", name="Continue to Classroom")).to_be_visible()
     context.clear_cookies(name=re.compile("^lti1p3-"))  # the state cookie kept out of the frame
     frame.get_by_role("button", name="Continue to Classroom").click()
+    expect(frame.get_by_role("heading", level=1)).to_have_text(
+        "This launch did not come back to the browser that began it", timeout=WAIT_MS
+    )
     with page.expect_popup() as opened:
         frame.get_by_role("link", name="Open Classroom in a new window").click()
     window = opened.value
